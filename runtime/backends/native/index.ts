@@ -1,0 +1,1 @@
+export { openNativePlugin } from './native-plugin.js';

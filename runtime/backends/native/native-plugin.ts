@@ -1,0 +1,167 @@
+import koffi from 'koffi';
+import { type ProcessDataTransport, runProcessData } from '../../call-protocol.js';
+import { PluginError, toPluginError } from '../../errors.js';
+import type { LoadedArtifact } from '../../loaded-artifact.js';
+import type { PluginCore } from '../../managed-plugin.js';
+import type { CallingConvention, ResolvedLoadOptions } from '../../options.js';
+import type { PluginInfo } from '../../plugin.js';
+import { defaultPluginInfo, parsePluginInfo } from '../../plugin-info.js';
+import { createShadowCopy, type ShadowCopy } from './shadow-copy.js';
+
+type KoffiLibrary = ReturnType<typeof koffi.load>;
+type KoffiFunction = ReturnType<KoffiLibrary['func']>;
+
+const SIGNATURES = {
+  ProcessData:
+    'int32_t %CC%ProcessData(const uint8_t *in, uint32_t in_len, uint8_t *out, uint32_t out_cap, uint32_t *out_len)',
+  PluginInfo: 'const char *%CC%PluginInfo(void)',
+  Initialize: 'int32_t %CC%Initialize(const uint8_t *config, uint32_t len)',
+  Cleanup: 'void %CC%Cleanup(void)',
+} as const;
+
+type ExportName = keyof typeof SIGNATURES;
+
+/** Output buffers above this size are not kept between calls. */
+const RETAINED_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+function bindExport(
+  library: KoffiLibrary,
+  name: ExportName,
+  convention: CallingConvention,
+): KoffiFunction | undefined {
+  const prototype = SIGNATURES[name].replace('%CC%', convention === 'stdcall' ? '__stdcall ' : '');
+  try {
+    return library.func(prototype);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Calls ProcessData through koffi with an output buffer kept between calls. */
+class NativeTransport implements ProcessDataTransport {
+  readonly #processData: KoffiFunction;
+  #output = new Uint8Array(4096);
+  readonly #outLen = new Uint32Array(1);
+
+  constructor(processData: KoffiFunction) {
+    this.#processData = processData;
+  }
+
+  invoke(input: Uint8Array, outCap: number): number {
+    if (outCap > this.#output.length) this.#output = new Uint8Array(outCap);
+    this.#outLen[0] = 0;
+    return this.#processData(input, input.length, this.#output, outCap, this.#outLen) as number;
+  }
+
+  outLen(): number {
+    return this.#outLen[0]!;
+  }
+
+  takeOutput(length: number): Uint8Array {
+    const output = this.#output.slice(0, length);
+    if (this.#output.length > RETAINED_OUTPUT_BYTES) this.#output = new Uint8Array(4096);
+    return output;
+  }
+}
+
+class NativePluginCore implements PluginCore {
+  readonly backend = 'native' as const;
+  readonly info: PluginInfo;
+  readonly exports: readonly string[];
+  readonly #library: KoffiLibrary;
+  readonly #shadow: ShadowCopy;
+  readonly #functions: Partial<Record<ExportName, KoffiFunction>>;
+  readonly #transport: NativeTransport;
+  readonly #maxOutputBytes: number;
+  #initialized = false;
+
+  constructor(
+    library: KoffiLibrary,
+    shadow: ShadowCopy,
+    artifact: LoadedArtifact,
+    options: ResolvedLoadOptions,
+  ) {
+    this.#library = library;
+    this.#shadow = shadow;
+    this.#maxOutputBytes = options.maxOutputBytes;
+    this.#functions = {};
+    for (const name of Object.keys(SIGNATURES) as ExportName[]) {
+      const bound = bindExport(library, name, options.callingConvention);
+      if (bound !== undefined) this.#functions[name] = bound;
+    }
+    this.exports = Object.keys(this.#functions);
+    const processData = this.#functions.ProcessData;
+    if (processData === undefined) {
+      throw new PluginError('PLUGIN_EXPORT_MISSING', 'native library does not export ProcessData', {
+        details: { export: 'ProcessData' },
+      });
+    }
+    this.#transport = new NativeTransport(processData);
+    this.info = this.#readInfo(artifact.fileName);
+  }
+
+  #readInfo(fileName: string): PluginInfo {
+    const pluginInfo = this.#functions.PluginInfo;
+    if (pluginInfo === undefined) return defaultPluginInfo(fileName);
+    const text: unknown = pluginInfo();
+    if (typeof text !== 'string')
+      throw new PluginError('PLUGIN_INFO_INVALID', 'PluginInfo returned a null pointer');
+    return parsePluginInfo(text);
+  }
+
+  initialize(config: Uint8Array): void {
+    const initialize = this.#functions.Initialize;
+    if (initialize === undefined) return;
+    const status = initialize(config, config.length) as number;
+    if (status !== 0) {
+      throw new PluginError('PLUGIN_INIT_FAILED', `Initialize returned ${status}`, {
+        pluginCode: status,
+      });
+    }
+    this.#initialized = true;
+  }
+
+  call(input: Uint8Array): Uint8Array {
+    return runProcessData(this.#transport, input, this.#maxOutputBytes);
+  }
+
+  dispose(): void {
+    try {
+      if (this.#initialized) this.#functions.Cleanup?.();
+    } finally {
+      this.#library.unload();
+      this.#shadow.remove();
+    }
+  }
+}
+
+/** Loads a native library from a private shadow copy and binds the ABI exports. */
+export function openNativePlugin(
+  artifact: LoadedArtifact,
+  options: ResolvedLoadOptions,
+): PluginCore {
+  const shadow = createShadowCopy(
+    artifact.bytes,
+    artifact.identity.sha256,
+    artifact.fileName,
+    options.shadowDir,
+  );
+  let library: KoffiLibrary;
+  try {
+    library = koffi.load(shadow.path);
+  } catch (error) {
+    shadow.remove();
+    throw toPluginError(
+      error,
+      'PLUGIN_LOAD_FAILED',
+      `cannot load native library ${artifact.fileName}`,
+    );
+  }
+  try {
+    return new NativePluginCore(library, shadow, artifact, options);
+  } catch (error) {
+    library.unload();
+    shadow.remove();
+    throw error;
+  }
+}

@@ -1,0 +1,80 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A private copy of a native library, loaded instead of the original. */
+export interface ShadowCopy {
+  readonly path: string;
+  remove(): void;
+}
+
+let sequence = 0;
+const sweptDirs = new Set<string>();
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes shadow copies left behind by processes that died without closing their plugins. */
+function sweepStaleCopies(shadowDir: string): void {
+  if (sweptDirs.has(shadowDir)) return;
+  sweptDirs.add(shadowDir);
+  let hashes: string[];
+  try {
+    hashes = readdirSync(shadowDir);
+  } catch {
+    return;
+  }
+  for (const hash of hashes) {
+    for (const instance of safeReaddir(join(shadowDir, hash))) {
+      const pid = Number(instance.split('-')[0]);
+      if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) {
+        rmSync(join(shadowDir, hash, instance), { recursive: true, force: true });
+      }
+    }
+    removeIfEmpty(join(shadowDir, hash));
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  if (safeReaddir(dir).length === 0) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Writes `bytes` (already hashed by the caller, so what loads is what was checked) to
+ * `<shadowDir>/<sha256>/<pid>-<n>/<fileName>`. The hash directory makes the copy content-addressed;
+ * the per-load directory gives each load its own module, because dlopen and LoadLibrary hand back
+ * the already-loaded module for a path they have seen, and Windows locks a loaded DLL's file.
+ */
+export function createShadowCopy(
+  bytes: Uint8Array,
+  sha256: string,
+  fileName: string,
+  shadowDir: string,
+): ShadowCopy {
+  sweepStaleCopies(shadowDir);
+  sequence += 1;
+  const instanceDir = join(shadowDir, sha256, `${process.pid}-${sequence}`);
+  mkdirSync(instanceDir, { recursive: true });
+  const path = join(instanceDir, fileName);
+  writeFileSync(path, bytes, { mode: 0o700 });
+  return {
+    path,
+    remove() {
+      rmSync(instanceDir, { recursive: true, force: true });
+      removeIfEmpty(join(shadowDir, sha256));
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { openWasmPlugin } from './wasm-plugin.js';

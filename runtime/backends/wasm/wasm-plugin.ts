@@ -1,0 +1,148 @@
+import { runProcessData } from '../../call-protocol.js';
+import { PluginError } from '../../errors.js';
+import type { LoadedArtifact } from '../../loaded-artifact.js';
+import type { PluginCore } from '../../managed-plugin.js';
+import type { ResolvedLoadOptions } from '../../options.js';
+import type { PluginInfo } from '../../plugin.js';
+import { defaultPluginInfo, parsePluginInfo } from '../../plugin-info.js';
+import { checkImports, instantiate } from './host-imports.js';
+import { capMemory } from './memory-cap.js';
+import {
+  bindExports,
+  OPTIONAL_EXPORTS,
+  REQUIRED_EXPORTS,
+  readPluginInfoText,
+  trapError,
+  type WasmExports,
+} from './wasm-instance.js';
+import { WasmTransport } from './wasm-transport.js';
+
+interface LiveInstance {
+  readonly exports: WasmExports;
+  readonly transport: WasmTransport;
+}
+
+const ABI_EXPORTS: readonly string[] = [...REQUIRED_EXPORTS, ...OPTIONAL_EXPORTS];
+
+class WasmPluginCore implements PluginCore {
+  readonly backend = 'wasm' as const;
+  readonly info: PluginInfo;
+  readonly exports: readonly string[];
+  readonly #module: WebAssembly.Module;
+  readonly #assemblyScript: boolean;
+  readonly #maxPages: number;
+  readonly #maxOutputBytes: number;
+  #config: Uint8Array | undefined;
+  #initialized = false;
+  #live: LiveInstance | undefined;
+
+  constructor(module: WebAssembly.Module, artifact: LoadedArtifact, options: ResolvedLoadOptions) {
+    this.#module = module;
+    this.#assemblyScript = checkImports(module).assemblyScript;
+    this.#maxPages = options.maxMemoryPages;
+    this.#maxOutputBytes = options.maxOutputBytes;
+    const exported = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
+    this.exports = ABI_EXPORTS.filter((name) => exported.has(name));
+    const live = this.#instantiate();
+    this.#live = live;
+    const text = this.#guard(live, 'PluginInfo', () => readPluginInfoText(live.exports));
+    this.info = text === undefined ? defaultPluginInfo(artifact.fileName) : parsePluginInfo(text);
+  }
+
+  initialize(config: Uint8Array): void {
+    this.#config = config;
+    if (this.#live !== undefined) this.#initializeInstance(this.#live, config);
+    this.#initialized = true;
+  }
+
+  call(input: Uint8Array): Uint8Array {
+    const live = this.#live ?? this.#revive();
+    try {
+      return runProcessData(live.transport, input, this.#maxOutputBytes);
+    } finally {
+      // A trapped instance may hold corrupt memory: the next call gets a fresh one.
+      if (live.transport.broken) this.#live = undefined;
+    }
+  }
+
+  dispose(): void {
+    const live = this.#live;
+    this.#live = undefined;
+    if (live === undefined || !this.#initialized) return;
+    try {
+      live.exports.Cleanup?.();
+    } catch {
+      // The instance is dropped either way; a trap in Cleanup cannot leak anything out of it.
+    }
+  }
+
+  #instantiate(): LiveInstance {
+    let instance: WebAssembly.Instance;
+    try {
+      instance = instantiate(this.#module, this.#assemblyScript);
+    } catch (error) {
+      throw new PluginError(
+        'PLUGIN_LOAD_FAILED',
+        `cannot instantiate Wasm module: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    const exports = bindExports(instance);
+    return { exports, transport: new WasmTransport(exports, this.#maxPages) };
+  }
+
+  #revive(): LiveInstance {
+    const live = this.#instantiate();
+    if (this.#config !== undefined) this.#initializeInstance(live, this.#config);
+    this.#live = live;
+    return live;
+  }
+
+  #initializeInstance(live: LiveInstance, config: Uint8Array): void {
+    const initialize = live.exports.Initialize;
+    if (initialize === undefined) return;
+    let status: number;
+    try {
+      status = this.#guard(live, 'Initialize', () =>
+        live.transport.withBytes(config, (pointer) => initialize(pointer, config.length)),
+      );
+    } catch (error) {
+      throw new PluginError(
+        'PLUGIN_INIT_FAILED',
+        `Initialize failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    if (status !== 0)
+      throw new PluginError('PLUGIN_INIT_FAILED', `Initialize returned ${status}`, {
+        pluginCode: status,
+      });
+  }
+
+  #guard<T>(live: LiveInstance, during: string, run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      throw trapError(error, live.exports.memory, this.#maxPages, during);
+    }
+  }
+}
+
+/** Compiles once (with memory capped), checks imports and exports, reads PluginInfo. */
+export async function openWasmPlugin(
+  artifact: LoadedArtifact,
+  options: ResolvedLoadOptions,
+): Promise<PluginCore> {
+  const capped = capMemory(artifact.bytes, options.maxMemoryPages);
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(capped);
+  } catch (error) {
+    throw new PluginError(
+      'PLUGIN_LOAD_FAILED',
+      `invalid Wasm module: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return new WasmPluginCore(module, artifact, options);
+}

@@ -1,0 +1,120 @@
+/**
+ * Every failure twinplug reports is a {@link PluginError} with one of these stable codes.
+ * Callers branch on `code`, never on message text.
+ */
+export const PLUGIN_ERROR_CODES = [
+  /** Options passed to a runtime function are invalid or contradict each other. */
+  'PLUGIN_INVALID_OPTIONS',
+  /** The input passed to processData is not a Uint8Array. */
+  'PLUGIN_INVALID_INPUT',
+  /** The artifact could not be read or the loader refused it. */
+  'PLUGIN_LOAD_FAILED',
+  /** The artifact is not a Wasm module, PE DLL, ELF shared object or Mach-O library. */
+  'PLUGIN_FORMAT_INVALID',
+  /** A native artifact built for another operating system or CPU. */
+  'PLUGIN_PLATFORM_MISMATCH',
+  /** The artifact's sha256 differs from the expected one. */
+  'PLUGIN_HASH_MISMATCH',
+  /** PluginInfo reports an ABI version other than 1. */
+  'PLUGIN_ABI_MISMATCH',
+  /** PluginInfo is not NUL-terminated JSON of the documented shape. */
+  'PLUGIN_INFO_INVALID',
+  /** A required export (ProcessData; for Wasm also memory and alloc) is missing. */
+  'PLUGIN_EXPORT_MISSING',
+  /** A Wasm module imports something the runtime does not provide. */
+  'PLUGIN_IMPORT_UNSUPPORTED',
+  /** Initialize returned non-zero or failed. */
+  'PLUGIN_INIT_FAILED',
+  /** ProcessData returned a negative, plugin-defined error code (see `pluginCode`). */
+  'PLUGIN_CALL_FAILED',
+  /** The plugin broke the ABI: an output length past its buffer, an unknown status, a second retry, an alloc pointer out of bounds. */
+  'PLUGIN_ABI_VIOLATION',
+  /** The plugin asked for more output than the configured maximum. */
+  'PLUGIN_OUTPUT_TOO_LARGE',
+  /** The Wasm instance trapped or aborted; it is re-created before the next call. */
+  'PLUGIN_TRAPPED',
+  /** The Wasm instance ran into its memory cap. */
+  'PLUGIN_MEMORY_LIMIT',
+  /** The plugin was closed; no call reaches it any more. */
+  'PLUGIN_CLOSED',
+] as const;
+
+export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(PLUGIN_ERROR_CODES);
+
+/** The plain-data form of a PluginError, for crossing worker, process and HTTP boundaries. */
+export interface SerializedPluginError {
+  name: 'PluginError';
+  code: PluginErrorCode;
+  message: string;
+  pluginCode?: number;
+  details?: Record<string, unknown>;
+}
+
+export interface PluginErrorOptions {
+  cause?: unknown;
+  /** The plugin's own negative return value, for PLUGIN_CALL_FAILED and PLUGIN_INIT_FAILED. */
+  pluginCode?: number;
+  /** Structured facts about the failure (an import's name, an abort's file and line...). */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * The one error class of twinplug.
+ *
+ * @example
+ * try { await plugin.processData(input) }
+ * catch (error) { if (isPluginError(error, 'PLUGIN_CALL_FAILED')) console.log(error.pluginCode) }
+ */
+export class PluginError extends Error {
+  override readonly name = 'PluginError';
+  readonly code: PluginErrorCode;
+  readonly pluginCode: number | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: PluginErrorCode, message: string, options: PluginErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.pluginCode = options.pluginCode;
+    this.details = options.details;
+  }
+
+  toJSON(): SerializedPluginError {
+    const json: SerializedPluginError = {
+      name: 'PluginError',
+      code: this.code,
+      message: this.message,
+    };
+    if (this.pluginCode !== undefined) json.pluginCode = this.pluginCode;
+    if (this.details !== undefined) json.details = this.details;
+    return json;
+  }
+
+  /** Rebuilds an error sent as {@link SerializedPluginError} from another thread or process. */
+  static fromJSON(json: SerializedPluginError): PluginError {
+    const options: PluginErrorOptions = {};
+    if (json.pluginCode !== undefined) options.pluginCode = json.pluginCode;
+    if (json.details !== undefined) options.details = json.details;
+    return new PluginError(json.code, json.message, options);
+  }
+}
+
+/**
+ * True for a PluginError, also one rebuilt or structurally cloned across a boundary,
+ * optionally of the given code.
+ */
+export function isPluginError(value: unknown, code?: PluginErrorCode): value is PluginError {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { name?: unknown; code?: unknown };
+  if (candidate.name !== 'PluginError' || typeof candidate.code !== 'string') return false;
+  if (!KNOWN_CODES.has(candidate.code)) return false;
+  return code === undefined || candidate.code === code;
+}
+
+/** Keeps a PluginError as it is; wraps anything else with the given code. */
+export function toPluginError(error: unknown, code: PluginErrorCode, message: string): PluginError {
+  if (error instanceof PluginError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new PluginError(code, `${message}: ${reason}`, { cause: error });
+}

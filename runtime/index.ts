@@ -1,0 +1,36 @@
+/**
+ * twinplug's runtime: one plugin contract (ProcessData, bytes in and bytes out) over native
+ * libraries and Wasm modules. This file is the runtime's only public entry; `server/` and
+ * `conformance/` import from here and nowhere else.
+ *
+ * @example
+ * import { loadPlugin, isPluginError } from 'twinplug';
+ * const plugin = await loadPlugin('build/plugins/crc32/crc32.wasm');
+ * const crc = await plugin.processData(new TextEncoder().encode('123456789')); // cb f4 39 26
+ */
+export {
+  type ArtifactFormat,
+  type ArtifactHeader,
+  platformMismatch,
+  readArtifactHeader,
+} from './artifact-format.js';
+export {
+  isPluginError,
+  PLUGIN_ERROR_CODES,
+  PluginError,
+  type PluginErrorCode,
+  type PluginErrorOptions,
+  type SerializedPluginError,
+} from './errors.js';
+export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
+export { sha256Hex } from './loaded-artifact.js';
+export {
+  type CallingConvention,
+  DEFAULT_MAX_MEMORY_PAGES,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  encodeConfig,
+  type LoadPluginOptions,
+  type PluginConfig,
+} from './options.js';
+export type { ArtifactIdentity, Backend, Plugin, PluginInfo } from './plugin.js';
+export { ABI_VERSION, isSemver, isValidPluginName } from './plugin-info.js';

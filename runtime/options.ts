@@ -1,0 +1,144 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PluginError } from './errors.js';
+import type { Backend } from './plugin.js';
+
+export type CallingConvention = 'cdecl' | 'stdcall';
+
+/** A JSON value given as config is serialised with JSON.stringify before Initialize sees it. */
+export type PluginConfig =
+  | Uint8Array
+  | string
+  | { readonly [key: string]: unknown }
+  | readonly unknown[];
+
+/** Options for {@link loadPlugin}. Give exactly one of `path` and `bytes`. */
+export interface LoadPluginOptions {
+  /** The artifact on disk: a .wasm module or a native library (.dll, .so, .dylib). */
+  path?: string;
+  /** The artifact's bytes, when it is not on disk (uploads, fuzzing). */
+  bytes?: Uint8Array;
+  /** A file name for a native artifact given as bytes (its shadow copy is written under it). */
+  fileName?: string;
+  /** Which backend to use; `auto` (default) reads the artifact's magic bytes. */
+  backend?: Backend | 'auto';
+  /** Expected lower-case hex sha256; a different artifact is refused with PLUGIN_HASH_MISMATCH. */
+  sha256?: string;
+  /** Bytes passed to Initialize. */
+  config?: PluginConfig;
+  /** Largest output a call may produce (default 64 MiB); more is PLUGIN_OUTPUT_TOO_LARGE. */
+  maxOutputBytes?: number;
+  /** Wasm only: cap on linear memory in 64 KiB pages (default 4096 = 256 MiB). */
+  maxMemoryPages?: number;
+  /** Native only: calling convention of the exports (default cdecl; stdcall matters on 32-bit Windows). */
+  callingConvention?: CallingConvention;
+  /** Native only: where shadow copies are written (default: <tmpdir>/twinplug-shadow). */
+  shadowDir?: string;
+}
+
+export interface ResolvedLoadOptions {
+  readonly source:
+    | { readonly path: string }
+    | { readonly bytes: Uint8Array; readonly fileName: string };
+  readonly backend: Backend | 'auto';
+  readonly sha256: string | undefined;
+  readonly config: Uint8Array;
+  readonly maxOutputBytes: number;
+  readonly maxMemoryPages: number;
+  readonly callingConvention: CallingConvention;
+  readonly shadowDir: string;
+}
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_MEMORY_PAGES = 4096;
+const WASM_MAX_PAGES = 65536;
+
+function invalidOptions(message: string): PluginError {
+  return new PluginError('PLUGIN_INVALID_OPTIONS', message);
+}
+
+function positiveInteger(
+  value: number | undefined,
+  name: string,
+  fallback: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw invalidOptions(`"${name}" must be an integer from 1 to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function encodeConfig(config: PluginConfig | undefined): Uint8Array {
+  if (config === undefined) return new Uint8Array(0);
+  if (config instanceof Uint8Array) return config;
+  if (typeof config === 'string') return new TextEncoder().encode(config);
+  return new TextEncoder().encode(JSON.stringify(config));
+}
+
+function resolveSource(options: LoadPluginOptions): ResolvedLoadOptions['source'] {
+  const { path, bytes, fileName } = options;
+  if ((path === undefined) === (bytes === undefined))
+    throw invalidOptions('give exactly one of "path" and "bytes"');
+  if (path !== undefined) {
+    if (typeof path !== 'string' || path.length === 0)
+      throw invalidOptions('"path" must be a non-empty string');
+    if (fileName !== undefined) throw invalidOptions('"fileName" goes with "bytes", not "path"');
+    return { path };
+  }
+  if (!(bytes instanceof Uint8Array)) throw invalidOptions('"bytes" must be a Uint8Array');
+  const name = fileName ?? 'plugin';
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(name) || name.startsWith('.')) {
+    throw invalidOptions('"fileName" must be a plain file name (A-Z a-z 0-9 . _ -)');
+  }
+  return { bytes, fileName: name };
+}
+
+/** Fills every default and rejects impossible combinations, once, before any backend runs. */
+export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): ResolvedLoadOptions {
+  const options: LoadPluginOptions =
+    typeof pathOrOptions === 'string' ? { path: pathOrOptions } : pathOrOptions;
+  if (typeof options !== 'object' || options === null)
+    throw invalidOptions('expected a path or an options object');
+  const backend = options.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'native' && backend !== 'wasm') {
+    throw invalidOptions(`"backend" must be auto, native or wasm, got ${String(backend)}`);
+  }
+  if (
+    backend === 'wasm' &&
+    (options.callingConvention !== undefined || options.shadowDir !== undefined)
+  ) {
+    throw invalidOptions('"callingConvention" and "shadowDir" apply to the native backend only');
+  }
+  if (backend === 'native' && options.maxMemoryPages !== undefined) {
+    throw invalidOptions('"maxMemoryPages" applies to the wasm backend only');
+  }
+  const convention = options.callingConvention ?? 'cdecl';
+  if (convention !== 'cdecl' && convention !== 'stdcall') {
+    throw invalidOptions(`"callingConvention" must be cdecl or stdcall, got ${String(convention)}`);
+  }
+  const sha256 = options.sha256?.toLowerCase();
+  if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256))
+    throw invalidOptions('"sha256" must be 64 hex digits');
+  return {
+    source: resolveSource(options),
+    backend,
+    sha256,
+    config: encodeConfig(options.config),
+    maxOutputBytes: positiveInteger(
+      options.maxOutputBytes,
+      'maxOutputBytes',
+      DEFAULT_MAX_OUTPUT_BYTES,
+      2 ** 32 - 1,
+    ),
+    maxMemoryPages: positiveInteger(
+      options.maxMemoryPages,
+      'maxMemoryPages',
+      DEFAULT_MAX_MEMORY_PAGES,
+      WASM_MAX_PAGES,
+    ),
+    callingConvention: convention,
+    shadowDir: options.shadowDir ?? join(tmpdir(), 'twinplug-shadow'),
+  };
+}

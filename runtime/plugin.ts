@@ -1,0 +1,49 @@
+import type { ArtifactFormat } from './artifact-format.js';
+
+/** Which backend runs a plugin. */
+export type Backend = 'native' | 'wasm';
+
+/** What a plugin says about itself through its PluginInfo export. */
+export interface PluginInfo {
+  readonly name: string;
+  /** Semantic version, e.g. "1.2.0". */
+  readonly version: string;
+  /** Always 1: other ABI versions are refused at load. */
+  readonly abi: 1;
+  readonly description: string;
+}
+
+/** Where a plugin came from: enough to tell two builds apart. */
+export interface ArtifactIdentity {
+  /** The path it was loaded from, or undefined when loaded from bytes. */
+  readonly path: string | undefined;
+  readonly format: ArtifactFormat;
+  /** Lower-case hex sha256 of the artifact's bytes. */
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/**
+ * The one plugin contract: bytes in, bytes out, whatever the backend.
+ *
+ * @example
+ * const plugin = await loadPlugin('build/plugins/upper/upper.wasm');
+ * const out = await plugin.processData(new TextEncoder().encode('hello')); // "HELLO"
+ * await plugin.close();
+ */
+export interface Plugin {
+  readonly info: PluginInfo;
+  readonly backend: Backend;
+  readonly artifact: ArtifactIdentity;
+  /** The ABI exports this artifact provides (ProcessData, PluginInfo, Initialize, Cleanup...). */
+  readonly exports: readonly string[];
+  /** True once close() has been called. */
+  readonly closed: boolean;
+  /**
+   * Runs ProcessData. Rejects with a PluginError: PLUGIN_CALL_FAILED (with `pluginCode`) when the
+   * plugin reports an error, PLUGIN_CLOSED after close(), and the codes in errors.ts otherwise.
+   */
+  processData(input: Uint8Array): Promise<Uint8Array>;
+  /** Waits for calls in flight, calls Cleanup, unloads. Safe to call more than once. */
+  close(): Promise<void>;
+}
