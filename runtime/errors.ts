@@ -37,6 +37,8 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_MEMORY_LIMIT',
   /** The plugin was closed; no call reaches it any more. */
   'PLUGIN_CLOSED',
+  /** A cases file (cases.json) is not of the documented shape. */
+  'PLUGIN_CASES_INVALID',
 ] as const;
 
 export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];

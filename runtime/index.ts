@@ -15,6 +15,20 @@ export {
   readArtifactHeader,
 } from './artifact-format.js';
 export {
+  type CallOutcome,
+  type CaseExpectation,
+  type CaseFile,
+  type CaseResult,
+  callOutcome,
+  checkOutcome,
+  decodeBytes,
+  decodeConfig,
+  type PluginCase,
+  parseCaseFile,
+  readCaseFile,
+  runCases,
+} from './cases/index.js';
+export {
   isPluginError,
   PLUGIN_ERROR_CODES,
   PluginError,
