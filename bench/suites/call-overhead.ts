@@ -1,0 +1,136 @@
+// The floors here call koffi and WebAssembly directly: that is what they measure. This is the
+// one place outside runtime/backends/native where koffi is imported.
+import { readFileSync } from 'node:fs';
+import koffi from 'koffi';
+import { loadPlugin, type Plugin } from '../../runtime/index.js';
+import { findArtifact, readArtifactManifest } from '../../scripts/artifacts.js';
+import { compare, formatNs, formatRatio, printTable } from '../harness.js';
+import type { BenchSuite } from '../main.js';
+
+const SIZES = [
+  { label: '64 B', bytes: 64, ops: 200_000 },
+  { label: '4 KiB', bytes: 4096, ops: 50_000 },
+  { label: '1 MiB', bytes: 1024 * 1024, ops: 200 },
+] as const;
+
+function sampleInput(size: number): Uint8Array {
+  const input = new Uint8Array(size);
+  for (let index = 0; index < size; index += 1) input[index] = 0x61 + (index % 26);
+  return input;
+}
+
+/** The same logic in plain JS, for scale. */
+function upperInJs(input: Uint8Array): Uint8Array {
+  const output = new Uint8Array(input.length);
+  for (let index = 0; index < input.length; index += 1) {
+    const byte = input[index]!;
+    output[index] = byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte;
+  }
+  return output;
+}
+
+/** Raw koffi call of ProcessData with a preallocated output buffer, plus the copy out. */
+function nativeFloor(path: string): { call: (input: Uint8Array) => Uint8Array; close: () => void } {
+  const library = koffi.load(path);
+  const processData = library.func(
+    'int32_t ProcessData(const uint8_t *in, uint32_t in_len, uint8_t *out, uint32_t out_cap, uint32_t *out_len)',
+  );
+  let output = new Uint8Array(4096);
+  const outLen = new Uint32Array(1);
+  return {
+    call(input) {
+      if (output.length < input.length) output = new Uint8Array(input.length);
+      processData(input, input.length, output, output.length, outLen);
+      return output.slice(0, outLen[0]);
+    },
+    close: () => library.unload(),
+  };
+}
+
+interface FloorExports {
+  memory: WebAssembly.Memory;
+  alloc(size: number): number;
+  ProcessData(
+    inPtr: number,
+    inLen: number,
+    outPtr: number,
+    outCap: number,
+    outLenPtr: number,
+  ): number;
+}
+
+/** Raw Wasm export call with one preallocated region: copy in, call, copy out. */
+function wasmFloor(path: string): (input: Uint8Array) => Uint8Array {
+  const module = new WebAssembly.Module(readFileSync(path));
+  const instance = new WebAssembly.Instance(module, { env: { abort: () => {} } });
+  const exports = instance.exports as unknown as FloorExports;
+  const capacity = 2 * 1024 * 1024;
+  const inPtr = exports.alloc(capacity);
+  const outPtr = exports.alloc(capacity);
+  const outLenPtr = exports.alloc(8);
+  return (input) => {
+    const memory = new Uint8Array(exports.memory.buffer);
+    memory.set(input, inPtr);
+    exports.ProcessData(inPtr, input.length, outPtr, capacity, outLenPtr);
+    const length = new DataView(exports.memory.buffer).getUint32(outLenPtr, true);
+    return memory.slice(outPtr, outPtr + length);
+  };
+}
+
+async function runBackend(
+  label: string,
+  plugin: Plugin,
+  floor: (input: Uint8Array) => Uint8Array,
+  rows: string[][],
+): Promise<void> {
+  for (const size of SIZES) {
+    const input = sampleInput(size.bytes);
+    const results = await compare(
+      {
+        twinplug: () => plugin.processData(input),
+        floor: () => floor(input),
+        js: () => upperInJs(input),
+      },
+      { opsPerRound: Math.max(1, Math.floor(size.ops / 7)) },
+    );
+    const overhead = results.twinplug!.nsPerOp / results.floor!.nsPerOp;
+    const target =
+      size.bytes === 64 ? { max: 1.5 } : size.bytes === 1024 * 1024 ? { max: 1.1 } : undefined;
+    rows.push([
+      label,
+      size.label,
+      formatNs(results.twinplug!.nsPerOp),
+      formatNs(results.floor!.nsPerOp),
+      formatRatio(overhead, target),
+      formatNs(results.js!.nsPerOp),
+      formatRatio(results.twinplug!.nsPerOp / results.js!.nsPerOp),
+    ]);
+  }
+}
+
+export const suite: BenchSuite = {
+  name: 'processData per-call cost vs the raw export call (floor) and plain JS (upper)',
+  async run() {
+    const manifest = readArtifactManifest();
+    const rows: string[][] = [];
+    const native = findArtifact(manifest, 'upper', 'cc');
+    if (native !== undefined) {
+      const floor = nativeFloor(native.path);
+      const plugin = await loadPlugin(native.path);
+      await runBackend('native (koffi)', plugin, floor.call, rows);
+      await plugin.close();
+      floor.close();
+    }
+    for (const toolchain of ['asc', 'clang-wasm'] as const) {
+      const artifact = findArtifact(manifest, 'upper', toolchain);
+      if (artifact === undefined) continue;
+      const plugin = await loadPlugin(artifact.path);
+      await runBackend(`wasm (${toolchain})`, plugin, wasmFloor(artifact.path), rows);
+      await plugin.close();
+    }
+    printTable(
+      ['backend', 'input', 'twinplug', 'floor', 'twinplug/floor', 'plain JS', 'twinplug/JS'],
+      rows,
+    );
+  },
+};
