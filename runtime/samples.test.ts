@@ -8,6 +8,7 @@ import type { PluginConfig } from './options.js';
 import {
   artifact,
   isSkipped,
+  sameBytes,
   TOOLCHAINS,
   text,
   toolchainTitle,
@@ -62,7 +63,7 @@ for (const toolchain of TOOLCHAINS) {
           expect(await call(allBytes())).toEqual(upperInJs(allBytes()));
           expect(await call(new Uint8Array(0))).toEqual(new Uint8Array(0));
           const big = pseudoRandom(1 << 20, 7);
-          expect(await call(big)).toEqual(upperInJs(big));
+          expect(sameBytes(await call(big), upperInJs(big))).toBe('identical');
         });
       });
 

@@ -35,3 +35,13 @@ export function artifact(
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+/** Byte-for-byte equality that stays fast on megabytes and names the first differing byte. */
+export function sameBytes(actual: Uint8Array, expected: Uint8Array): string {
+  if (Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(expected))
+    return 'identical';
+  const length = Math.min(actual.length, expected.length);
+  let index = 0;
+  while (index < length && actual[index] === expected[index]) index += 1;
+  return `differ at byte ${index} of ${actual.length} (expected ${expected.length})`;
+}
