@@ -75,5 +75,7 @@ export function findArtifact(
 
 /** Why a toolchain built nothing, when it was skipped as a whole (not just for some artifacts). */
 export function skipReason(manifest: ArtifactManifest, toolchain: Toolchain): string | undefined {
-  return manifest.skipped.find((entry) => entry.toolchain === toolchain && entry.names === undefined)?.reason;
+  return manifest.skipped.find(
+    (entry) => entry.toolchain === toolchain && entry.names === undefined,
+  )?.reason;
 }
