@@ -47,4 +47,32 @@ export {
   type PluginConfig,
 } from './options.js';
 export type { ArtifactIdentity, Backend, Plugin, PluginInfo } from './plugin.js';
+export {
+  DEFAULT_PREFERENCE,
+  deployArtifact,
+  type FolderEvent,
+  type PluginFolder,
+  type PluginFolderOptions,
+  type PluginManifest,
+  parseManifest,
+  watchPluginFolder,
+} from './plugin-folder/index.js';
 export { ABI_VERSION, isSemver, isValidPluginName } from './plugin-info.js';
+export {
+  type CloseReason,
+  createRegistry,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_RETENTION_MS,
+  type FailedStage,
+  type PluginLoader,
+  type PluginRegistry,
+  type PluginSource,
+  type RegisterResult,
+  type RegistryEvent,
+  type RegistryEventType,
+  type RegistryOptions,
+  type SlotSnapshot,
+  type VersionSnapshot,
+  type VersionState,
+  type VersionTarget,
+} from './registry/index.js';

@@ -1,3 +1,4 @@
+export { deployArtifact } from './deploy.js';
 export type { PluginFolderOptions } from './folder-options.js';
 export { DEFAULT_PREFERENCE } from './folder-scan.js';
 export { type PluginManifest, parseManifest } from './manifest.js';

@@ -16,3 +16,4 @@ export {
   type RegistryOptions,
 } from './registry-options.js';
 export { TypedEvents } from './typed-events.js';
+export type { VersionTarget } from './version-target.js';

@@ -9,6 +9,7 @@ import {
   resolveRegistryOptions,
 } from './registry-options.js';
 import { TypedEvents } from './typed-events.js';
+import type { VersionTarget } from './version-target.js';
 
 function notFound(name: string): PluginError {
   return new PluginError('PLUGIN_NOT_FOUND', `no plugin named "${name}" is registered`, {
@@ -65,6 +66,16 @@ export class PluginRegistry {
   call(name: string, input: Uint8Array): Promise<Uint8Array> {
     const slot = this.#slots.get(name);
     return slot === undefined ? Promise.reject(notFound(name)) : slot.call(input);
+  }
+
+  /**
+   * Runs ProcessData on a chosen version: the active one or the previous one retained for
+   * rollback, whichever matches `target` (its id, semantic version and/or backend), the active
+   * one first. Rejects with PLUGIN_NOT_FOUND when neither matches. For canaries and pinning.
+   */
+  callVersion(name: string, input: Uint8Array, target: VersionTarget): Promise<Uint8Array> {
+    const slot = this.#slots.get(name);
+    return slot === undefined ? Promise.reject(notFound(name)) : slot.callVersion(target, input);
   }
 
   /** Swaps the previous version back in at once (it is still loaded); the current one is retained in turn. */

@@ -6,6 +6,7 @@ import type { PluginVersion } from './plugin-version.js';
 import type { ResolvedRegistryOptions } from './registry-options.js';
 import { Rejections } from './rejections.js';
 import { startTimer } from './timer.js';
+import { findServing, noServingVersion, type VersionTarget } from './version-target.js';
 
 /** A plugin's versions, as {@link PluginRegistry.get} reports them. */
 export interface SlotSnapshot {
@@ -74,6 +75,14 @@ export class PluginSlot {
   call(input: Uint8Array): Promise<Uint8Array> {
     const active = this.#active;
     return active !== undefined ? active.call(input) : this.#callWithoutActive(input);
+  }
+
+  /** Routes a call to the active or the retained previous version that `target` names. */
+  async callVersion(target: VersionTarget, input: Uint8Array): Promise<Uint8Array> {
+    if (this.#active === undefined) await this.#enqueue(() => this.#activateLazy());
+    const version = findServing([this.#active, this.#previous], target);
+    if (version === undefined) throw noServingVersion(this.name, target);
+    return version.call(input);
   }
 
   register(source: ResolvedSource): Promise<RegisterResult> {
@@ -213,7 +222,8 @@ export class PluginSlot {
   }
 
   async #drainThenSettle(version: PluginVersion): Promise<void> {
-    await version.drain(this.#options.drainTimeoutMs);
+    // A retained previous version is not closing, so its callers are never abandoned.
+    await version.drain(this.#options.drainTimeoutMs, () => this.#previous === version);
     if (version.state !== 'draining') return;
     if (this.#previous === version) {
       version.state = 'standby';

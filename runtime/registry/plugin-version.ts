@@ -113,10 +113,17 @@ export class PluginVersion {
     );
   }
 
-  /** Waits for the leases to end; at the timeout, abandons the callers still waiting. */
-  async drain(timeoutMs: number): Promise<{ outcome: DrainOutcome; abandoned: number }> {
+  /**
+   * Waits for the leases to end; at the timeout, abandons the callers still waiting unless the
+   * version serves again or `retained()` says it stays loaded.
+   */
+  async drain(
+    timeoutMs: number,
+    retained: () => boolean = () => false,
+  ): Promise<{ outcome: DrainOutcome; abandoned: number }> {
     const outcome = await this.#leases.whenDrained(timeoutMs);
-    if (outcome !== 'timeout' || this.#state === 'active') return { outcome, abandoned: 0 };
+    if (outcome !== 'timeout' || this.#state === 'active' || retained())
+      return { outcome, abandoned: 0 };
     const abandoned = this.#leases.abandonAll(
       `call abandoned: ${this.source.name} ${this.#info?.version ?? ''} was replaced and its drain timeout of ${timeoutMs} ms passed`,
     );
