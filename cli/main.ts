@@ -3,8 +3,9 @@ import { type Command, EXIT_USAGE, UsageError } from './command.js';
 import { callCommand } from './commands/call.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
+import { serveCommand } from './commands/serve.js';
 
-const COMMANDS: readonly Command[] = [callCommand, inspectCommand, demoCommand];
+const COMMANDS: readonly Command[] = [serveCommand, callCommand, inspectCommand, demoCommand];
 
 function help(): string {
   const lines = COMMANDS.map((command) => `  ${command.usage}\n      ${command.summary}`);

@@ -18,9 +18,21 @@ export interface PluginManifest {
   readonly idleUnloadMs: number | undefined;
   /** Activate whatever the folder holds, even a lower version than the active one. */
   readonly force: boolean;
+  /** The media type of the plugin's output, for servers (e.g. "application/json"). */
+  readonly contentType: string | undefined;
 }
 
-const KEYS = ['prefer', 'config', 'sha256', 'limits', 'lazy', 'idleUnloadMs', 'force'] as const;
+const KEYS = [
+  'prefer',
+  'config',
+  'sha256',
+  'limits',
+  'lazy',
+  'idleUnloadMs',
+  'force',
+  'contentType',
+] as const;
+const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
 const LIMIT_KEYS = ['maxOutputBytes', 'maxMemoryPages'] as const;
 const ARTIFACT_SUFFIXES = ['.wasm', '.dll', '.so', '.dylib'];
 
@@ -102,8 +114,20 @@ export function parseManifest(text: string, name: string, path: string): PluginM
   if (idleUnloadMs !== undefined && !(typeof idleUnloadMs === 'number' && idleUnloadMs > 0)) {
     throw invalid(path, '"idleUnloadMs" must be a positive number of milliseconds', 'idleUnloadMs');
   }
+  const { contentType } = raw;
+  if (
+    contentType !== undefined &&
+    (typeof contentType !== 'string' || !MEDIA_TYPE.test(contentType))
+  ) {
+    throw invalid(
+      path,
+      '"contentType" must be a media type such as "application/json"',
+      'contentType',
+    );
+  }
   return {
     prefer,
+    contentType,
     config: raw.config,
     sha256: parseSha256(raw.sha256, name, path),
     limits: parseLimits(raw.limits, path),

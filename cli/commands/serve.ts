@@ -1,0 +1,50 @@
+import {
+  ConfigError,
+  isClusterWorker,
+  loadConfig,
+  runPrimary,
+  type ServerConfig,
+  startServer,
+  workerConfig,
+} from '../../server/index.js';
+import { type Command, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
+import { parseCommandLine } from '../parse.js';
+
+async function serveHere(config: ServerConfig): Promise<number> {
+  const running = await startServer(config);
+  await new Promise<void>((resolve) => {
+    const stop = () => void running.close().then(resolve);
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  return EXIT_OK;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  usage:
+    'twinplug serve [--port N] [--host H] [--plugins DIR] [--config FILE] [--workers N] [--log-level L]',
+  summary:
+    'Serves the plugins folder over HTTP: data API, admin API, /metrics, dashboard (docs/server.md).',
+  async run(args) {
+    if (isClusterWorker()) return serveHere(workerConfig());
+    const { values, positionals } = parseCommandLine(args, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      plugins: { type: 'string' },
+      config: { type: 'string' },
+      workers: { type: 'string' },
+      'log-level': { type: 'string' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    let config: ServerConfig;
+    try {
+      config = loadConfig({ file: values.config, env: process.env, flags: values });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`twinplug serve: ${error.code}: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    return config.workers > 1 ? runPrimary(config) : serveHere(config);
+  },
+};

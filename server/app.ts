@@ -1,0 +1,53 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
+import { errorResponse } from './errors/error-response.js';
+import { ServerError } from './errors/server-error.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { dataRoutes } from './http/data-routes.js';
+import { opsRoutes } from './http/ops-routes.js';
+import type { ServerEnv } from './http/server-env.js';
+import type { Logger } from './observability/logger.js';
+import type { ServerMetrics } from './observability/server-metrics.js';
+import type { PluginService } from './service/plugin-service.js';
+
+export interface AppOptions {
+  readonly service: PluginService;
+  readonly metrics: ServerMetrics;
+  readonly log: Logger;
+  readonly maxBodyBytes: number;
+  /** The admin bearer token; undefined turns the admin API off. */
+  readonly adminToken: string | undefined;
+}
+
+const TRACE_ID_HEADER = 'X-Trace-ID';
+
+/**
+ * Builds the Hono app over a plugin service without opening a port: `app.request(...)` in tests,
+ * `@hono/node-server` in {@link startServer}.
+ *
+ * @example
+ * const app = createApp({ service, metrics, log, maxBodyBytes: 1 << 20, adminToken: undefined });
+ * const response = await app.request('/v1/plugins/upper', { method: 'POST', body: 'hi' }); // "HI"
+ */
+export function createApp(options: AppOptions): Hono<ServerEnv> {
+  const { service, metrics, log } = options;
+  const app = new Hono<ServerEnv>();
+  app.use(requestId({ headerName: TRACE_ID_HEADER, limitLength: 128 }));
+  app.use(async (c, next) => {
+    c.set('log', log.child({ traceId: c.get('requestId') }));
+    await next();
+  });
+  app.onError((error, c) => errorResponse(c, error));
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new ServerError('ROUTE_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`),
+    ),
+  );
+  app.route('/', opsRoutes(service, metrics));
+  app.route('/', dataRoutes(service, options.maxBodyBytes));
+  app.route('/', adminRoutes(service, options.adminToken, options.maxBodyBytes));
+  app.route('/', dashboardRoutes(service));
+  return app;
+}

@@ -1,0 +1,109 @@
+import { DEFAULT_PREFERENCE } from '../../runtime/index.js';
+
+/** A value as read: JSON from the file, text from the environment or a flag. */
+type Parse<T> = (value: unknown) => T;
+
+function fromText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (trimmed === 'true' || trimmed === 'false') return trimmed === 'true';
+  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : value;
+}
+
+const integer =
+  (min: number, max: number): Parse<number> =>
+  (raw) => {
+    const value = fromText(raw);
+    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max)
+      throw new Error(`must be an integer from ${min} to ${max}`);
+    return value as number;
+  };
+
+const ratio: Parse<number> = (raw) => {
+  const value = fromText(raw);
+  if (typeof value !== 'number' || !(value > 0 && value <= 1))
+    throw new Error('must be a number above 0 and at most 1');
+  return value;
+};
+
+const flag: Parse<boolean> = (raw) => {
+  const value = fromText(raw);
+  if (typeof value !== 'boolean') throw new Error('must be true or false');
+  return value;
+};
+
+const oneOf =
+  <T extends string>(...choices: T[]): Parse<T> =>
+  (value) => {
+    if (typeof value !== 'string' || !choices.includes(value as T))
+      throw new Error(`must be one of ${choices.join(', ')}`);
+    return value as T;
+  };
+
+const text: Parse<string> = (value) => {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 4096)
+    throw new Error('must be a non-empty string');
+  return value;
+};
+
+const host: Parse<string> = (value) => {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9.:[\]-]{1,255}$/.test(value))
+    throw new Error('must be a host name or an IP address');
+  return value;
+};
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Every setting: where it sits in twinplug.config.json (dotted path), its environment variable,
+ * its command-line flag if it has one, how it is checked, and its default.
+ */
+export const FIELDS = {
+  port: { env: 'TWINPLUG_PORT', flag: 'port', parse: integer(0, 65535), default: 8080 },
+  host: { env: 'TWINPLUG_HOST', flag: 'host', parse: host, default: '127.0.0.1' },
+  plugins: { env: 'TWINPLUG_PLUGINS', flag: 'plugins', parse: text, default: 'build/plugins' },
+  workers: { env: 'TWINPLUG_WORKERS', flag: 'workers', parse: integer(1, 64), default: 1 },
+  logLevel: {
+    env: 'TWINPLUG_LOG_LEVEL',
+    flag: 'log-level',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+    default: 'info',
+  },
+  maxBodyBytes: {
+    env: 'TWINPLUG_MAX_BODY_BYTES',
+    parse: integer(1, 1024 ** 3),
+    default: 16 * 1024 * 1024,
+  },
+  prefer: {
+    env: 'TWINPLUG_PREFER',
+    parse: oneOf('wasm', 'native'),
+    default: DEFAULT_PREFERENCE,
+  },
+  allowNativeUploads: { env: 'TWINPLUG_ALLOW_NATIVE_UPLOADS', parse: flag, default: false },
+  drainTimeoutMs: { env: 'TWINPLUG_DRAIN_TIMEOUT_MS', parse: integer(0, DAY_MS), default: 30_000 },
+  shutdownTimeoutMs: {
+    env: 'TWINPLUG_SHUTDOWN_TIMEOUT_MS',
+    parse: integer(0, DAY_MS),
+    default: 10_000,
+  },
+  uploadTimeoutMs: {
+    env: 'TWINPLUG_UPLOAD_TIMEOUT_MS',
+    parse: integer(1, DAY_MS),
+    default: 30_000,
+  },
+  'canary.errorRate': { env: 'TWINPLUG_CANARY_ERROR_RATE', parse: ratio, default: 0.05 },
+  'canary.minCalls': { env: 'TWINPLUG_CANARY_MIN_CALLS', parse: integer(1, 1e9), default: 20 },
+  'canary.windowMs': {
+    env: 'TWINPLUG_CANARY_WINDOW_MS',
+    parse: integer(100, DAY_MS),
+    default: 60_000,
+  },
+  'canary.stepWeight': { env: 'TWINPLUG_CANARY_STEP_WEIGHT', parse: integer(0, 100), default: 0 },
+  'canary.stepIntervalMs': {
+    env: 'TWINPLUG_CANARY_STEP_INTERVAL_MS',
+    parse: integer(100, DAY_MS),
+    default: 60_000,
+  },
+} as const;
+
+export type FieldName = keyof typeof FIELDS;

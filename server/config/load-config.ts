@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
+import { FIELDS, type FieldName } from './fields.js';
+import type { ServerConfig } from './server-config.js';
+
+export const DEFAULT_CONFIG_FILE = 'twinplug.config.json';
+const MIN_TOKEN_LENGTH = 16;
+
+/** Where settings come from; later sources win: file, then environment, then flags. */
+export interface ConfigSources {
+  /** A config file named explicitly (--config or TWINPLUG_CONFIG): it must exist. */
+  readonly file?: string | undefined;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Command-line values by flag name (`port`, `plugins`, `log-level`...). */
+  readonly flags?: Readonly<Record<string, string | undefined>>;
+  /** Where twinplug.config.json is looked for when no file is named (default: cwd). */
+  readonly cwd?: string;
+}
+
+function flatten(value: unknown, prefix: string, out: Map<string, unknown>, file: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(file, `${prefix || 'the file'} must be a JSON object`);
+  for (const [key, child] of Object.entries(value)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    if (path === 'adminToken')
+      throw new ConfigError(file, '"adminToken" is read from TWINPLUG_ADMIN_TOKEN only');
+    if (path === 'canary') flatten(child, path, out, file);
+    else if (path in FIELDS) out.set(path, child);
+    else throw new ConfigError(file, `unknown setting "${path}"`);
+  }
+}
+
+function readFileSettings(sources: ConfigSources): Map<string, unknown> {
+  const cwd = sources.cwd ?? process.cwd();
+  const named = sources.file ?? sources.env?.TWINPLUG_CONFIG;
+  const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
+  const settings = new Map<string, unknown>();
+  if (named === undefined && !existsSync(path)) return settings;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, `cannot read: ${(error as NodeJS.ErrnoException).code}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(path, `not JSON: ${(error as Error).message}`);
+  }
+  flatten(json, '', settings, path);
+  return settings;
+}
+
+function pick(name: FieldName, file: Map<string, unknown>, sources: ConfigSources) {
+  const field = FIELDS[name];
+  const flagName = 'flag' in field ? field.flag : undefined;
+  const fromFlag = flagName === undefined ? undefined : sources.flags?.[flagName];
+  if (fromFlag !== undefined) return { value: fromFlag as unknown, source: `--${flagName}` };
+  const fromEnv = sources.env?.[field.env];
+  if (fromEnv !== undefined && fromEnv !== '')
+    return { value: fromEnv as unknown, source: field.env };
+  if (file.has(name)) return { value: file.get(name), source: `config "${name}"` };
+  return undefined;
+}
+
+function adminToken(env: NodeJS.ProcessEnv | undefined): string | undefined {
+  const token = env?.TWINPLUG_ADMIN_TOKEN;
+  if (token === undefined || token === '') return undefined;
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new ConfigError(
+      'TWINPLUG_ADMIN_TOKEN',
+      `must be at least ${MIN_TOKEN_LENGTH} characters`,
+    );
+  return token;
+}
+
+/**
+ * Resolves the server's configuration from twinplug.config.json, TWINPLUG_* environment
+ * variables and flags (flags win over the environment, which wins over the file), checking
+ * every value strictly. Throws {@link ConfigError}.
+ */
+export function loadConfig(sources: ConfigSources = {}): ServerConfig {
+  const file = readFileSettings(sources);
+  const values: Record<string, unknown> = {};
+  for (const name of Object.keys(FIELDS) as FieldName[]) {
+    const found = pick(name, file, sources);
+    if (found === undefined) {
+      values[name] = FIELDS[name].default;
+      continue;
+    }
+    try {
+      values[name] = FIELDS[name].parse(found.value);
+    } catch (error) {
+      throw new ConfigError(
+        found.source,
+        `${JSON.stringify(found.value)} ${(error as Error).message}`,
+      );
+    }
+  }
+  const flat = Object.fromEntries(Object.entries(values).filter(([key]) => !key.includes('.')));
+  return {
+    ...(flat as Omit<ServerConfig, 'canary' | 'adminToken'>),
+    canary: {
+      errorRate: values['canary.errorRate'] as number,
+      minCalls: values['canary.minCalls'] as number,
+      windowMs: values['canary.windowMs'] as number,
+      stepWeight: values['canary.stepWeight'] as number,
+      stepIntervalMs: values['canary.stepIntervalMs'] as number,
+    },
+    adminToken: adminToken(sources.env),
+  };
+}

@@ -1,0 +1,33 @@
+import type { Backend } from '../../runtime/index.js';
+
+/** Canary analysis and progressive delivery: see docs/server.md. */
+export interface CanaryConfig {
+  /** Fraction of faulted calls over the window above which a canary is rolled back. */
+  readonly errorRate: number;
+  /** Calls the window must hold before the rate is judged. */
+  readonly minCalls: number;
+  /** The sliding window, and without steps also how long a new version is watched. */
+  readonly windowMs: number;
+  /** 0: a new version takes all traffic at once (still watched); else its first weight and each step. */
+  readonly stepWeight: number;
+  readonly stepIntervalMs: number;
+}
+
+/** Everything `twinplug serve` runs with, every default filled. */
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  /** The watched plugins folder: `<plugins>/<name>/<name>.wasm|.so|.dll|.dylib`. */
+  readonly plugins: string;
+  readonly workers: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly maxBodyBytes: number;
+  readonly prefer: Backend;
+  readonly allowNativeUploads: boolean;
+  readonly drainTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly uploadTimeoutMs: number;
+  readonly canary: CanaryConfig;
+  /** From TWINPLUG_ADMIN_TOKEN only (never from a file); undefined turns the admin API off. */
+  readonly adminToken: string | undefined;
+}

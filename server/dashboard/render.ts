@@ -1,0 +1,41 @@
+import type { FeedEvent } from '../observability/event-feed.js';
+import type { PluginView, VersionView } from '../service/describe.js';
+import { escapeHtml as e } from './escape.js';
+
+/** What the dashboard shows; also the JSON of GET /v1/dashboard. */
+export interface DashboardData {
+  readonly time: number;
+  readonly plugins: readonly PluginView[];
+  readonly events: readonly FeedEvent[];
+}
+
+function versionRow(plugin: string, v: VersionView): string {
+  return `<tr data-plugin="${e(plugin)}" data-version="${e(v.version)}" class="role-${e(v.role)}">
+<td>${e(v.version)}</td><td>${e(v.backend)}</td><td>${e(v.state)}</td><td>${e(v.role)}</td>
+<td><div class="bar"><span style="width:${Number(v.weight)}%"></span></div>${Number(v.weight)}%</td>
+<td class="num" data-calls>${Number(v.calls)}</td><td class="num" data-errors>${Number(v.errors)}</td>
+<td class="num" data-rate>–</td><td class="num" data-error-rate>–</td><td><code>${e(v.sha256.slice(0, 12))}</code></td></tr>`;
+}
+
+function pluginCard(plugin: PluginView): string {
+  const canary = plugin.canary
+    ? `<p class="canary">canary ${e(plugin.canary.version)} at ${plugin.canary.weight}% · ${plugin.canary.faults} faults / ${plugin.canary.calls} calls in window</p>`
+    : '';
+  return `<section class="plugin" data-plugin="${e(plugin.name)}"><h2>${e(plugin.name)} <small>active ${e(plugin.active ?? '(lazy)')}</small></h2>${canary}
+<table><thead><tr><th>version</th><th>backend</th><th>state</th><th>role</th><th>traffic</th><th>calls</th><th>errors</th><th>calls/s</th><th>errors/s</th><th>sha256</th></tr></thead>
+<tbody>${plugin.versions.map((v) => versionRow(plugin.name, v)).join('')}</tbody></table></section>`;
+}
+
+function eventItem(event: FeedEvent): string {
+  const time = new Date(event.time).toISOString().slice(11, 19);
+  return `<li class="event-${e(event.type)}"><time>${time}</time> <b>${e(event.plugin)}</b> ${e(event.message)}</li>`;
+}
+
+/** The dashboard's body content, rendered on the server; the page script re-renders it the same way. */
+export function renderDashboard(data: DashboardData): string {
+  const plugins =
+    data.plugins.length === 0 ? '<p>No plugins loaded.</p>' : data.plugins.map(pluginCard).join('');
+  const events =
+    data.events.length === 0 ? '<li>No events yet.</li>' : data.events.map(eventItem).join('');
+  return `<div id="plugins">${plugins}</div><h2>Swaps and rollbacks</h2><ul id="events">${events}</ul>`;
+}

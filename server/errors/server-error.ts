@@ -1,0 +1,52 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** The server's own failures, beside the runtime's plugin error codes. Stable: clients branch on them. */
+export const SERVER_STATUS = {
+  /** The request is malformed: a bad header value, a body that is not the JSON expected. */
+  BAD_REQUEST: 400,
+  /** A traffic document (weights, rules, sticky header) is invalid. */
+  INVALID_TRAFFIC: 400,
+  /** The plugin name in the path is not a valid plugin name. */
+  INVALID_PLUGIN_NAME: 400,
+  /** An upload's X-Sha256 is missing or is not 64 hex digits. */
+  SHA256_REQUIRED: 400,
+  /** An upload's bytes do not hash to its X-Sha256. */
+  SHA256_MISMATCH: 400,
+  /** No or a malformed Authorization header on the admin API. */
+  UNAUTHORIZED: 401,
+  /** The bearer token is not the admin token. */
+  FORBIDDEN: 403,
+  /** The admin API is off: TWINPLUG_ADMIN_TOKEN is not set. */
+  ADMIN_DISABLED: 403,
+  /** Native uploads are refused unless `allowNativeUploads` is set in the config. */
+  NATIVE_UPLOAD_DISABLED: 403,
+  /** No route for this method and path. */
+  ROUTE_NOT_FOUND: 404,
+  /** The request body is larger than `maxBodyBytes`. */
+  BODY_TOO_LARGE: 413,
+  /** An upload was written but the plugin folder did not settle on it in time. */
+  UPLOAD_TIMEOUT: 504,
+  /** The server is shutting down or its plugins are not loaded yet. */
+  NOT_READY: 503,
+  /** A bug: logged with the trace ID. */
+  INTERNAL_ERROR: 500,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ServerErrorCode = keyof typeof SERVER_STATUS;
+
+/** An HTTP-level failure with a stable code; rendered like plugin errors. */
+export class ServerError extends Error {
+  override readonly name = 'ServerError';
+  readonly code: ServerErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ServerErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): ContentfulStatusCode {
+    return SERVER_STATUS[this.code];
+  }
+}

@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import type { PluginService } from '../service/plugin-service.js';
+import { limitBody } from './body-limit.js';
+import { dataTarget } from './plugin-ref.js';
+import type { ServerEnv } from './server-env.js';
+
+/** POST /v1/plugins/:name[@version]: ProcessData on the body, the output bytes back. */
+export function dataRoutes(service: PluginService, maxBodyBytes: number): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>();
+  app.post('/v1/plugins/:ref', limitBody(maxBodyBytes), async (c) => {
+    const { name, version, backend } = dataTarget(
+      c.req.param('ref'),
+      c.req.header('x-plugin-version'),
+      c.req.header('x-plugin-backend'),
+    );
+    const input = new Uint8Array(await c.req.arrayBuffer());
+    const header = (key: string) => c.req.header(key);
+    const result = await service.call(name, input, { version, backend, header });
+    const served = result.version;
+    if (served?.version !== undefined) c.header('X-Plugin-Version', served.version);
+    if (served?.backend !== undefined) c.header('X-Plugin-Backend', served.backend);
+    c.header('Content-Type', service.contentType(name));
+    return c.body(result.output as Uint8Array<ArrayBuffer>, 200);
+  });
+  return app;
+}

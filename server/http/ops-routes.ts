@@ -1,0 +1,21 @@
+import { Hono } from 'hono';
+import { ServerError } from '../errors/server-error.js';
+import type { ServerMetrics } from '../observability/server-metrics.js';
+import type { PluginService } from '../service/plugin-service.js';
+import type { ServerEnv } from './server-env.js';
+
+/** GET /healthz (the process is up), /readyz (plugins loaded, not shutting down), /metrics. */
+export function opsRoutes(service: PluginService, metrics: ServerMetrics): Hono<ServerEnv> {
+  const app = new Hono<ServerEnv>();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', (c) => {
+    if (!service.isReady)
+      throw new ServerError('NOT_READY', 'plugins are loading or the server is shutting down');
+    return c.json({ status: 'ready', plugins: service.list().map((plugin) => plugin.name) });
+  });
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', metrics.registry.contentType);
+    return c.body(await metrics.registry.metrics());
+  });
+  return app;
+}

@@ -1,0 +1,78 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { PluginLoader } from '../../runtime/index.js';
+import { createApp } from '../app.js';
+import type { ServerConfig } from '../config/server-config.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { ServerMetrics } from '../observability/server-metrics.js';
+import { PluginService } from '../service/plugin-service.js';
+
+/** A server listening on its port; `close` is the graceful shutdown. */
+export interface RunningServer {
+  readonly port: number;
+  readonly service: PluginService;
+  readonly log: Logger;
+  /** Stops accepting, lets requests in flight finish (up to shutdownTimeoutMs), then Cleanup and unload every plugin. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly log?: Logger;
+  readonly loadPlugin?: PluginLoader;
+  readonly canaryTickMs?: number;
+}
+
+/** Starts the plugin service and serves the app with @hono/node-server. */
+export async function startServer(
+  config: ServerConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const metrics = new ServerMetrics();
+  metrics.collectProcessMetrics();
+  const service = new PluginService({ config, log, metrics, ...options });
+  const app = createApp({
+    service,
+    metrics,
+    log,
+    maxBodyBytes: config.maxBodyBytes,
+    adminToken: config.adminToken,
+  });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info(
+    {
+      port,
+      host: config.host,
+      plugins: service.pluginsDir,
+      admin: config.adminToken !== undefined,
+    },
+    'listening',
+  );
+  await service.ready;
+  log.info({ plugins: service.list().map((plugin) => `${plugin.name}@${plugin.active}`) }, 'ready');
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      log.info('shutting down: no new connections, finishing requests in flight');
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      const timer = setTimeout(() => {
+        log.warn(
+          { timeoutMs: config.shutdownTimeoutMs },
+          'shutdown timeout: closing connections still open',
+        );
+        (server as import('node:http').Server).closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      await drained;
+      clearTimeout(timer);
+      await service.close();
+      log.info('stopped: every plugin cleaned up and unloaded');
+    })();
+    return closing;
+  };
+  return { port, service, log, close };
+}

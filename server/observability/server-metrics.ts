@@ -1,0 +1,53 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+const VERSION_LABELS = ['plugin', 'version', 'backend'] as const;
+
+/**
+ * The server's Prometheus metrics, in a registry of its own (never prom-client's global one),
+ * so two apps in one process (tests) or cluster workers never collide.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly calls = new Counter({
+    name: 'twinplug_calls_total',
+    help: 'ProcessData calls by plugin, version and backend',
+    labelNames: VERSION_LABELS,
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'twinplug_call_errors_total',
+    help: 'Failed ProcessData calls by plugin, version, backend and error code',
+    labelNames: [...VERSION_LABELS, 'code'],
+    registers: [this.registry],
+  });
+  readonly duration = new Histogram({
+    name: 'twinplug_call_duration_seconds',
+    help: 'ProcessData latency as the server sees it, by plugin, version and backend',
+    labelNames: VERSION_LABELS,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [this.registry],
+  });
+  readonly swaps = new Counter({
+    name: 'twinplug_swaps_total',
+    help: 'Versions activated by a hot swap (not counting first loads)',
+    labelNames: ['plugin'],
+    registers: [this.registry],
+  });
+  readonly rollbacks = new Counter({
+    name: 'twinplug_rollbacks_total',
+    help: 'Rollbacks, by trigger: automatic (canary analysis) or manual (admin API)',
+    labelNames: ['plugin', 'trigger'],
+    registers: [this.registry],
+  });
+  readonly loadFailures = new Counter({
+    name: 'twinplug_load_failures_total',
+    help: 'Candidate versions that failed to load, validate or self-test',
+    labelNames: ['plugin', 'stage', 'code'],
+    registers: [this.registry],
+  });
+
+  /** Adds Node's process metrics (CPU, memory, event loop); off in tests. */
+  collectProcessMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

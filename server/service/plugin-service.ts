@@ -1,0 +1,172 @@
+import {
+  createRegistry,
+  type PluginFolder,
+  type PluginLoader,
+  watchPluginFolder,
+} from '../../runtime/index.js';
+import type { ServerConfig } from '../config/server-config.js';
+import { EventFeed } from '../observability/event-feed.js';
+import type { Logger } from '../observability/logger.js';
+import type { ServerMetrics } from '../observability/server-metrics.js';
+import type { RouteRequest } from '../routing/plugin-route.js';
+import { type RoutingState, RoutingStore } from '../routing/routing-store.js';
+import type { Traffic } from '../routing/traffic.js';
+import { activateVersion, removePlugin, setTraffic } from './admin-actions.js';
+import { type CallResult, callPlugin } from './call-plugin.js';
+import { startCanaryLoop } from './canary-loop.js';
+import { describePlugin, type PluginView } from './describe.js';
+import { onRegistryEvent, readContentType } from './on-registry-event.js';
+import { applyStoredState, rollbackPlugin } from './rollback.js';
+import { routeOf, type ServiceContext } from './service-context.js';
+import { type UploadRequest, type UploadResult, uploadVersion } from './upload.js';
+
+export interface PluginServiceOptions {
+  readonly config: ServerConfig;
+  readonly log: Logger;
+  readonly metrics: ServerMetrics;
+  /** Loads each version (default: the runtime's loadPlugin, in its default isolation). */
+  readonly loadPlugin?: PluginLoader;
+  /** How often canaries are judged for steps and promotion (default 1 s). */
+  readonly canaryTickMs?: number;
+}
+
+/**
+ * The plugins one server process serves: a registry kept in step with the watched plugins
+ * folder, routes with traffic policies and canaries, and the routing file shared with the
+ * other processes serving the same folder. Knows nothing of HTTP.
+ */
+export class PluginService {
+  readonly feed = new EventFeed();
+  readonly #ctx: ServiceContext;
+  readonly #folder: PluginFolder;
+  readonly #applied = new Map<string, number>();
+  readonly #stopLoop: () => void;
+  #ready = false;
+  #closing: Promise<void> | undefined;
+  /** Resolves once the folder's plugins are loaded and the routing file applied. */
+  readonly ready: Promise<void>;
+
+  constructor(options: PluginServiceOptions) {
+    const { config, log, metrics } = options;
+    const registry = createRegistry({
+      drainTimeoutMs: config.drainTimeoutMs,
+      // The previous version stays loaded until the next swap: canaries split traffic with it.
+      retentionMs: Number.POSITIVE_INFINITY,
+      ...(options.loadPlugin === undefined ? {} : { loadPlugin: options.loadPlugin }),
+    });
+    const store = new RoutingStore(config.plugins, (state) => void this.#apply(state, false));
+    this.#ctx = {
+      config,
+      registry,
+      routes: new Map(),
+      feed: this.feed,
+      metrics,
+      log,
+      store,
+      rollingBack: new Set(),
+      now: Date.now,
+    };
+    registry.events.onAny((event) => onRegistryEvent(this.#ctx, event));
+    this.#folder = watchPluginFolder(registry, config.plugins, { prefer: config.prefer });
+    this.#folder.events.on('failed', (event) =>
+      log.warn(
+        { plugin: event.name, code: event.error.code, err: event.error.message },
+        'plugin folder refused',
+      ),
+    );
+    this.#folder.events.on('error', (event) =>
+      log.error({ err: event.error }, 'plugin folder watcher failed'),
+    );
+    this.#stopLoop = startCanaryLoop(this.#ctx, options.canaryTickMs ?? 1000);
+    const folder = this.#folder;
+    const ctx = this.#ctx;
+    this.ready = (async () => {
+      await folder.ready;
+      for (const slot of registry.list()) {
+        const route = routeOf(ctx, slot.name);
+        if (route !== undefined) await readContentType(ctx, route);
+      }
+      await this.#apply(await store.start(), true);
+      this.#ready = true;
+    })();
+  }
+
+  /** True once loaded and until shutdown starts. */
+  get isReady(): boolean {
+    return this.#ready && this.#closing === undefined;
+  }
+
+  get pluginsDir(): string {
+    return this.#folder.dir;
+  }
+
+  call(name: string, input: Uint8Array, request: RouteRequest): Promise<CallResult> {
+    return callPlugin(
+      this.#ctx,
+      this.#ctx.routes.get(name) ?? routeOf(this.#ctx, name),
+      name,
+      input,
+      request,
+    );
+  }
+
+  /** The media type of a plugin's output: plugin.json's contentType, else application/octet-stream. */
+  contentType(name: string): string {
+    return this.#ctx.routes.get(name)?.contentType ?? 'application/octet-stream';
+  }
+
+  list(): PluginView[] {
+    const now = Date.now();
+    return [...this.#ctx.registry.list()]
+      .map((slot) => routeOf(this.#ctx, slot.name))
+      .filter((route) => route !== undefined)
+      .map((route) => describePlugin(route, now))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  describe(name: string): PluginView | undefined {
+    const route = routeOf(this.#ctx, name);
+    return route === undefined ? undefined : describePlugin(route, Date.now());
+  }
+
+  upload(request: UploadRequest): Promise<UploadResult> {
+    return uploadVersion(this.#ctx, request);
+  }
+
+  async activate(name: string, version: string): Promise<PluginView> {
+    return describePlugin(await activateVersion(this.#ctx, name, version), Date.now());
+  }
+
+  async setTraffic(name: string, traffic: Traffic): Promise<PluginView> {
+    return describePlugin(await setTraffic(this.#ctx, name, traffic), Date.now());
+  }
+
+  async rollback(name: string, reason = 'requested by the admin API'): Promise<PluginView> {
+    await rollbackPlugin(this.#ctx, name, { trigger: 'manual', reason });
+    return this.describe(name)!;
+  }
+
+  remove(name: string): Promise<void> {
+    return removePlugin(this.#ctx, name);
+  }
+
+  /** Stops watching, then drains every version and runs each plugin's Cleanup. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#stopLoop();
+      this.#ctx.store.close();
+      await this.ready.catch(() => {});
+      await this.#folder.close();
+      await this.#ctx.registry.close();
+    })();
+    return this.#closing;
+  }
+
+  async #apply(state: RoutingState, initial: boolean): Promise<void> {
+    try {
+      await applyStoredState(this.#ctx, state, this.#applied, initial);
+    } catch (error) {
+      this.#ctx.log.error({ err: error }, 'cannot apply the routing file');
+    }
+  }
+}
