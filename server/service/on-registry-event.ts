@@ -46,8 +46,8 @@ function onActivated(ctx: ServiceContext, event: Extract<RegistryEvent, { type: 
     return;
   }
   ctx.metrics.swaps.inc({ plugin: event.name });
-  route.canary =
-    route.previous === undefined ? undefined : startCanary(version, ctx.config.canary, ctx.now());
+  // The replaced version is retained (retention is infinite): it becomes the previous one just after this event.
+  route.canary = startCanary(version, ctx.config.canary, ctx.now());
   // A canary starts from the admin's rules and stickiness, not from weights set for older builds.
   route.traffic = withoutWeights(route.traffic);
   const message = `swapped ${label(previous)} → ${label(version)}`;

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixture, tempPlugins } from '../test-support/plugins-folder.js';
+import { admin, eventually, type TestApp, testApp } from '../test-support/test-app.js';
+
+let plugins: ReturnType<typeof tempPlugins>;
+let apps: TestApp[] = [];
+
+beforeEach(() => {
+  plugins = tempPlugins();
+  plugins.versioned();
+});
+
+afterEach(async () => {
+  await Promise.all(apps.map((app) => app.close()));
+  apps = [];
+  plugins.cleanup();
+});
+
+async function start(env: Record<string, string> = {}): Promise<TestApp> {
+  const app = await testApp(plugins.root, {
+    TWINPLUG_CANARY_MIN_CALLS: '20',
+    TWINPLUG_CANARY_ERROR_RATE: '0.05',
+    ...env,
+  });
+  apps.push(app);
+  return app;
+}
+
+async function deploy(t: TestApp, file: string): Promise<void> {
+  const bytes = readFileSync(file);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const response = await t.app.request(
+    '/v1/admin/plugins/versioned/versions',
+    admin({ method: 'POST', body: bytes, headers: { 'x-sha256': sha256 } }),
+  );
+  expect(response.status).toBe(201);
+}
+
+async function callMany(t: TestApp, count: number) {
+  const statuses: number[] = [];
+  const bodies: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const response = await t.app.request('/v1/plugins/versioned', {
+      method: 'POST',
+      body: `r${index}`,
+    });
+    statuses.push(response.status);
+    bodies.push(await response.text());
+  }
+  return { statuses, bodies };
+}
+
+describe('automatic rollback of a failing canary', () => {
+  it('takes a version whose every call traps out of service after 20 faulted calls', async () => {
+    const t = await start();
+    await deploy(t, fixture('wasm/versioned-v3-trap.wasm'));
+    const { statuses, bodies } = await callMany(t, 60);
+    // The 20th fault crossed the threshold (minimum 20 calls, 5 %): every call after it is served by 1.0.0.
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(502));
+    expect(JSON.parse(bodies[0]!)).toMatchObject({ error: { code: 'PLUGIN_TRAPPED' } });
+    expect(statuses.slice(20)).toEqual(Array(40).fill(200));
+    expect(bodies.at(-1)).toBe('1.0.0:r59');
+    const view = await (await t.app.request('/v1/admin/plugins/versioned', admin())).json();
+    expect(view).not.toHaveProperty('canary');
+    expect(view).toMatchObject({
+      active: '1.0.0',
+      versions: [
+        { version: '1.0.0', role: 'active', weight: 100 },
+        { version: '3.0.0', role: 'previous', weight: 0, calls: 20, errors: 20, faults: 20 },
+      ],
+    });
+    const metrics = await (await t.app.request('/metrics')).text();
+    expect(metrics).toMatch(
+      /^twinplug_rollbacks_total\{plugin="versioned",trigger="automatic"\} 1$/m,
+    );
+    expect(metrics).toMatch(/^twinplug_swaps_total\{plugin="versioned"\} 1$/m);
+    const events = (await (await t.app.request('/v1/admin/events', admin())).json()) as {
+      events: { type: string; trigger?: string }[];
+    };
+    expect(events.events[0]).toMatchObject({
+      type: 'rolled-back',
+      trigger: 'automatic',
+      plugin: 'versioned',
+    });
+    expect(t.logs.find((line) => line.msg === 'rolled back')).toMatchObject({
+      plugin: 'versioned',
+      trigger: 'automatic',
+      level: 40,
+    });
+  });
+
+  it('with progressive steps, only the canary share fails before the rollback', async () => {
+    const t = await start({
+      TWINPLUG_CANARY_STEP_WEIGHT: '20',
+      TWINPLUG_CANARY_STEP_INTERVAL_MS: '60000',
+    });
+    await deploy(t, fixture('wasm/versioned-v3-trap.wasm'));
+    const described = await (await t.app.request('/v1/admin/plugins/versioned', admin())).json();
+    expect(described).toMatchObject({
+      canary: { version: '3.0.0', weight: 20, progressive: true },
+    });
+    const { statuses, bodies } = await callMany(t, 400);
+    const failed = statuses.filter((status) => status === 502).length;
+    expect(failed).toBe(20);
+    expect(bodies.filter((body) => body.startsWith('1.0.0:'))).toHaveLength(380);
+    expect(statuses.slice(-20)).toEqual(Array(20).fill(200));
+  });
+
+  it('steps a healthy canary up and promotes it', async () => {
+    const t = await start({
+      TWINPLUG_CANARY_STEP_WEIGHT: '50',
+      TWINPLUG_CANARY_STEP_INTERVAL_MS: '100',
+    });
+    await deploy(t, fixture('wasm/versioned-v2.wasm'));
+    await eventually(() => t.service.describe('versioned')?.canary === undefined, 5_000);
+    const types = t.service.feed.latest().map((event) => event.type);
+    expect(types.slice(0, 2)).toEqual(['promoted', 'swapped']);
+    const { bodies } = await callMany(t, 10);
+    expect(bodies.every((body) => body.startsWith('2.0.0:'))).toBe(true);
+  });
+
+  it('reaches every process serving the folder through the routing file', async () => {
+    const first = await start();
+    const second = await start();
+    await deploy(first, fixture('wasm/versioned-v3-trap.wasm'));
+    await eventually(() => second.service.describe('versioned')?.active === '3.0.0');
+    await callMany(first, 25);
+    expect(first.service.describe('versioned')?.active).toBe('1.0.0');
+    // The second process had no failing calls of its own; the rollback reached it all the same.
+    await eventually(() => second.service.describe('versioned')?.active === '1.0.0');
+    const { statuses } = await callMany(second, 5);
+    expect(statuses).toEqual(Array(5).fill(200));
+  });
+});
