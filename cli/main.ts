@@ -3,8 +3,9 @@ import { type Command, EXIT_USAGE, UsageError } from './command.js';
 import { callCommand } from './commands/call.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
+import { watchCommand } from './commands/watch.js';
 
-const COMMANDS: readonly Command[] = [callCommand, inspectCommand, demoCommand];
+const COMMANDS: readonly Command[] = [callCommand, inspectCommand, watchCommand, demoCommand];
 
 function help(): string {
   const lines = COMMANDS.map((command) => `  ${command.usage}\n      ${command.summary}`);
