@@ -4,8 +4,15 @@ import { callCommand } from './commands/call.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
 import { serveCommand } from './commands/serve.js';
+import { watchCommand } from './commands/watch.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, callCommand, inspectCommand, demoCommand];
+const COMMANDS: readonly Command[] = [
+  serveCommand,
+  callCommand,
+  inspectCommand,
+  watchCommand,
+  demoCommand,
+];
 
 function help(): string {
   const lines = COMMANDS.map((command) => `  ${command.usage}\n      ${command.summary}`);

@@ -36,6 +36,7 @@ export {
   type PluginErrorOptions,
   type SerializedPluginError,
 } from './errors.js';
+export { readFileVersion } from './file-version.js';
 export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
 export { sha256Hex } from './loaded-artifact.js';
 export {
@@ -47,6 +48,21 @@ export {
   type PluginConfig,
 } from './options.js';
 export type { ArtifactIdentity, Backend, Plugin, PluginInfo } from './plugin.js';
+/**
+ * Hot swap. A registry holds named plugins; each call takes a lease on the version active when
+ * it starts and finishes there, while `register` loads a candidate beside it, validates and
+ * self-tests it, and swaps it in with one reference change. The old version drains, stays
+ * loaded for `rollback`, then closes. `watchPluginFolder` keeps a registry in step with a
+ * folder of `<name>/` directories. docs/hot-swap.md describes the life of a version.
+ *
+ * @example
+ * import { createRegistry, watchPluginFolder } from 'twinplug';
+ * const registry = createRegistry({ drainTimeoutMs: 10_000, retentionMs: 300_000 });
+ * registry.events.onAny((event) => console.log(event.type, event.name));
+ * const folder = watchPluginFolder(registry, '/srv/plugins');
+ * await folder.ready;
+ * const output = await registry.call('upper', new TextEncoder().encode('hi'));
+ */
 export {
   DEFAULT_PREFERENCE,
   deployArtifact,
@@ -59,6 +75,7 @@ export {
 } from './plugin-folder/index.js';
 export { ABI_VERSION, isSemver, isValidPluginName } from './plugin-info.js';
 export {
+  type ArtifactChoice,
   type CloseReason,
   createRegistry,
   DEFAULT_DRAIN_TIMEOUT_MS,
@@ -72,6 +89,7 @@ export {
   type RegistryEventType,
   type RegistryOptions,
   type SlotSnapshot,
+  TypedEvents,
   type VersionSnapshot,
   type VersionState,
   type VersionTarget,

@@ -1,5 +1,6 @@
 import { openWasmPlugin } from './backends/wasm/index.js';
 import { toPluginError } from './errors.js';
+import { readFileVersion } from './file-version.js';
 import { type LoadedArtifact, loadArtifact } from './loaded-artifact.js';
 import { ManagedPlugin, type PluginCore } from './managed-plugin.js';
 import { type LoadPluginOptions, type ResolvedLoadOptions, resolveLoadOptions } from './options.js';
@@ -53,6 +54,8 @@ export interface ArtifactReport {
   exports: readonly string[];
   sha256: string;
   size: number;
+  /** VERSIONINFO FileVersion of a PE DLL read on Windows ("1.2.3.4"); undefined otherwise. */
+  fileVersion: string | undefined;
 }
 
 /**
@@ -76,6 +79,10 @@ export async function inspectArtifact(
       exports: core.exports,
       sha256: artifact.identity.sha256,
       size: artifact.identity.size,
+      fileVersion:
+        artifact.header.format === 'pe' && artifact.identity.path !== undefined
+          ? await readFileVersion(artifact.identity.path)
+          : undefined,
     };
   } finally {
     await core.dispose();

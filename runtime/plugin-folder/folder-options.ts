@@ -7,9 +7,9 @@ import { DEFAULT_PREFERENCE } from './folder-scan.js';
 export interface PluginFolderOptions {
   /** Which twin serves when plugin.json does not say (default: native on Windows, wasm elsewhere). */
   prefer?: Backend;
-  /** Quiet time after a file event before the folder is looked at (default 10 ms). */
+  /** Quiet time after a file event before the folder is looked at: merges the events of one rename (default 5 ms). */
   debounceMs?: number;
-  /** Files must keep their size and mtime this long to count as written (default 25 ms). */
+  /** Files must keep their size and mtime this long to count as written (default 20 ms). */
   settleMs?: number;
   /** Longest wait for a folder to settle before it is read as it is (default 10 s). */
   maxSettleMs?: number;
@@ -53,8 +53,8 @@ export function resolveFolderOptions(
   if (prefer !== 'native' && prefer !== 'wasm') throw invalid('"prefer" must be native or wasm');
   return {
     prefer,
-    debounceMs: milliseconds(options.debounceMs, 'debounceMs', 10),
-    settleMs: milliseconds(options.settleMs, 'settleMs', 25),
+    debounceMs: milliseconds(options.debounceMs, 'debounceMs', 5),
+    settleMs: milliseconds(options.settleMs, 'settleMs', 20),
     maxSettleMs: milliseconds(options.maxSettleMs, 'maxSettleMs', 10_000),
     usePolling: options.usePolling === true,
   };

@@ -66,8 +66,12 @@ export class PluginFolder {
       ignoreInitial: false,
       usePolling: this.#options.usePolling,
       ignorePermissionErrors: true,
+      // chokidar's "atomic" mode holds back an unlink for 100 ms to merge it with a re-add; the
+      // folder is re-read as a whole on any event, so that merging only delays a swap.
+      atomic: false,
     });
     this.#watcher.on('all', (event, path) => this.#onFileEvent(event, path));
+    this.#watcher.on('raw', (_event, path, details) => this.#onRawEvent(path, details));
     this.#watcher.on('error', (error) => this.#emit({ type: 'error', error: error as Error }));
     const watching = new Promise<void>((done) => this.#watcher.once('ready', done));
     this.ready = watching.then(async () => {
@@ -98,6 +102,22 @@ export class PluginFolder {
       this.#jobs.schedule(name);
     if (parts.length === 2 && file !== undefined && isPluginFile(name, file))
       this.#jobs.schedule(name);
+  }
+
+  /**
+   * chokidar drops a file's change events for 50 ms after one it delivered, which would hold
+   * back a swap that follows another closely until the trailing look. Its raw events (one per
+   * fs.watch callback, unthrottled) are used here as triggers only: the folder is re-read
+   * either way.
+   */
+  #onRawEvent(path: string, details: unknown): void {
+    const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+    // Polling reports the full path; fs.watch reports the watched path and a name in it.
+    if (typeof watched !== 'string') return this.#onFileEvent('change', path);
+    const [name, inside] = relative(this.dir, watched).split(sep);
+    if (name === undefined || name === '' || name.startsWith('..')) return;
+    const file = inside ?? path;
+    if (!file || isPluginFile(name, file)) this.#jobs.schedule(name);
   }
 
   /** Brings the registry in line with what `<dir>/<name>/` holds now. */
