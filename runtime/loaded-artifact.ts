@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type ArtifactHeader, platformMismatch, readArtifactHeader } from './artifact-format.js';
 import { PluginError } from './errors.js';
+import { checkNativeLayout } from './native-layout.js';
 import type { ResolvedLoadOptions } from './options.js';
 import type { ArtifactIdentity } from './plugin.js';
 
@@ -60,6 +61,7 @@ export async function loadArtifact(options: ResolvedLoadOptions): Promise<Loaded
     );
   }
   const header = readArtifactHeader(bytes);
+  checkNativeLayout(bytes, header);
   if (options.backend !== 'auto' && options.backend !== header.backend) {
     throw new PluginError(
       'PLUGIN_FORMAT_INVALID',

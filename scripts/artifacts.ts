@@ -73,7 +73,9 @@ export function findArtifact(
   return twinsOf(manifest, name, kind).find((entry) => entry.toolchain === toolchain);
 }
 
-/** Why a toolchain built nothing, when it was skipped. */
+/** Why a toolchain built nothing, when it was skipped as a whole (not just for some artifacts). */
 export function skipReason(manifest: ArtifactManifest, toolchain: Toolchain): string | undefined {
-  return manifest.skipped.find((entry) => entry.toolchain === toolchain)?.reason;
+  return manifest.skipped.find(
+    (entry) => entry.toolchain === toolchain && entry.names === undefined,
+  )?.reason;
 }
