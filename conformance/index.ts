@@ -19,6 +19,7 @@ export {
   type SkippedArtifact,
 } from './artifact-set.js';
 export { type CaseReport, runCaseSuite } from './case-suite.js';
+export { DEFAULT_FUZZ_RUNS, DEFAULT_MAX_SIZE } from './defaults.js';
 export { CONFORMANCE_ERROR_CODES, ConformanceError, type ConformanceErrorCode } from './errors.js';
 export type { FastCheckApi, Grammar, GrammarContext } from './fuzz/grammar.js';
 export { DEFAULT_GRAMMAR, GRAMMARS } from './fuzz/grammars/index.js';
@@ -43,8 +44,3 @@ export {
   runConformance,
 } from './run-conformance.js';
 export { suggestCase } from './suggest-case.js';
-
-/** Inputs fuzzed when no count is given: enough to find a byte-class divergence in seconds. */
-export const DEFAULT_FUZZ_RUNS = 1000;
-/** Largest fuzz input when no size is given. */
-export const DEFAULT_MAX_SIZE = 4096;

@@ -1,6 +1,6 @@
 import type { CaseReport } from '../case-suite.js';
 import type { ConformanceReport } from '../run-conformance.js';
-import { expectationLines, fuzzSection, outcomeDiff } from './text.js';
+import { expectationLines, fuzzLines, outcomeDiff } from './text.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
@@ -58,7 +58,7 @@ function fuzzTests(report: ConformanceReport): TestCase[] {
   if (fuzz === undefined) return [];
   const name = `${fuzz.requested} inputs, grammar ${fuzz.grammar}, seed ${fuzz.seed}`;
   if (fuzz.divergence === undefined && fuzz.initDivergence === undefined) return [{ name }];
-  const body = fuzzSection(report).slice(1).join('\n');
+  const body = fuzzLines(fuzz).join('\n');
   return [{ name, failure: { message: 'the artifacts diverge', body } }];
 }
 

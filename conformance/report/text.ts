@@ -63,7 +63,8 @@ export function expectationLines(entry: CaseReport, index: number): string[] {
   return lines;
 }
 
-function caseLines(entry: CaseReport, labels: readonly string[]): string[] {
+/** A failing case: why on each artifact, and how the artifacts differ from the reference. */
+export function caseLines(entry: CaseReport, labels: readonly string[]): string[] {
   const lines = [`  FAIL ${entry.case.name}`];
   entry.results.forEach((result, index) => {
     if (!result.pass) lines.push(...expectationLines(entry, index));
@@ -118,14 +119,10 @@ function divergenceLines(fuzz: FuzzReport): string[] {
   return lines;
 }
 
-/** The fuzzing part of the text report, starting with an empty line. */
-export function fuzzSection(report: ConformanceReport): string[] {
-  if (report.fuzzSkipped !== undefined) return ['', `fuzz: skipped, ${report.fuzzSkipped}`];
-  const fuzz = report.fuzz;
-  if (fuzz === undefined) return [];
+/** The fuzzing result: agreement with the outcome counts, or the divergence in full. */
+export function fuzzLines(fuzz: FuzzReport): string[] {
   if (fuzz.initDivergence !== undefined) {
     return [
-      '',
       'fuzz: DIVERGENCE in Initialize: the config is accepted by some artifacts only',
       ...fuzz.initDivergence.map(
         (entry, index) =>
@@ -133,12 +130,16 @@ export function fuzzSection(report: ConformanceReport): string[] {
       ),
     ];
   }
-  if (fuzz.divergence !== undefined) return ['', ...divergenceLines(fuzz)];
+  if (fuzz.divergence !== undefined) return divergenceLines(fuzz);
   return [
-    '',
     `fuzz: ${fuzz.runs} inputs (grammar ${fuzz.grammar}, seed ${fuzz.seed}, up to ${fuzz.maxSize} bytes): all ${fuzz.artifacts.length} artifacts agree`,
     `  outcomes: ${histogram(fuzz.outcomes)}`,
   ];
+}
+
+function fuzzSection(report: ConformanceReport): string[] {
+  if (report.fuzzSkipped !== undefined) return ['', `fuzz: skipped, ${report.fuzzSkipped}`];
+  return report.fuzz === undefined ? [] : ['', ...fuzzLines(report.fuzz)];
 }
 
 function summaryLine(report: ConformanceReport): string {
