@@ -10,13 +10,16 @@ import { repoRoot, SAMPLE_NAMES, skipReason } from '../scripts/artifacts.js';
 const CLI = join(repoRoot(), 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'twinplug-conformance-cli-'));
 
-function twinplug(...args: string[]) {
+function twinplugIn(cwd: string, ...args: string[]) {
   const result = spawnSync(process.execPath, [CLI, 'conformance', ...args], {
+    cwd,
     encoding: 'utf8',
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+const twinplug = (...args: string[]) => twinplugIn(process.cwd(), ...args);
 
 function folder(name: string, files: Record<string, string | Uint8Array>): string {
   const dir = join(work, name);
@@ -160,4 +163,45 @@ describe('twinplug conformance', () => {
       stderr: expect.stringContaining('CONFORMANCE_PLUGIN_DIR_INVALID'),
     });
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'runs the command of examples/github-actions/conformance.yml as its Linux job does (skipped on Windows)',
+    () => {
+      const workflow = readFileSync(
+        join(repoRoot(), 'examples', 'github-actions', 'conformance.yml'),
+        'utf8',
+      );
+      const start = workflow.indexOf('twinplug conformance --plugin');
+      const block = workflow.slice(start, workflow.indexOf('\n      - ', start));
+      const args = block
+        .replaceAll('${{ github.run_number }}', '42')
+        .replaceAll('${{ matrix.os }}', 'ubuntu-latest')
+        .split(/\s+/)
+        .filter((word) => word !== '')
+        .slice(2);
+      const job = join(work, 'workflow');
+      const plugin = join(job, 'myplugin');
+      mkdirSync(plugin, { recursive: true });
+      writeFileSync(join(plugin, 'myplugin.dll'), windowsDllHeader());
+      copyFileSync(built('upper', 'asc'), join(plugin, 'myplugin.wasm'));
+      copyFileSync(
+        join(repoRoot(), 'build', 'plugins', 'upper', 'cases.json'),
+        join(plugin, 'cases.json'),
+      );
+      const result = twinplugIn(job, ...args);
+      expect(args).toContain('--plugin');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(
+        /\[-\] skipped myplugin\/myplugin\.dll: PE library built for win32/,
+      );
+      expect(result.stdout).toContain('fuzz: skipped, differential fuzzing needs two artifacts');
+      expect(
+        JSON.parse(readFileSync(join(job, 'reports', 'conformance-ubuntu-latest.json'), 'utf8'))
+          .pass,
+      ).toBe(true);
+      expect(readFileSync(join(job, 'reports', 'conformance-ubuntu-latest.xml'), 'utf8')).toContain(
+        '<skipped message="PE library',
+      );
+    },
+  );
 });
