@@ -87,7 +87,13 @@ function casesSection(report: ConformanceReport): string[] {
   const failed = report.cases.filter((entry) => !entry.pass);
   const labels = report.artifacts.map((artifact) => artifact.label);
   const head = `cases: ${report.cases.length - failed.length} of ${report.cases.length} passed on all ${labels.length} artifact(s)`;
-  return ['', head, ...failed.flatMap((entry) => caseLines(entry, labels))];
+  const perArtifact = labels.map((_, index) => {
+    const passed = report.cases.filter((entry) => entry.results[index]!.pass).length;
+    return `[${index + 1}] ${passed}/${report.cases.length}`;
+  });
+  const agreed = report.cases.filter((entry) => entry.disagreeing.length === 0).length;
+  const tally = `  met the expectation: ${perArtifact.join(', ')}; identical across artifacts: ${agreed}/${report.cases.length}`;
+  return ['', head, tally, ...failed.flatMap((entry) => caseLines(entry, labels))];
 }
 
 function histogram(outcomes: Readonly<Record<string, number>>): string {
