@@ -52,12 +52,12 @@ describe('twinplug conformance', () => {
     },
   );
 
-  it("uses plugin.json's name to pick the artifacts and its config to initialise them", () => {
+  it("picks the artifacts named after the folder and initialises them with plugin.json's config", () => {
     const cases = {
       cases: [{ name: 'masked', input: { utf8: 'a secret' }, expect: { output: { utf8: 'a #' } } }],
     };
-    const dir = folder('scrub', {
-      'plugin.json': JSON.stringify({ name: 'redact', config: { words: ['secret'], mask: '#' } }),
+    const dir = folder('redact', {
+      'plugin.json': JSON.stringify({ prefer: 'wasm', config: { words: ['secret'], mask: '#' } }),
       'cases.json': JSON.stringify(cases),
       'redact.wasm': readFileSync(built('redact', 'asc')),
       'redact.so': readFileSync(built('redact', 'cc')),

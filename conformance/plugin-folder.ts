@@ -8,13 +8,16 @@ import { ConformanceError } from './errors.js';
 /** Native extensions first: the library being ported is the natural reference. */
 const EXTENSIONS = ['.dll', '.so', '.dylib', '.wasm'] as const;
 
-/** A plugin folder as the server lays it out. */
+/**
+ * A plugin folder as the server lays it out: named after the plugin, its twins named after it,
+ * with an optional plugin.json and cases.json.
+ */
 export interface PluginFolder {
   readonly dir: string;
   readonly name: string;
   /** `<name>.dll`, `<name>.so`, `<name>.dylib`, `<name>.wasm`: those present, in that order. */
   readonly artifacts: readonly ArtifactSpec[];
-  /** plugin.json's `config`, when it has one. */
+  /** plugin.json's `config`, when it has one: a string as its UTF-8 bytes, other JSON serialised. */
   readonly config: PluginConfig | undefined;
   /** `<dir>/cases.json`, when present. */
   readonly casesPath: string | undefined;
@@ -24,7 +27,11 @@ function invalid(message: string, cause?: unknown): ConformanceError {
   return new ConformanceError('CONFORMANCE_PLUGIN_DIR_INVALID', message, { cause });
 }
 
-async function readManifest(dir: string): Promise<{ name?: unknown; config?: unknown }> {
+/**
+ * plugin.json as far as conformance needs it: its `config`. The server reads the rest (prefer,
+ * sha256, limits...) and is the one to refuse keys it does not know.
+ */
+async function readManifest(dir: string): Promise<{ config?: unknown }> {
   const file = join(dir, 'plugin.json');
   if (!existsSync(file)) return {};
   let value: unknown;
@@ -35,13 +42,12 @@ async function readManifest(dir: string): Promise<{ name?: unknown; config?: unk
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw invalid(`${file} must hold a JSON object`);
-  return value as { name?: unknown; config?: unknown };
+  return value as { config?: unknown };
 }
 
 /**
- * Reads `<dir>/<name>.{dll,so,dylib,wasm}`, `plugin.json` (optional: its `name` picks the
- * artifacts, the folder's name otherwise; its `config` is what the plugins are initialised
- * with) and `cases.json` (optional).
+ * Reads `<dir>/<name>.{dll,so,dylib,wasm}` where `<name>` is the folder's name, `plugin.json`
+ * (optional: its `config` is what the plugins are initialised with) and `cases.json` (optional).
  */
 export async function readPluginFolder(dir: string): Promise<PluginFolder> {
   let files: string[];
@@ -54,9 +60,7 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
     );
   }
   const manifest = await readManifest(dir);
-  if (manifest.name !== undefined && typeof manifest.name !== 'string')
-    throw invalid(`${join(dir, 'plugin.json')}: "name" must be a string`);
-  const name = (manifest.name as string | undefined) ?? basename(resolve(dir));
+  const name = basename(resolve(dir));
   const artifacts = EXTENSIONS.filter((extension) => files.includes(`${name}${extension}`)).map(
     (extension) => ({ path: join(dir, `${name}${extension}`) }),
   );
