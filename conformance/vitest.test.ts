@@ -78,4 +78,12 @@ describe('describeConformance', () => {
       expect.stringMatching(/^fuzz: .*: skipped, needs two artifacts that run on this host$/),
     ]);
   });
+
+  it('skips every case, saying why, when no artifact runs: nothing passes vacuously', () => {
+    const nothing = results.filter((result) => result.ancestorTitles.includes('nothing runs here'));
+    expect(nothing.filter((result) => result.status !== 'skipped')).toEqual([]);
+    expect(
+      nothing.filter((result) => result.title.endsWith(': skipped, no artifact runs on this host')),
+    ).toHaveLength(8);
+  });
 });
