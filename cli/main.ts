@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { type Command, EXIT_USAGE, UsageError } from './command.js';
 import { callCommand } from './commands/call.js';
+import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
 import { serveCommand } from './commands/serve.js';
@@ -11,6 +12,7 @@ const COMMANDS: readonly Command[] = [
   callCommand,
   inspectCommand,
   watchCommand,
+  conformanceCommand,
   demoCommand,
 ];
 
