@@ -17,6 +17,8 @@ async function serveHere(config: ServerConfig): Promise<number> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  // A cluster worker's channel to the primary would keep it alive.
+  if (isClusterWorker()) process.disconnect?.();
   return EXIT_OK;
 }
 

@@ -33,7 +33,7 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>, file
 
 function readFileSettings(sources: ConfigSources): Map<string, unknown> {
   const cwd = sources.cwd ?? process.cwd();
-  const named = sources.file ?? sources.env?.TWINPLUG_CONFIG;
+  const named = sources.file ?? (sources.env?.TWINPLUG_CONFIG || undefined);
   const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
   const settings = new Map<string, unknown>();
   if (named === undefined && !existsSync(path)) return settings;

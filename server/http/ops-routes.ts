@@ -7,7 +7,7 @@ import type { ServerEnv } from './server-env.js';
 /** GET /healthz (the process is up), /readyz (plugins loaded, not shutting down), /metrics. */
 export function opsRoutes(service: PluginService, metrics: ServerMetrics): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/healthz', (c) => c.json({ status: 'ok', pid: process.pid }));
   app.get('/readyz', (c) => {
     if (!service.isReady)
       throw new ServerError('NOT_READY', 'plugins are loading or the server is shutting down');

@@ -50,7 +50,10 @@ async function rollbackHere(
     trigger: request.trigger,
     message: `${request.trigger} rollback ${from} → ${to}: ${request.reason}`,
   });
-  ctx.log.warn({ plugin: route.name, from, to, ...request }, 'rolled back');
+  ctx.log.warn(
+    { plugin: route.name, from, to, trigger: request.trigger, reason: request.reason },
+    'rolled back',
+  );
   return { from: active.sha256, to: previous.sha256 };
 }
 

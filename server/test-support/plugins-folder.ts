@@ -19,8 +19,8 @@ export function tempPlugins() {
     root,
     put,
     /** The `versioned` fixture at 1.0.0 (Wasm), with plugin.json forcing swaps (so 1.0.0 may follow 2.0.0). */
-    versioned(from = fixture('wasm/versioned.wasm')) {
-      put('versioned', 'versioned.wasm', from);
+    versioned(from = fixture('wasm/versioned.wasm'), file = 'versioned.wasm') {
+      put('versioned', file, from);
       writeFileSync(join(root, 'versioned', 'plugin.json'), JSON.stringify({ force: true }));
     },
     /** The samples, as build/plugins holds them (twins, cases.json and its data files). */
