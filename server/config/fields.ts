@@ -80,6 +80,7 @@ export const FIELDS = {
     default: DEFAULT_PREFERENCE,
   },
   allowNativeUploads: { env: 'TWINPLUG_ALLOW_NATIVE_UPLOADS', parse: flag, default: false },
+  twins: { env: 'TWINPLUG_TWINS', parse: flag, default: true },
   drainTimeoutMs: { env: 'TWINPLUG_DRAIN_TIMEOUT_MS', parse: integer(0, DAY_MS), default: 30_000 },
   shutdownTimeoutMs: {
     env: 'TWINPLUG_SHUTDOWN_TIMEOUT_MS',

@@ -24,6 +24,8 @@ export interface ServerConfig {
   readonly maxBodyBytes: number;
   readonly prefer: Backend;
   readonly allowNativeUploads: boolean;
+  /** Also load the other backend's build of each plugin, for X-Plugin-Backend (parity mode). */
+  readonly twins: boolean;
   readonly drainTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly uploadTimeoutMs: number;

@@ -87,9 +87,32 @@ describe('POST /v1/plugins/:name', () => {
   it('pins a backend, and refuses a backend that is neither wasm nor native', async () => {
     const wasm = await post('/v1/plugins/upper', 'x', { 'x-plugin-backend': 'wasm' });
     expect(wasm.headers.get('x-plugin-backend')).toBe('wasm');
+    expect(await wasm.text()).toBe('X');
     const bad = await post('/v1/plugins/upper', 'x', { 'x-plugin-backend': 'jvm' });
     expect(bad.status).toBe(400);
     expect((await errorOf(bad)).code).toBe('BAD_REQUEST');
+  });
+
+  it('serves the native twin to requests pinned to native, byte for byte like the Wasm build', async () => {
+    const input = 'Twin parity: straße 123 abc';
+    const native = await post('/v1/plugins/upper@1.0.0', input, { 'x-plugin-backend': 'native' });
+    expect(native.status).toBe(200);
+    expect(native.headers.get('x-plugin-backend')).toBe('native');
+    const wasm = await post('/v1/plugins/upper', input);
+    expect(wasm.headers.get('x-plugin-backend')).toBe('wasm');
+    expect(
+      Buffer.from(await native.arrayBuffer()).equals(Buffer.from(await wasm.arrayBuffer())),
+    ).toBe(true);
+    const crc = await post('/v1/plugins/crc32', '123456789', { 'x-plugin-backend': 'native' });
+    expect(Buffer.from(await crc.arrayBuffer()).toString('hex')).toBe('cbf43926');
+    const missing = await post('/v1/plugins/upper@2.0.0', 'x', { 'x-plugin-backend': 'native' });
+    expect(missing.status).toBe(404);
+    const view = t.service.describe('upper')!;
+    expect(view.versions.map((version) => [version.backend, version.role])).toEqual([
+      ['wasm', 'active'],
+      ['native', 'twin'],
+    ]);
+    expect(view.versions[1]!.calls).toBeGreaterThan(0);
   });
 
   it('refuses a version that is not semver and a path pin contradicting the header', async () => {

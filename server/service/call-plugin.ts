@@ -48,6 +48,37 @@ function record(
   );
 }
 
+/** The twin build a backend-pinned request needs when the main registry has none of that backend. */
+function pinnedTwin(ctx: ServiceContext, route: PluginRoute, name: string, request: RouteRequest) {
+  if (request.backend === undefined || ctx.twins === undefined) return undefined;
+  if (
+    route.resolve({
+      backend: request.backend,
+      ...(request.version === undefined ? {} : { version: request.version }),
+    }) !== undefined
+  )
+    return undefined;
+  return ctx.twins.find(name, request.backend, request.version);
+}
+
+async function callTwin(
+  ctx: ServiceContext,
+  route: PluginRoute,
+  name: string,
+  input: Uint8Array,
+  twin: VersionSnapshot,
+) {
+  const started = performance.now();
+  try {
+    const output = await ctx.twins!.registry.callVersion(name, input, { id: twin.id });
+    record(ctx, route, twin, (performance.now() - started) / 1000, undefined);
+    return { output, version: twin };
+  } catch (error) {
+    record(ctx, route, twin, (performance.now() - started) / 1000, error);
+    throw error;
+  }
+}
+
 /** Routes one call (pins, rules, weights, canary), runs it, and counts it against its version. */
 export async function callPlugin(
   ctx: ServiceContext,
@@ -57,6 +88,8 @@ export async function callPlugin(
   request: RouteRequest,
 ): Promise<CallResult> {
   if (route === undefined) throw new PluginError('PLUGIN_NOT_FOUND', `no plugin named "${name}"`);
+  const twin = pinnedTwin(ctx, route, name, request);
+  if (twin !== undefined) return callTwin(ctx, route, name, input, twin);
   const target = route.choose(request);
   const pinned = request.version !== undefined || request.backend !== undefined;
   const started = performance.now();

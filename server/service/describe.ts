@@ -9,7 +9,8 @@ export interface VersionView {
   readonly state: string;
   readonly sha256: string;
   readonly fileVersion: string | undefined;
-  readonly role: 'active' | 'previous' | 'other';
+  /** `twin`: the other backend's build, served only to requests pinned to that backend. */
+  readonly role: 'active' | 'previous' | 'twin' | 'other';
   /** Percent of unpinned traffic it takes now. */
   readonly weight: number;
   readonly calls: number;
@@ -51,15 +52,23 @@ function weightOf(route: PluginRoute, version: VersionSnapshot): number {
 }
 
 /** A plugin's versions, traffic and canary, for GET /v1/admin/plugins/:name and the dashboard. */
-export function describePlugin(route: PluginRoute, now: number): PluginView {
-  const versions = route.versions.map((version): VersionView => {
+export function describePlugin(
+  route: PluginRoute,
+  now: number,
+  twin: VersionSnapshot | undefined = undefined,
+): PluginView {
+  const known = new Set(route.versions.map((version) => `${version.sha256}/${version.backend}`));
+  const twins = twin === undefined || known.has(`${twin.sha256}/${twin.backend}`) ? [] : [twin];
+  const versions = [...route.versions, ...twins].map((version): VersionView => {
     const counts = route.counts.get(version.id) ?? { calls: 0, errors: 0, faults: 0 };
     const role =
       version.id === route.active?.id
         ? 'active'
         : version.id === route.previous?.id
           ? 'previous'
-          : 'other';
+          : version === twin
+            ? 'twin'
+            : 'other';
     return {
       id: version.id,
       version: version.version,
@@ -68,7 +77,7 @@ export function describePlugin(route: PluginRoute, now: number): PluginView {
       sha256: version.sha256,
       fileVersion: version.fileVersion,
       role,
-      weight: role === 'other' ? 0 : weightOf(route, version),
+      weight: role === 'active' || role === 'previous' ? weightOf(route, version) : 0,
       ...counts,
       inFlight: version.inFlight,
     };

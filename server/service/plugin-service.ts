@@ -8,7 +8,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { EventFeed } from '../observability/event-feed.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
-import type { RouteRequest } from '../routing/plugin-route.js';
+import type { PluginRoute, RouteRequest } from '../routing/plugin-route.js';
 import { type RoutingState, RoutingStore } from '../routing/routing-store.js';
 import type { Traffic } from '../routing/traffic.js';
 import { activateVersion, removePlugin, setTraffic } from './admin-actions.js';
@@ -18,6 +18,7 @@ import { describePlugin, type PluginView } from './describe.js';
 import { onRegistryEvent, readContentType } from './on-registry-event.js';
 import { applyStoredState, rollbackPlugin } from './rollback.js';
 import { routeOf, type ServiceContext } from './service-context.js';
+import { TwinSide } from './twins.js';
 import { type UploadRequest, type UploadResult, uploadVersion } from './upload.js';
 
 export interface PluginServiceOptions {
@@ -55,9 +56,13 @@ export class PluginService {
       ...(options.loadPlugin === undefined ? {} : { loadPlugin: options.loadPlugin }),
     });
     const store = new RoutingStore(config.plugins, (state) => void this.#apply(state, false));
+    const twins = config.twins
+      ? new TwinSide(config.plugins, config.prefer, log, options.loadPlugin)
+      : undefined;
     this.#ctx = {
       config,
       registry,
+      twins,
       routes: new Map(),
       feed: this.feed,
       metrics,
@@ -81,7 +86,7 @@ export class PluginService {
     const folder = this.#folder;
     const ctx = this.#ctx;
     this.ready = (async () => {
-      await folder.ready;
+      await Promise.all([folder.ready, twins?.ready]);
       for (const slot of registry.list()) {
         const route = routeOf(ctx, slot.name);
         if (route !== undefined) await readContentType(ctx, route);
@@ -116,17 +121,20 @@ export class PluginService {
   }
 
   list(): PluginView[] {
-    const now = Date.now();
     return [...this.#ctx.registry.list()]
       .map((slot) => routeOf(this.#ctx, slot.name))
       .filter((route) => route !== undefined)
-      .map((route) => describePlugin(route, now))
+      .map((route) => this.#view(route))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   describe(name: string): PluginView | undefined {
     const route = routeOf(this.#ctx, name);
-    return route === undefined ? undefined : describePlugin(route, Date.now());
+    return route === undefined ? undefined : this.#view(route);
+  }
+
+  #view(route: PluginRoute): PluginView {
+    return describePlugin(route, Date.now(), this.#ctx.twins?.registry.get(route.name)?.active);
   }
 
   upload(request: UploadRequest): Promise<UploadResult> {
@@ -134,11 +142,11 @@ export class PluginService {
   }
 
   async activate(name: string, version: string): Promise<PluginView> {
-    return describePlugin(await activateVersion(this.#ctx, name, version), Date.now());
+    return this.#view(await activateVersion(this.#ctx, name, version));
   }
 
   async setTraffic(name: string, traffic: Traffic): Promise<PluginView> {
-    return describePlugin(await setTraffic(this.#ctx, name, traffic), Date.now());
+    return this.#view(await setTraffic(this.#ctx, name, traffic));
   }
 
   async rollback(name: string, reason = 'requested by the admin API'): Promise<PluginView> {
@@ -157,7 +165,7 @@ export class PluginService {
       this.#ctx.store.close();
       await this.ready.catch(() => {});
       await this.#folder.close();
-      await this.#ctx.registry.close();
+      await Promise.all([this.#ctx.registry.close(), this.#ctx.twins?.close()]);
     })();
     return this.#closing;
   }

@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import { PluginRoute } from '../routing/plugin-route.js';
 import type { RoutingStore } from '../routing/routing-store.js';
+import type { TwinSide } from './twins.js';
 
 /** What the service's parts share: one registry, its routes, and where they report. */
 export interface ServiceContext {
@@ -15,6 +16,8 @@ export interface ServiceContext {
   readonly metrics: ServerMetrics;
   readonly log: Logger;
   readonly store: RoutingStore;
+  /** The other backend's builds, for requests pinned to it; undefined when twins are off. */
+  readonly twins: TwinSide | undefined;
   /** Plugins whose rollback is running, so concurrent faults start only one. */
   readonly rollingBack: Set<string>;
   readonly now: () => number;
