@@ -9,10 +9,15 @@ export interface DashboardData {
   readonly events: readonly FeedEvent[];
 }
 
+function trafficCell(v: VersionView): string {
+  if (v.role === 'twin') return '<span class="pinned">pinned only</span>';
+  return `<div class="bar"><span style="width:${Number(v.weight)}%"></span></div>${Number(v.weight)}%`;
+}
+
 function versionRow(plugin: string, v: VersionView): string {
   return `<tr data-plugin="${e(plugin)}" data-version="${e(v.version)}" class="role-${e(v.role)}">
 <td>${e(v.version)}</td><td>${e(v.backend)}</td><td>${e(v.state)}</td><td>${e(v.role)}</td>
-<td><div class="bar"><span style="width:${Number(v.weight)}%"></span></div>${Number(v.weight)}%</td>
+<td>${trafficCell(v)}</td>
 <td class="num" data-calls>${Number(v.calls)}</td><td class="num" data-errors>${Number(v.errors)}</td>
 <td class="num" data-rate>–</td><td class="num" data-error-rate>–</td><td><code>${e(v.sha256.slice(0, 12))}</code></td></tr>`;
 }
