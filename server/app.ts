@@ -35,7 +35,8 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   app.use(requestId({ headerName: TRACE_ID_HEADER, limitLength: 128 }));
   app.use(async (c, next) => {
-    c.set('log', log.child({ traceId: c.get('requestId') }));
+    // The base logger: request-scoped lines add the trace ID themselves (no child per request).
+    c.set('log', log);
     await next();
   });
   app.onError((error, c) => errorResponse(c, error));

@@ -41,7 +41,7 @@ export function errorResponse(c: Context<ServerEnv>, error: unknown): Response {
   const traceId = c.get('requestId') ?? '';
   const log = c.get('log');
   if (status >= 500 && body.code === 'INTERNAL_ERROR')
-    log?.error({ err: error }, 'unhandled error');
-  else log?.info({ code: body.code, status }, body.message);
+    log?.error({ traceId, err: error }, 'unhandled error');
+  else log?.info({ traceId, code: body.code, status, path: c.req.path }, body.message);
   return c.json({ error: { ...body, traceId } } satisfies ErrorBody, status);
 }

@@ -218,3 +218,24 @@ describe('operations routes', () => {
     expect((await errorOf(response)).code).toBe('ROUTE_NOT_FOUND');
   });
 });
+
+describe('body limit without Content-Length', () => {
+  it('counts a streamed (chunked) body and refuses it past the limit', async () => {
+    const stream = (size: number) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let sent = 0; sent < size; sent += 100)
+            controller.enqueue(new Uint8Array(Math.min(100, size - sent)).fill(0x61));
+          controller.close();
+        },
+      });
+    const init = (size: number) =>
+      ({ method: 'POST', body: stream(size), duplex: 'half' }) as RequestInit;
+    const over = await t.app.request('/v1/plugins/upper', init(1100));
+    expect(over.status).toBe(413);
+    expect((await errorOf(over)).code).toBe('BODY_TOO_LARGE');
+    const within = await t.app.request('/v1/plugins/upper', init(1000));
+    expect(within.status).toBe(200);
+    expect(await within.text()).toBe('A'.repeat(1000));
+  });
+});

@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 
-/** Hono's environment for every route: the request's trace ID and its logger (carrying it). */
+/** Hono's environment for every route: the request's trace ID, and the logger whose request lines carry it. */
 export interface ServerEnv {
   Variables: {
     requestId: string;

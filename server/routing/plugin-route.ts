@@ -17,6 +17,12 @@ export interface VersionCounts {
   faults: number;
 }
 
+/** A version's labelled metric series, looked up once rather than on every call. */
+export interface VersionSeries {
+  readonly calls: { inc(): void };
+  readonly duration: { observe(seconds: number): void };
+}
+
 /**
  * One plugin as the server routes it: the active and retained previous versions (refreshed from
  * the registry on each of its events), the traffic policy, the canary under watch, and counts.
@@ -36,6 +42,7 @@ export class PluginRoute {
   /** sha256 of builds rolled back from: if one is activated again, it is rolled back at once. */
   rejected = new Set<string>();
   readonly counts = new Map<number, VersionCounts>();
+  readonly series = new Map<number, VersionSeries>();
 
   constructor(name: string) {
     this.name = name;

@@ -26,8 +26,14 @@ function record(
   };
   const counts = route.countsFor(version.id);
   counts.calls += 1;
-  ctx.metrics.calls.inc(labels);
-  ctx.metrics.duration.observe(labels, seconds);
+  let series = route.series.get(version.id);
+  if (series === undefined) {
+    const { calls, duration } = ctx.metrics;
+    series = { calls: calls.labels(labels), duration: duration.labels(labels) };
+    route.series.set(version.id, series);
+  }
+  series.calls.inc();
+  series.duration.observe(seconds);
   const code = error === undefined ? undefined : isPluginError(error) ? error.code : undefined;
   const fault = code !== undefined && COUNTS_AGAINST_CANARY[code];
   if (error !== undefined) {

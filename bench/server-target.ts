@@ -1,0 +1,67 @@
+/**
+ * One HTTP server under benchmark, run in its own process so that the load generator does not
+ * share its event loop: `node dist/bench/server-target.js <kind> [pluginsDir]`. Prints
+ * `{"port":N}` once listening; exits on SIGTERM.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createLogger, loadConfig, startServer } from '../server/index.js';
+
+/** The same bytes upper produces, computed in JS: ASCII a-z to A-Z. */
+function upper(input: Uint8Array): Uint8Array {
+  const output = new Uint8Array(input.length);
+  for (let index = 0; index < input.length; index += 1) {
+    const byte = input[index]!;
+    output[index] = byte >= 0x61 && byte <= 0x7a ? byte - 32 : byte;
+  }
+  return output;
+}
+
+async function bareNode(): Promise<number> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      response.end(upper(Buffer.concat(chunks)));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+  return (server.address() as AddressInfo).port;
+}
+
+async function bareHono(): Promise<number> {
+  const app = new Hono();
+  app.post('/v1/plugins/upper', async (c) => {
+    const output = upper(new Uint8Array(await c.req.arrayBuffer()));
+    c.header('Content-Type', 'application/octet-stream');
+    return c.body(output as Uint8Array<ArrayBuffer>, 200);
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((done) => server.once('listening', done));
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+  return (server.address() as AddressInfo).port;
+}
+
+async function twinplug(plugins: string): Promise<number> {
+  const config = loadConfig({
+    env: { TWINPLUG_LOG_LEVEL: 'warn', TWINPLUG_TWINS: 'false' },
+    flags: { plugins, port: '0', host: '127.0.0.1' },
+    cwd: plugins,
+  });
+  const running = await startServer(config, { log: createLogger('warn') });
+  process.once('SIGTERM', () => void running.close().then(() => process.exit(0)));
+  return running.port;
+}
+
+const [kind, plugins] = process.argv.slice(2);
+const port =
+  kind === 'node-http'
+    ? await bareNode()
+    : kind === 'hono'
+      ? await bareHono()
+      : await twinplug(plugins!);
+process.stdout.write(`${JSON.stringify({ port })}\n`);

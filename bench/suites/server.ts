@@ -1,0 +1,180 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { deployArtifact } from '../../runtime/index.js';
+import { formatRatio, printTable } from '../harness.js';
+import type { BenchSuite } from '../main.js';
+
+const ROUNDS = 3;
+const DURATION_S = 3;
+const WARMUP_S = 1;
+const CONNECTIONS = 32;
+const BODY = 'a 64-byte body of text for upper: Hello, World! 0123456789 abcdef';
+const TARGET = resolve(import.meta.dirname, '../server-target.js');
+const BUILD = resolve(import.meta.dirname, '../../../build');
+
+interface Target {
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+async function startTarget(kind: string, plugins?: string): Promise<Target> {
+  const child = spawn(process.execPath, [TARGET, kind, ...(plugins ? [plugins] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((done, fail) => {
+    child.stdout!.once('data', (chunk: Buffer) => done(JSON.parse(chunk.toString()).port));
+    child.once('exit', (code) => fail(new Error(`${kind} target exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}/v1/plugins/upper` };
+}
+
+async function stopTarget(target: Target): Promise<void> {
+  const exited = new Promise((done) => target.child.once('exit', done));
+  target.child.kill('SIGTERM');
+  await exited;
+}
+
+interface Load {
+  readonly rps: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+async function load(url: string, seconds: number): Promise<Load> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    body: BODY,
+    headers: { 'content-type': 'application/octet-stream' },
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+  return {
+    rps: result.requests.average,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Checks the target answers the right bytes before timing it. */
+async function check(url: string): Promise<void> {
+  const text = await (await fetch(url, { method: 'POST', body: BODY })).text();
+  if (text !== BODY.toUpperCase()) throw new Error(`${url} answered ${JSON.stringify(text)}`);
+}
+
+interface Contender {
+  readonly label: string;
+  readonly target: Target;
+  /** Runs beside the load (the swapping contender's deploys); returns its stop. */
+  readonly during?: () => () => void;
+  readonly results: Load[];
+}
+
+async function contender(label: string, kind: string, plugins?: string, during?: () => () => void) {
+  const target = await startTarget(kind, plugins);
+  await check(target.url);
+  await load(target.url, WARMUP_S);
+  return { label, target, results: [], ...(during === undefined ? {} : { during }) } as Contender;
+}
+
+/** Rounds interleave the contenders so that a noisy neighbour hurts them alike; the median round counts. */
+async function runRounds(contenders: readonly Contender[]): Promise<void> {
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const entry of contenders) {
+      const stop = entry.during?.();
+      try {
+        entry.results.push(await load(entry.target.url, DURATION_S));
+      } finally {
+        stop?.();
+      }
+    }
+  }
+}
+
+function median(entry: Contender): Load {
+  const sorted = [...entry.results].sort((a, b) => a.rps - b.rps);
+  const middle = sorted[Math.floor(sorted.length / 2)]!;
+  const sum = (key: 'non2xx' | 'errors') =>
+    entry.results.reduce((total, result) => total + result[key], 0);
+  return { rps: middle.rps, non2xx: sum('non2xx'), errors: sum('errors') };
+}
+
+/** A plugins folder with upper only; plugin.json forces swaps between its two same-version builds. */
+function upperFolder(): string {
+  const root = mkdtempSync(join(tmpdir(), 'twinplug-bench-server-'));
+  cpSync(join(BUILD, 'plugins/upper'), join(root, 'upper'), { recursive: true });
+  writeFileSync(join(root, 'upper/plugin.json'), JSON.stringify({ force: true }));
+  return root;
+}
+
+/** Redeploys upper every second, alternating the AssemblyScript build and a copy with a different tail. */
+function swapEverySecond(root: string): () => void {
+  const original = readFileSync(join(BUILD, 'plugins/upper/upper.wasm'));
+  const variant = Buffer.concat([original, Buffer.from([0, 4, 1, 0x78, 0, 0])]); // + an empty custom section "x"
+  let swaps = 0;
+  const timer = setInterval(() => {
+    swaps += 1;
+    void deployArtifact(root, 'upper', 'upper.wasm', swaps % 2 === 1 ? variant : original);
+  }, 1000);
+  return () => clearInterval(timer);
+}
+
+export const suite: BenchSuite = {
+  name: `HTTP server: POST /v1/plugins/upper, 64 B body, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${DURATION_S} s rounds (autocannon on 127.0.0.1)`,
+  async run() {
+    const steadyRoot = upperFolder();
+    const swapRoot = upperFolder();
+    const contenders: Contender[] = [];
+    try {
+      contenders.push(await contender('bare node:http (upper in JS)', 'node-http'));
+      contenders.push(await contender('bare Hono route (upper in JS)', 'hono'));
+      contenders.push(await contender('twinplug, plugin in-process', 'twinplug', steadyRoot));
+      contenders.push(
+        await contender('twinplug, swapping every 1 s', 'twinplug', swapRoot, () =>
+          swapEverySecond(swapRoot),
+        ),
+      );
+      await runRounds(contenders);
+      const [nodeHttp, hono, inProcess, swapping] = contenders.map(median) as [
+        Load,
+        Load,
+        Load,
+        Load,
+      ];
+      const row = (label: string, result: Load, ratio: string) => [
+        label,
+        result.rps.toFixed(0),
+        String(result.non2xx),
+        String(result.errors),
+        ratio,
+      ];
+      printTable(
+        ['server', 'req/s', 'non-2xx', 'errors', 'ratio'],
+        [
+          row(contenders[0]!.label, nodeHttp, `${(nodeHttp.rps / hono.rps).toFixed(2)}x of Hono`),
+          row(contenders[1]!.label, hono, '1.00x (baseline)'),
+          row(
+            contenders[2]!.label,
+            inProcess,
+            formatRatio(inProcess.rps / hono.rps, { min: 0.85 }),
+          ),
+          row(
+            contenders[3]!.label,
+            swapping,
+            formatRatio(swapping.rps / inProcess.rps, { min: 0.9 }),
+          ),
+        ],
+      );
+      process.stdout.write(
+        'Plugins run in-process: the runtime has no isolation modes yet. Swapping: ratio against the steady twinplug figure; target zero non-2xx and zero errors.\n',
+      );
+    } finally {
+      await Promise.all(contenders.map((entry) => stopTarget(entry.target)));
+      rmSync(steadyRoot, { recursive: true, force: true });
+      rmSync(swapRoot, { recursive: true, force: true });
+    }
+  },
+};
