@@ -150,6 +150,24 @@ describe('admin API', () => {
     expect(await call('c')).toBe('1.0.0:c');
   });
 
+  it('lands a native upload beside a preferred Wasm build as the twin, for pinned requests', async () => {
+    await t.close();
+    t = await testApp(plugins.root, { TWINPLUG_ALLOW_NATIVE_UPLOADS: 'true' });
+    const response = await upload(fixture('native/versioned-2.0.0.so'), '?backend=native');
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({
+      outcome: 'twin-activated',
+      version: { version: '2.0.0', backend: 'native' },
+    });
+    expect(readdirSync(join(plugins.root, 'versioned')).sort()).toEqual([
+      'plugin.json',
+      'versioned.so',
+      'versioned.wasm',
+    ]);
+    expect(await call('n', { 'x-plugin-backend': 'native' })).toBe('2.0.0:n');
+    expect(await call('w')).toBe('1.0.0:w');
+  });
+
   it('reports a candidate the registry refuses with its code, and keeps serving', async () => {
     const response = await upload(fixture('wasm/trap.wasm'));
     expect(response.status).toBe(422);

@@ -44,7 +44,7 @@ export function adminRoutes(
     const sha256 = sha256Header(c.req.header('x-sha256'));
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     const result = await service.upload({ name, backend, bytes, sha256 });
-    return c.json(result, result.outcome === 'activated' ? 201 : 200);
+    return c.json(result, result.outcome === 'unchanged' ? 200 : 201);
   });
   app.post('/v1/admin/plugins/:name/activate', async (c) => {
     const name = pluginName(c.req.param('name'));

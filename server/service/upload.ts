@@ -20,11 +20,12 @@ export interface UploadRequest {
 }
 
 export interface UploadResult {
-  readonly outcome: 'activated' | 'unchanged';
+  /** `twin-activated`: the other backend serves unpinned traffic; the upload serves pinned requests. */
+  readonly outcome: 'activated' | 'twin-activated' | 'unchanged';
   readonly version: VersionSnapshot;
 }
 
-type Settled = { ok: VersionSnapshot } | { error: PluginError };
+type Settled = { ok: VersionSnapshot; twin: boolean } | { error: PluginError };
 
 /** Resolves with the registry's verdict on the build with this sha256, or undefined at the timeout. */
 function verdictFor(ctx: ServiceContext, name: string, sha256: string, path: () => string) {
@@ -34,13 +35,21 @@ function verdictFor(ctx: ServiceContext, name: string, sha256: string, path: () 
       clearTimeout(timer);
       resolve(settled);
     };
-    const off = ctx.registry.events.onAny((event: RegistryEvent) => {
+    const listen = (twin: boolean) => (event: RegistryEvent) => {
       if (event.name !== name) return;
+      // The twin side counts only for a backend the main side does not serve (a native upload beside a Wasm build).
+      const mainBackend = ctx.registry.get(name)?.active?.backend;
+      if (twin && event.type === 'activated' && event.version.backend === mainBackend) return;
       if (event.type === 'activated' && event.version.sha256 === sha256)
-        finish({ ok: event.version });
+        finish({ ok: event.version, twin });
       if (event.type === 'failed' && (event.version?.sha256 === sha256 || event.path === path()))
         finish({ error: event.error });
-    });
+    };
+    const offs = [ctx.registry.events.onAny(listen(false))];
+    if (ctx.twins !== undefined) offs.push(ctx.twins.registry.events.onAny(listen(true)));
+    const off = () => {
+      for (const unsubscribe of offs) unsubscribe();
+    };
     const timer = setTimeout(() => finish(undefined), ctx.config.uploadTimeoutMs);
   });
 }
@@ -87,5 +96,5 @@ export async function uploadVersion(
       `${target} was written but not activated within ${ctx.config.uploadTimeoutMs} ms (is a preferred twin serving?)`,
     );
   if ('error' in settled) throw settled.error;
-  return { outcome: 'activated', version: settled.ok };
+  return { outcome: settled.twin ? 'twin-activated' : 'activated', version: settled.ok };
 }
