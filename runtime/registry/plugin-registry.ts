@@ -67,6 +67,21 @@ export class PluginRegistry {
     return slot === undefined ? Promise.reject(notFound(name)) : slot.call(input);
   }
 
+  /**
+   * Like {@link call}, and says which version served (for a response header, a log line).
+   *
+   * @example
+   * const { output, version } = await registry.callWithVersion('upper', input);
+   * response.setHeader('x-plugin-version', `${version.version} ${version.sha256}`);
+   */
+  callWithVersion(
+    name: string,
+    input: Uint8Array,
+  ): Promise<{ output: Uint8Array; version: VersionSnapshot }> {
+    const slot = this.#slots.get(name);
+    return slot === undefined ? Promise.reject(notFound(name)) : slot.callWithVersion(input);
+  }
+
   /** Swaps the previous version back in at once (it is still loaded); the current one is retained in turn. */
   rollback(name: string): Promise<{ from: VersionSnapshot; to: VersionSnapshot }> {
     const slot = this.#slots.get(name);
