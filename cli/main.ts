@@ -1,11 +1,18 @@
 #!/usr/bin/env node
 import { type Command, EXIT_USAGE, UsageError } from './command.js';
 import { callCommand } from './commands/call.js';
+import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
 import { watchCommand } from './commands/watch.js';
 
-const COMMANDS: readonly Command[] = [callCommand, inspectCommand, watchCommand, demoCommand];
+const COMMANDS: readonly Command[] = [
+  callCommand,
+  inspectCommand,
+  conformanceCommand,
+  watchCommand,
+  demoCommand,
+];
 
 function help(): string {
   const lines = COMMANDS.map((command) => `  ${command.usage}\n      ${command.summary}`);
