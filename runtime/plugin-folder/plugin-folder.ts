@@ -113,7 +113,10 @@ export class PluginFolder {
   #onRawEvent(path: string, details: unknown): void {
     const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
     // Polling reports the full path; fs.watch reports the watched path and a name in it.
-    if (typeof watched !== 'string') return this.#onFileEvent('change', path);
+    if (typeof watched !== 'string') {
+      this.#onFileEvent('change', path);
+      return;
+    }
     const [name, inside] = relative(this.dir, watched).split(sep);
     if (name === undefined || name === '' || name.startsWith('..')) return;
     const file = inside ?? path;
