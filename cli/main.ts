@@ -11,8 +11,8 @@ const COMMANDS: readonly Command[] = [
   serveCommand,
   callCommand,
   inspectCommand,
-  watchCommand,
   conformanceCommand,
+  watchCommand,
   demoCommand,
 ];
 

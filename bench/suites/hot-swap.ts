@@ -190,58 +190,69 @@ async function swapThroughput(subject: SwapSubject, paceMs: number | undefined):
   ];
 }
 
-function subjects(): SwapSubject[] {
-  const manifest = readArtifactManifest();
-  const found: SwapSubject[] = [];
-  const add = (
-    label: string,
-    name: string,
-    file: string,
-    pair: [string, Toolchain, string, Toolchain],
-    kind: 'sample' | 'fixture',
-    cases?: string,
-  ) => {
-    const a = findArtifact(manifest, pair[0], pair[1], kind);
-    const b = findArtifact(manifest, pair[2], pair[3], kind);
-    if (a === undefined || b === undefined) return;
-    found.push({
-      label,
-      name,
-      file,
-      builds: [readFileSync(a.path), readFileSync(b.path)],
-      cases: cases === undefined ? undefined : join(a.path, '..', cases),
-    });
-  };
-  add(
+/** label, plugin name, artifact file, the two builds ([name, toolchain, kind] each), cases file. */
+const SUBJECTS: readonly [
+  string,
+  string,
+  string,
+  [string, Toolchain],
+  [string, Toolchain],
+  'sample' | 'fixture',
+  string?,
+][] = [
+  [
     'upper wasm: asc <-> clang',
     'upper',
     'upper.wasm',
-    ['upper', 'asc', 'upper', 'clang-wasm'],
+    ['upper', 'asc'],
+    ['upper', 'clang-wasm'],
     'sample',
-  );
-  add(
+  ],
+  [
     'upper wasm, with its cases.json',
     'upper',
     'upper.wasm',
-    ['upper', 'asc', 'upper', 'clang-wasm'],
+    ['upper', 'asc'],
+    ['upper', 'clang-wasm'],
     'sample',
     'cases.json',
-  );
-  add(
+  ],
+  [
     'versioned wasm (asc) 1.0.0 <-> 2.0.0',
     'versioned',
     'versioned.wasm',
-    ['versioned', 'asc', 'versioned-v2', 'asc'],
+    ['versioned', 'asc'],
+    ['versioned-v2', 'asc'],
     'fixture',
-  );
-  add(
+  ],
+  [
     'versioned native (cc) 1.0.0 <-> 2.0.0',
     'versioned',
     'versioned.so',
-    ['versioned-1.0.0', 'cc', 'versioned-2.0.0', 'cc'],
+    ['versioned-1.0.0', 'cc'],
+    ['versioned-2.0.0', 'cc'],
     'fixture',
-  );
-  return found;
+  ],
+];
+
+/** The subjects whose two builds this machine built. */
+function subjects(): SwapSubject[] {
+  const manifest = readArtifactManifest();
+  return SUBJECTS.flatMap(([label, name, file, first, second, kind, cases]) => {
+    const a = findArtifact(manifest, first[0], first[1], kind);
+    const b = findArtifact(manifest, second[0], second[1], kind);
+    if (a === undefined || b === undefined) return [];
+    const builds: [Uint8Array, Uint8Array] = [readFileSync(a.path), readFileSync(b.path)];
+    return [
+      {
+        label,
+        name,
+        file,
+        builds,
+        cases: cases === undefined ? undefined : join(a.path, '..', cases),
+      },
+    ];
+  });
 }
 
 export const suite: BenchSuite = {

@@ -140,6 +140,28 @@ describe('a watched plugins folder', () => {
     expect(events.filter((event) => event.name === 'echo')).toEqual([]);
   });
 
+  it('hot-swaps with polling too (network shares)', async () => {
+    plugins.write('echo', 'echo.wasm', fakeEcho('1.0.0'));
+    folder = watchPluginFolder(registry, plugins.root, { prefer: 'wasm', usePolling: true });
+    await folder.ready;
+    const swapped = activated('2.0.0');
+    plugins.deploy('echo', 'echo.wasm', fakeEcho('2.0.0'));
+    await swapped;
+    expect(text(await registry.call('echo', bytes('x')))).toBe('2.0.0:x');
+  });
+
+  it('swaps twice in quick succession (chokidar throttles change events for 50 ms)', async () => {
+    plugins.write('echo', 'echo.wasm', fakeEcho('1.0.0'));
+    await watching();
+    const second = activated('3.0.0');
+    const first = activated('2.0.0');
+    plugins.deploy('echo', 'echo.wasm', fakeEcho('2.0.0'));
+    await first;
+    plugins.deploy('echo', 'echo.wasm', fakeEcho('3.0.0'));
+    await second;
+    expect(text(await registry.call('echo', bytes('x')))).toBe('3.0.0:x');
+  });
+
   it('refuses a directory that does not exist', () => {
     expect(() => watchPluginFolder(registry, `${plugins.root}/missing`)).toThrow(
       expect.objectContaining({ code: 'PLUGIN_INVALID_OPTIONS' }),

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -27,18 +27,15 @@ interface CycleReport {
  * pinned at 1 MB: left free, V8 grows it by tens of MB under this allocation pattern and
  * keeps it, which is heap sizing, not a leak.
  */
-async function runCycles(path: string): Promise<CycleReport> {
+async function runCycles(
+  path: string,
+  cycles = CYCLES,
+  warmUp = WARM_UP,
+  dir = shadowDir,
+): Promise<CycleReport> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [
-      '--expose-gc',
-      '--max-semi-space-size=1',
-      SCRIPT,
-      path,
-      String(CYCLES),
-      String(WARM_UP),
-      shadowDir,
-    ],
+    ['--expose-gc', '--max-semi-space-size=1', SCRIPT, path, String(cycles), String(warmUp), dir],
     { maxBuffer: 16 * 1024 * 1024 },
   );
   return JSON.parse(stdout) as CycleReport;
@@ -56,6 +53,29 @@ describe.each([
       expect(report.rssGrowth).toBeLessThan(RSS_BUDGET);
       expect(report.shadowMappings).toEqual([]);
       expect(report.shadowFiles).toEqual([]);
+    },
+    180_000,
+  );
+});
+
+describe('processes sharing a shadow folder', () => {
+  it.skipIf(isSkipped('cc'))(
+    `${toolchainTitle('cc')}: two processes loading and closing the same library never remove each other's copies`,
+    async () => {
+      // One process's cleanup once listed the hash folder, found it empty, and removed it
+      // recursively just as the other created its copy there: the other's dlopen then failed.
+      const shared = mkdtempSync(join(tmpdir(), 'twinplug-shared-shadow-'));
+      try {
+        const path = artifact('upper', 'cc');
+        const reports = await Promise.all([
+          runCycles(path, 1000, 0, shared),
+          runCycles(path, 1000, 0, shared),
+        ]);
+        expect(reports.every((report) => report.shadowMappings.length === 0)).toBe(true);
+        expect(readdirSync(shared)).toEqual([]);
+      } finally {
+        rmSync(shared, { recursive: true, force: true });
+      }
     },
     180_000,
   );

@@ -39,6 +39,17 @@ describe('register', () => {
     expect(registry.get('echo')?.active?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('says which version served a call', async () => {
+    await registry.register('echo', artifacts.write('v1.json', { name: 'echo', version: '1.0.0' }));
+    const first = await registry.callWithVersion('echo', bytes('a'));
+    await registry.register('echo', artifacts.write('v2.json', { name: 'echo', version: '2.0.0' }));
+    const second = await registry.callWithVersion('echo', bytes('b'));
+    expect([text(first.output), first.version.version]).toEqual(['1.0.0:a', '1.0.0']);
+    expect([text(second.output), second.version.version]).toEqual(['2.0.0:b', '2.0.0']);
+    expect(second.version.id).not.toBe(first.version.id);
+    expect(await codeOf(registry.callWithVersion('nope', bytes('x')))).toBe('PLUGIN_NOT_FOUND');
+  });
+
   it('does not reload an identical artifact', async () => {
     const path = artifacts.write('echo.json', { name: 'echo', version: '1.0.0' });
     await registry.register('echo', path);

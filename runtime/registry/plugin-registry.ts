@@ -69,6 +69,21 @@ export class PluginRegistry {
   }
 
   /**
+   * Like {@link call}, and says which version served (for a response header, a log line).
+   *
+   * @example
+   * const { output, version } = await registry.callWithVersion('upper', input);
+   * response.setHeader('x-plugin-version', `${version.version} ${version.sha256}`);
+   */
+  callWithVersion(
+    name: string,
+    input: Uint8Array,
+  ): Promise<{ output: Uint8Array; version: VersionSnapshot }> {
+    const slot = this.#slots.get(name);
+    return slot === undefined ? Promise.reject(notFound(name)) : slot.callWithVersion(input);
+  }
+
+  /**
    * Runs ProcessData on a chosen version: the active one or the previous one retained for
    * rollback, whichever matches `target` (its id, semantic version and/or backend), the active
    * one first. Rejects with PLUGIN_NOT_FOUND when neither matches. For canaries and pinning.

@@ -1,11 +1,12 @@
 import { PluginError } from '../errors.js';
 import { type CandidateContext, pickCandidate } from './candidates.js';
 import type { CloseReason, SlotEvent, VersionSnapshot } from './events.js';
+import { IdleUnloader } from './idle-unloader.js';
 import type { ResolvedSource } from './plugin-source.js';
 import type { PluginVersion } from './plugin-version.js';
 import type { ResolvedRegistryOptions } from './registry-options.js';
 import { Rejections } from './rejections.js';
-import { startTimer } from './timer.js';
+import { Retirement } from './retirement.js';
 import { findServing, noServingVersion, type VersionTarget } from './version-target.js';
 
 /** A plugin's versions, as {@link PluginRegistry.get} reports them. */
@@ -41,16 +42,11 @@ export class PluginSlot {
   readonly #emit: (event: SlotEvent) => void;
   readonly #versions = new Set<PluginVersion>();
   readonly #rejections = new Rejections();
-  readonly #background = new Set<Promise<void>>();
-  readonly #closeReasons = new WeakMap<PluginVersion, CloseReason>();
-  readonly #closing = new WeakSet<PluginVersion>();
+  readonly #retirement: Retirement;
+  readonly #idle: IdleUnloader;
   #active: PluginVersion | undefined;
-  #previous: PluginVersion | undefined;
   #lazy: ResolvedSource | undefined;
-  #idleUnloadMs: number;
   #queue: Promise<unknown> = Promise.resolve();
-  #retentionTimer: NodeJS.Timeout | undefined;
-  #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
   #queued = 0;
 
@@ -58,7 +54,8 @@ export class PluginSlot {
     this.name = name;
     this.#options = options;
     this.#emit = emit;
-    this.#idleUnloadMs = options.idleUnloadMs;
+    this.#retirement = new Retirement(options, emit, (version) => this.#versions.delete(version));
+    this.#idle = new IdleUnloader(options.idleUnloadMs, () => this.#active);
   }
 
   /** True when nothing is registered: no version and no lazy source. */
@@ -77,10 +74,19 @@ export class PluginSlot {
     return active !== undefined ? active.call(input) : this.#callWithoutActive(input);
   }
 
+  /** Like `call`, and says which version served. */
+  async callWithVersion(
+    input: Uint8Array,
+  ): Promise<{ output: Uint8Array; version: VersionSnapshot }> {
+    const active = this.#active ?? (await this.#activeAfterQueue());
+    const output = await active.call(input);
+    return { output, version: active.snapshot() };
+  }
+
   /** Routes a call to the active or the retained previous version that `target` names. */
   async callVersion(target: VersionTarget, input: Uint8Array): Promise<Uint8Array> {
-    if (this.#active === undefined) await this.#enqueue(() => this.#activateLazy());
-    const version = findServing([this.#active, this.#previous], target);
+    if (this.#active === undefined) await this.#activeAfterQueue();
+    const version = findServing([this.#active, this.#retirement.previous], target);
     if (version === undefined) throw noServingVersion(this.name, target);
     return version.call(input);
   }
@@ -102,7 +108,7 @@ export class PluginSlot {
     return {
       name: this.name,
       active: this.#active?.snapshot(),
-      previous: this.#previous?.snapshot(),
+      previous: this.#retirement.previous?.snapshot(),
       versions: [...this.#versions].sort((a, b) => a.id - b.id).map((v) => v.snapshot()),
       lazy: this.#lazy !== undefined && this.#active === undefined,
     };
@@ -118,7 +124,11 @@ export class PluginSlot {
   }
 
   async #callWithoutActive(input: Uint8Array): Promise<Uint8Array> {
-    // Behind the queue: a first registration or a lazy load in progress ends before we look.
+    return (await this.#activeAfterQueue()).call(input);
+  }
+
+  /** Behind the queue: a first registration or a lazy load in progress ends before we look. */
+  async #activeAfterQueue(): Promise<PluginVersion> {
     await this.#enqueue(() => this.#activateLazy());
     const active = this.#active;
     if (active === undefined) {
@@ -126,7 +136,7 @@ export class PluginSlot {
         details: { name: this.name },
       });
     }
-    return active.call(input);
+    return active;
   }
 
   async #activateLazy(): Promise<void> {
@@ -140,7 +150,7 @@ export class PluginSlot {
       loadPlugin: this.#options.loadPlugin,
       readFileVersion: this.#options.readFileVersion,
       emit: this.#emit,
-      peers: { active: this.#active, previous: this.#previous },
+      peers: { active: this.#active, previous: this.#retirement.previous },
       rejections: this.#rejections,
       track: (version, tracked) => {
         if (tracked) this.#versions.add(version);
@@ -153,7 +163,7 @@ export class PluginSlot {
     if (this.#closed) {
       throw new PluginError('PLUGIN_NOT_FOUND', `plugin "${this.name}" was removed`);
     }
-    this.#idleUnloadMs = source.idleUnloadMs ?? this.#options.idleUnloadMs;
+    this.#idle.idleMs = source.idleUnloadMs ?? this.#options.idleUnloadMs;
     if (source.lazy && this.#active === undefined) {
       this.#lazy = source;
       return { outcome: 'deferred', version: undefined, fallback: false };
@@ -161,7 +171,7 @@ export class PluginSlot {
     const picked = await pickCandidate(this.#candidateContext(), source);
     this.#lazy = undefined;
     if (picked.kind === 'unchanged') {
-      this.#scheduleIdleCheck();
+      this.#idle.schedule();
       return { outcome: 'unchanged', version: picked.version.snapshot(), fallback: false };
     }
     this.#activate(picked.version);
@@ -183,13 +193,13 @@ export class PluginSlot {
     this.#active = version;
     this.#rejections.forgetTransient();
     this.#emit({ type: 'activated', version: version.snapshot(), previous: previous?.snapshot() });
-    if (previous !== undefined) this.#retire(previous);
-    this.#scheduleIdleCheck();
+    if (previous !== undefined) this.#retirement.retire(previous);
+    this.#idle.schedule();
   }
 
   #rollback(): { from: VersionSnapshot; to: VersionSnapshot } {
-    const target = this.#previous;
     const current = this.#active;
+    const target = current === undefined ? undefined : this.#retirement.takePrevious();
     if (target === undefined || current === undefined) {
       throw new PluginError(
         'PLUGIN_ROLLBACK_UNAVAILABLE',
@@ -197,116 +207,23 @@ export class PluginSlot {
         { details: { name: this.name } },
       );
     }
-    this.#setPrevious(undefined);
     target.state = 'active';
     this.#active = target;
     this.#rejections.forgetTransient();
     const result = { from: current.snapshot(), to: target.snapshot() };
     this.#emit({ type: 'rolled-back', ...result });
-    this.#retire(current);
-    this.#scheduleIdleCheck();
+    this.#retirement.retire(current);
+    this.#idle.schedule();
     return result;
-  }
-
-  /** A version stops serving: it drains, then waits as the previous version or closes. */
-  #retire(version: PluginVersion): void {
-    const older = this.#previous;
-    this.#setPrevious(this.#options.retentionMs > 0 ? version : undefined);
-    // An older previous version still draining closes when its drain ends (it is no longer kept).
-    if (older !== undefined && older !== version && older.state === 'standby') {
-      this.#inBackground(this.#closeVersion(older, 'replaced'));
-    }
-    version.state = 'draining';
-    this.#emit({ type: 'draining', version: version.snapshot(), inFlight: version.inFlight });
-    this.#inBackground(this.#drainThenSettle(version));
-  }
-
-  async #drainThenSettle(version: PluginVersion): Promise<void> {
-    // A retained previous version is not closing, so its callers are never abandoned.
-    await version.drain(this.#options.drainTimeoutMs, () => this.#previous === version);
-    if (version.state !== 'draining') return;
-    if (this.#previous === version) {
-      version.state = 'standby';
-      this.#emit({
-        type: 'standby',
-        version: version.snapshot(),
-        retainedMs: this.#options.retentionMs,
-      });
-      return;
-    }
-    await this.#closeVersion(version, this.#closeReasons.get(version) ?? 'replaced');
-  }
-
-  #setPrevious(version: PluginVersion | undefined): void {
-    clearTimeout(this.#retentionTimer);
-    this.#retentionTimer = undefined;
-    this.#previous = version;
-    if (version === undefined) return;
-    this.#retentionTimer = startTimer(this.#options.retentionMs, () => {
-      if (this.#previous !== version) return;
-      this.#previous = undefined;
-      this.#closeReasons.set(version, 'retention-expired');
-      if (version.state === 'standby') {
-        this.#inBackground(this.#closeVersion(version, 'retention-expired'));
-      }
-    });
-  }
-
-  async #closeVersion(version: PluginVersion, reason: CloseReason): Promise<void> {
-    if (this.#closing.has(version)) return version.close();
-    this.#closing.add(version);
-    if (this.#previous === version) this.#setPrevious(undefined);
-    await version.close();
-    version.state = 'closed';
-    this.#versions.delete(version);
-    this.#emit({
-      type: 'closed',
-      version: version.snapshot(),
-      reason,
-      abandoned: version.abandoned,
-    });
-  }
-
-  #inBackground(work: Promise<void>): void {
-    this.#background.add(work);
-    void work.finally(() => this.#background.delete(work));
-  }
-
-  #scheduleIdleCheck(): void {
-    clearTimeout(this.#idleTimer);
-    this.#idleTimer = undefined;
-    const active = this.#active;
-    if (active === undefined || this.#closed) return;
-    const resident = active.resident;
-    const idleFor = Date.now() - active.lastUsed;
-    const wait = resident ? Math.max(1, this.#idleUnloadMs - idleFor) : this.#idleUnloadMs;
-    this.#idleTimer = startTimer(wait, () => {
-      const current = this.#active;
-      if (current === undefined) return;
-      if (current.inFlight === 0 && Date.now() - current.lastUsed >= this.#idleUnloadMs) {
-        current.unloadIdle();
-      }
-      this.#scheduleIdleCheck();
-    });
   }
 
   async #close(reason: CloseReason): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#lazy = undefined;
-    clearTimeout(this.#idleTimer);
+    this.#idle.stop();
     const active = this.#active;
     this.#active = undefined;
-    this.#setPrevious(undefined);
-    for (const version of this.#versions) {
-      this.#closeReasons.set(version, reason);
-      if (version.state === 'standby') this.#inBackground(this.#closeVersion(version, reason));
-    }
-    if (active !== undefined) {
-      active.state = 'draining';
-      this.#emit({ type: 'draining', version: active.snapshot(), inFlight: active.inFlight });
-      this.#inBackground(this.#drainThenSettle(active));
-    }
-    while (this.#background.size > 0) await Promise.all(this.#background);
+    await this.#retirement.closeAll(active, [...this.#versions], reason);
   }
 }

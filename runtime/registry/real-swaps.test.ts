@@ -114,3 +114,24 @@ describe.each(TWINS)('1,000 swaps under concurrent calls', (twins) => {
     120_000,
   );
 });
+
+describe.each([
+  { toolchain: 'cc', path: () => artifact('upper', 'cc') },
+  { toolchain: 'asc', path: () => artifact('upper', 'asc') },
+] as const)('idle unloading of a real plugin', ({ toolchain, path }) => {
+  it.skipIf(isSkipped(toolchain))(
+    `${toolchainTitle(toolchain)}: unloads when idle and serves the next call from the same bytes`,
+    async () => {
+      const registry = createRegistry({ idleUnloadMs: 20 });
+      await registry.register('upper', path());
+      const unloaded = registry.events.next('unloaded');
+      expect(text(await registry.call('upper', utf8('one')))).toBe('ONE');
+      await unloaded;
+      const resumed = registry.events.next('resumed');
+      const { output, version } = await registry.callWithVersion('upper', utf8('two'));
+      expect(text(output)).toBe('TWO');
+      expect((await resumed).version.sha256).toBe(version.sha256);
+      await registry.close();
+    },
+  );
+});

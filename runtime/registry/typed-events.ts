@@ -32,7 +32,10 @@ export class TypedEvents<E extends TaggedEvent> {
     return () => this.#any.delete(listener);
   }
 
-  /** Resolves with the first event of `type` that `match` accepts (default: the next one). */
+  /**
+   * Resolves with the first event of `type` that `match` accepts (default: the next one). The
+   * listener stays until such an event comes: for tests and tools, not for open-ended waits.
+   */
   next<K extends E['type']>(
     type: K,
     match: (event: Extract<E, { type: K }>) => boolean = () => true,
