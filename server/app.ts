@@ -37,7 +37,12 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   app.use(async (c, next) => {
     // The base logger: request-scoped lines add the trace ID themselves (no child per request).
     c.set('log', log);
+    if (!log.isLevelEnabled('debug')) return next();
+    const started = performance.now();
     await next();
+    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    const { method, path } = c.req;
+    log.debug({ traceId: c.get('requestId'), method, path, status: c.res.status, ms }, 'request');
   });
   app.onError((error, c) => errorResponse(c, error));
   app.notFound((c) =>

@@ -111,6 +111,7 @@ describe('admin API', () => {
           calls: 1,
           errors: 0,
           sha256: sha256(readFileSync(fixture('wasm/versioned.wasm'))),
+          fileVersion: null,
         },
       ],
     });

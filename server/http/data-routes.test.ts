@@ -187,6 +187,30 @@ describe('trace IDs', () => {
   });
 });
 
+describe('access log', () => {
+  it('logs every request at debug level with its trace ID, status and duration', async () => {
+    const debug = await testApp(plugins.root, { TWINPLUG_LOG_LEVEL: 'debug' });
+    try {
+      await debug.app.request('/v1/plugins/upper', {
+        method: 'POST',
+        body: 'x',
+        headers: { 'x-trace-id': 'access-1' },
+      });
+      expect(
+        debug.logs.find((line) => line.traceId === 'access-1' && line.msg === 'request'),
+      ).toMatchObject({
+        level: 20,
+        method: 'POST',
+        path: '/v1/plugins/upper',
+        status: 200,
+        ms: expect.any(Number),
+      });
+    } finally {
+      await debug.close();
+    }
+  });
+});
+
 describe('operations routes', () => {
   it('GET /healthz and /readyz', async () => {
     expect(await (await t.app.request('/healthz')).json()).toMatchObject({ status: 'ok' });

@@ -8,7 +8,8 @@ export interface VersionView {
   readonly backend: string | undefined;
   readonly state: string;
   readonly sha256: string;
-  readonly fileVersion: string | undefined;
+  /** A Windows DLL's VERSIONINFO FileVersion; null elsewhere. */
+  readonly fileVersion: string | null;
   /** `twin`: the other backend's build, served only to requests pinned to that backend. */
   readonly role: 'active' | 'previous' | 'twin' | 'other';
   /** Percent of unpinned traffic it takes now. */
@@ -75,7 +76,7 @@ export function describePlugin(
       backend: version.backend,
       state: version.state,
       sha256: version.sha256,
-      fileVersion: version.fileVersion,
+      fileVersion: version.fileVersion ?? null,
       role,
       weight: role === 'active' || role === 'previous' ? weightOf(route, version) : 0,
       ...counts,

@@ -39,7 +39,7 @@ export async function testApp(
       done();
     },
   });
-  const log = createLogger('info', sink);
+  const log = createLogger(env.TWINPLUG_LOG_LEVEL ?? 'info', sink);
   const metrics = new ServerMetrics();
   const service = new PluginService({
     config,
