@@ -126,9 +126,14 @@ describe('admin API', () => {
       version: { version: '2.0.0', backend: 'wasm' },
     });
     expect(await call('b')).toBe('2.0.0:b');
+    // The replaced build is archived beside it (the watcher ignores the subfolder), for rollbacks.
     expect(readdirSync(join(plugins.root, 'versioned')).sort()).toEqual([
+      '.previous',
       'plugin.json',
       'versioned.wasm',
+    ]);
+    expect(readdirSync(join(plugins.root, 'versioned', '.previous'))).toEqual([
+      `${sha256(readFileSync(fixture('wasm/versioned.wasm')))}.wasm`,
     ]);
     const again = await upload(fixture('wasm/versioned-v2.wasm'));
     expect(again.status).toBe(200);

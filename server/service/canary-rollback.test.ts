@@ -91,6 +91,20 @@ describe('automatic rollback of a failing canary', () => {
     });
   });
 
+  it('puts the build rolled back to back into the folder, so a restart serves it', async () => {
+    const t = await start();
+    await deploy(t, fixture('wasm/versioned-v3-trap.wasm'));
+    await callMany(t, 20);
+    const good = readFileSync(fixture('wasm/versioned.wasm'));
+    await eventually(() => readFileSync(`${plugins.root}/versioned/versioned.wasm`).equals(good));
+    await t.close();
+    apps = [];
+    const restarted = await start();
+    const { statuses, bodies } = await callMany(restarted, 3);
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(bodies[0]).toBe('1.0.0:r0');
+  });
+
   it('with progressive steps, only the canary share fails before the rollback', async () => {
     const t = await start({
       TWINPLUG_CANARY_STEP_WEIGHT: '20',

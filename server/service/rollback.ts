@@ -2,6 +2,7 @@ import { isPluginError, PluginError } from '../../runtime/index.js';
 import type { PluginRoute } from '../routing/plugin-route.js';
 import type { RoutingCommand, RoutingState } from '../routing/routing-store.js';
 import { withoutWeights } from '../routing/traffic.js';
+import { artifactFile, restoreArchived } from './artifact-archive.js';
 import { routeOf, type ServiceContext } from './service-context.js';
 
 const MAX_REJECTED = 16;
@@ -20,7 +21,7 @@ async function rollbackHere(
   ctx: ServiceContext,
   route: PluginRoute,
   request: RollbackRequest,
-): Promise<{ from: string; to: string }> {
+): Promise<{ from: string; to: string; backend: 'wasm' | 'native' | undefined }> {
   const { active, previous } = route;
   if (active === undefined || previous === undefined) {
     throw new PluginError(
@@ -32,6 +33,7 @@ async function rollbackHere(
   route.canary = undefined;
   route.traffic = withoutWeights(route.traffic);
   route.rejected.add(active.sha256);
+  route.rejected.delete(previous.sha256);
   try {
     await ctx.registry.rollback(route.name);
   } finally {
@@ -54,7 +56,7 @@ async function rollbackHere(
     { plugin: route.name, from, to, trigger: request.trigger, reason: request.reason },
     'rolled back',
   );
-  return { from: active.sha256, to: previous.sha256 };
+  return { from: active.sha256, to: previous.sha256, backend: previous.backend };
 }
 
 /** Rolls back here and tells every other process through the routing file. */
@@ -68,13 +70,12 @@ export async function rollbackPlugin(
   if (ctx.rollingBack.has(name)) return;
   ctx.rollingBack.add(name);
   try {
-    const { from, to } = await rollbackHere(ctx, route, request);
+    const { from, to, backend } = await rollbackHere(ctx, route, request);
     await ctx.store.update((state) => {
       const stored = state.plugins[name] ?? {};
       state.plugins[name] = stored;
-      stored.rejected = [...(stored.rejected ?? []).filter((sha) => sha !== from), from].slice(
-        -MAX_REJECTED,
-      );
+      const others = (stored.rejected ?? []).filter((sha) => sha !== from && sha !== to);
+      stored.rejected = [...others, from].slice(-MAX_REJECTED);
       stored.traffic = withoutWeights(stored.traffic);
       stored.command = {
         generation: state.generation + 1,
@@ -84,8 +85,34 @@ export async function rollbackPlugin(
         ...request,
       };
     });
+    if (backend !== undefined) await restoreInFolder(ctx, name, backend, to);
   } finally {
     ctx.rollingBack.delete(name);
+  }
+  // A rejected build activated meanwhile (the watcher acting on an older write) goes again.
+  const route2 = routeOf(ctx, name);
+  if (route2 !== undefined) rejectIfRolledBack(ctx, route2);
+}
+
+/** Makes the rollback outlive a restart: the folder gets the build rolled back to, when archived. */
+async function restoreInFolder(
+  ctx: ServiceContext,
+  name: string,
+  backend: 'wasm' | 'native',
+  sha256: string,
+) {
+  const file = artifactFile(name, backend);
+  try {
+    if (!(await restoreArchived(ctx.config.plugins, name, file, sha256)))
+      ctx.log.warn(
+        { plugin: name, sha256 },
+        'rolled back in memory only: the folder still holds the build rolled back from (it was not uploaded through the admin API)',
+      );
+  } catch (error) {
+    ctx.log.error(
+      { err: error, plugin: name },
+      'cannot restore the build rolled back to in the folder',
+    );
   }
 }
 

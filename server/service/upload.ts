@@ -7,10 +7,8 @@ import {
   type VersionSnapshot,
 } from '../../runtime/index.js';
 import { ServerError } from '../errors/server-error.js';
+import { archiveBeforeReplace, artifactFile } from './artifact-archive.js';
 import type { ServiceContext } from './service-context.js';
-
-const NATIVE_SUFFIX =
-  process.platform === 'win32' ? '.dll' : process.platform === 'darwin' ? '.dylib' : '.so';
 
 export interface UploadRequest {
   readonly name: string;
@@ -83,12 +81,9 @@ export async function uploadVersion(
       stored.rejected = stored.rejected.filter((sha) => sha !== sha256);
   });
   ctx.routes.get(name)?.rejected.delete(sha256);
-  target = await deployArtifact(
-    ctx.config.plugins,
-    name,
-    `${name}${backend === 'wasm' ? '.wasm' : NATIVE_SUFFIX}`,
-    bytes,
-  );
+  const file = artifactFile(name, backend);
+  await archiveBeforeReplace(ctx.config.plugins, name, file);
+  target = await deployArtifact(ctx.config.plugins, name, file, bytes);
   const settled = await verdict;
   if (settled === undefined)
     throw new ServerError(
