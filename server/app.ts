@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { errorResponse } from './errors/error-response.js';
 import { ServerError } from './errors/server-error.js';
@@ -7,6 +6,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { dataRoutes } from './http/data-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import type { ServerEnv } from './http/server-env.js';
+import { traceId } from './http/trace-id.js';
 import type { Logger } from './observability/logger.js';
 import type { ServerMetrics } from './observability/server-metrics.js';
 import type { PluginService } from './service/plugin-service.js';
@@ -20,8 +20,6 @@ export interface AppOptions {
   readonly adminToken: string | undefined;
 }
 
-const TRACE_ID_HEADER = 'X-Trace-ID';
-
 /**
  * Builds the Hono app over a plugin service without opening a port: `app.request(...)` in tests,
  * `@hono/node-server` in {@link startServer}.
@@ -33,7 +31,7 @@ const TRACE_ID_HEADER = 'X-Trace-ID';
 export function createApp(options: AppOptions): Hono<ServerEnv> {
   const { service, metrics, log } = options;
   const app = new Hono<ServerEnv>();
-  app.use(requestId({ headerName: TRACE_ID_HEADER, limitLength: 128 }));
+  app.use(traceId());
   app.use(async (c, next) => {
     // The base logger: request-scoped lines add the trace ID themselves (no child per request).
     c.set('log', log);

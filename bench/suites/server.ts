@@ -22,7 +22,7 @@ interface Target {
 
 async function startTarget(kind: string, plugins?: string): Promise<Target> {
   const child = spawn(process.execPath, [TARGET, kind, ...(plugins ? [plugins] : [])], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((done, fail) => {
     child.stdout!.once('data', (chunk: Buffer) => done(JSON.parse(chunk.toString()).port));
@@ -39,21 +39,36 @@ async function stopTarget(target: Target): Promise<void> {
 
 interface Load {
   readonly rps: number;
+  /** The server process's CPU time (user + system) per request, in microseconds. */
+  readonly cpuUs: number;
   readonly non2xx: number;
   readonly errors: number;
 }
 
-async function load(url: string, seconds: number): Promise<Load> {
+function cpuTime(target: Target): Promise<number> {
+  return new Promise((done) => {
+    target.child.once('message', (usage) => {
+      const { user, system } = usage as NodeJS.CpuUsage;
+      done(user + system);
+    });
+    target.child.send('cpu');
+  });
+}
+
+async function load(target: Target, seconds: number): Promise<Load> {
+  const before = await cpuTime(target);
   const result = await autocannon({
-    url,
+    url: target.url,
     method: 'POST',
     body: BODY,
     headers: { 'content-type': 'application/octet-stream' },
     connections: CONNECTIONS,
     duration: seconds,
   });
+  const cpu = (await cpuTime(target)) - before;
   return {
     rps: result.requests.average,
+    cpuUs: cpu / Math.max(1, result.requests.total),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
@@ -76,7 +91,7 @@ interface Contender {
 async function contender(label: string, kind: string, plugins?: string, during?: () => () => void) {
   const target = await startTarget(kind, plugins);
   await check(target.url);
-  await load(target.url, WARMUP_S);
+  await load(target, WARMUP_S);
   return { label, target, results: [], ...(during === undefined ? {} : { during }) } as Contender;
 }
 
@@ -86,7 +101,7 @@ async function runRounds(contenders: readonly Contender[]): Promise<void> {
     for (const entry of contenders) {
       const stop = entry.during?.();
       try {
-        entry.results.push(await load(entry.target.url, DURATION_S));
+        entry.results.push(await load(entry.target, DURATION_S));
       } finally {
         stop?.();
       }
@@ -97,9 +112,15 @@ async function runRounds(contenders: readonly Contender[]): Promise<void> {
 function median(entry: Contender): Load {
   const sorted = [...entry.results].sort((a, b) => a.rps - b.rps);
   const middle = sorted[Math.floor(sorted.length / 2)]!;
+  const byCpu = [...entry.results].sort((a, b) => a.cpuUs - b.cpuUs);
   const sum = (key: 'non2xx' | 'errors') =>
     entry.results.reduce((total, result) => total + result[key], 0);
-  return { rps: middle.rps, non2xx: sum('non2xx'), errors: sum('errors') };
+  return {
+    rps: middle.rps,
+    cpuUs: byCpu[Math.floor(byCpu.length / 2)]!.cpuUs,
+    non2xx: sum('non2xx'),
+    errors: sum('errors'),
+  };
 }
 
 /** A plugins folder with upper only; plugin.json forces swaps between its two same-version builds. */
@@ -144,27 +165,39 @@ export const suite: BenchSuite = {
         Load,
         Load,
       ];
-      const row = (label: string, result: Load, ratio: string) => [
+      const row = (label: string, result: Load, ratio: string, cpuRatio: string) => [
         label,
         result.rps.toFixed(0),
+        result.cpuUs.toFixed(1),
         String(result.non2xx),
         String(result.errors),
         ratio,
+        cpuRatio,
       ];
+      // CPU per request is the steadier figure on a shared machine; its ratio is baseline / contender.
+      const cpuRatio = (baseline: Load, contender: Load) =>
+        (baseline.cpuUs / contender.cpuUs).toFixed(2) + 'x';
       printTable(
-        ['server', 'req/s', 'non-2xx', 'errors', 'ratio'],
+        ['server', 'req/s', 'CPU µs/req', 'non-2xx', 'errors', 'req/s ratio', 'CPU ratio'],
         [
-          row(contenders[0]!.label, nodeHttp, `${(nodeHttp.rps / hono.rps).toFixed(2)}x of Hono`),
-          row(contenders[1]!.label, hono, '1.00x (baseline)'),
+          row(
+            contenders[0]!.label,
+            nodeHttp,
+            `${(nodeHttp.rps / hono.rps).toFixed(2)}x of Hono`,
+            cpuRatio(hono, nodeHttp),
+          ),
+          row(contenders[1]!.label, hono, '1.00x (baseline)', '1.00x'),
           row(
             contenders[2]!.label,
             inProcess,
             formatRatio(inProcess.rps / hono.rps, { min: 0.85 }),
+            cpuRatio(hono, inProcess),
           ),
           row(
             contenders[3]!.label,
             swapping,
             formatRatio(swapping.rps / inProcess.rps, { min: 0.9 }),
+            cpuRatio(inProcess, swapping),
           ),
         ],
       );

@@ -16,11 +16,16 @@ export function dataRoutes(service: PluginService, maxBodyBytes: number): Hono<S
     const input = new Uint8Array(await c.req.arrayBuffer());
     const header = (key: string) => c.req.header(key);
     const result = await service.call(name, input, { version, backend, header });
+    const headers: Record<string, string> = {
+      'content-type': service.contentType(name),
+      'x-trace-id': c.get('requestId'),
+    };
     const served = result.version;
-    if (served?.version !== undefined) c.header('X-Plugin-Version', served.version);
-    if (served?.backend !== undefined) c.header('X-Plugin-Backend', served.backend);
-    c.header('Content-Type', service.contentType(name));
-    return c.body(result.output as Uint8Array<ArrayBuffer>, 200);
+    if (served?.version !== undefined) headers['x-plugin-version'] = served.version;
+    if (served?.backend !== undefined) headers['x-plugin-backend'] = served.backend;
+    c.set('traceHeaderSent', true);
+    // A plain header object: @hono/node-server writes it as it is (no Headers object per call).
+    return new Response(result.output as Uint8Array<ArrayBuffer>, { status: 200, headers });
   });
   return app;
 }

@@ -5,5 +5,7 @@ export interface ServerEnv {
   Variables: {
     requestId: string;
     log: Logger;
+    /** Set by a handler whose response already carries X-Trace-ID. */
+    traceHeaderSent: boolean;
   };
 }
