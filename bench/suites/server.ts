@@ -176,7 +176,7 @@ export const suite: BenchSuite = {
       ];
       // CPU per request is the steadier figure on a shared machine; its ratio is baseline / contender.
       const cpuRatio = (baseline: Load, contender: Load) =>
-        (baseline.cpuUs / contender.cpuUs).toFixed(2) + 'x';
+        `${(baseline.cpuUs / contender.cpuUs).toFixed(2)}x`;
       printTable(
         ['server', 'req/s', 'CPU µs/req', 'non-2xx', 'errors', 'req/s ratio', 'CPU ratio'],
         [
