@@ -7,11 +7,24 @@ import {
   startServer,
   workerConfig,
 } from '../../server/index.js';
-import { type Command, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
+import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import { parseCommandLine } from '../parse.js';
+import { reportPluginError } from '../report-error.js';
 
 async function serveHere(config: ServerConfig): Promise<number> {
-  const running = await startServer(config);
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer(config);
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).code;
+    if (errno === 'EADDRINUSE' || errno === 'EACCES' || errno === 'EADDRNOTAVAIL') {
+      process.stderr.write(
+        `twinplug serve: ${errno}: cannot listen on ${config.host}:${config.port}\n`,
+      );
+      return EXIT_FAILURE;
+    }
+    return reportPluginError('serve', error);
+  }
   await new Promise<void>((resolve) => {
     const stop = () => void running.close().then(resolve);
     process.once('SIGTERM', stop);

@@ -39,10 +39,15 @@ export async function startServer(
     adminToken: config.adminToken,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   log.info(
     {
