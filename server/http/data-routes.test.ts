@@ -187,6 +187,28 @@ describe('trace IDs', () => {
   });
 });
 
+describe('a lazy plugin', () => {
+  it('is listed before its first call, loaded by it, and counted', async () => {
+    const lazy = tempPlugins();
+    lazy.samples('upper');
+    writeFileSync(join(lazy.root, 'upper', 'plugin.json'), JSON.stringify({ lazy: true }));
+    const app = await testApp(lazy.root, { TWINPLUG_TWINS: 'false' });
+    try {
+      expect(app.service.describe('upper')).toMatchObject({ lazy: true, versions: [] });
+      const response = await app.app.request('/v1/plugins/upper', { method: 'POST', body: 'lazy' });
+      expect([response.status, await response.text()]).toEqual([200, 'LAZY']);
+      expect(app.service.describe('upper')).toMatchObject({
+        lazy: false,
+        active: '1.0.0',
+        versions: [{ calls: 1 }],
+      });
+    } finally {
+      await app.close();
+      lazy.cleanup();
+    }
+  });
+});
+
 describe('access log', () => {
   it('logs every request at debug level with its trace ID, status and duration', async () => {
     const debug = await testApp(plugins.root, { TWINPLUG_LOG_LEVEL: 'debug' });
