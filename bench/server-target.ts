@@ -48,7 +48,7 @@ async function bareHono(): Promise<number> {
 
 async function twinplug(plugins: string): Promise<number> {
   const config = loadConfig({
-    env: { TWINPLUG_LOG_LEVEL: 'warn', TWINPLUG_TWINS: 'false' },
+    env: { TWINPLUG_LOG_LEVEL: 'warn' },
     flags: { plugins, port: '0', host: '127.0.0.1' },
     cwd: plugins,
   });

@@ -31,17 +31,16 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Hono<ServerEnv> {
   const { service, metrics, log } = options;
   const app = new Hono<ServerEnv>();
-  app.use(traceId());
-  app.use(async (c, next) => {
-    // The base logger: request-scoped lines add the trace ID themselves (no child per request).
-    c.set('log', log);
-    if (!log.isLevelEnabled('debug')) return next();
-    const started = performance.now();
-    await next();
-    const ms = Math.round((performance.now() - started) * 1000) / 1000;
-    const { method, path } = c.req;
-    log.debug({ traceId: c.get('requestId'), method, path, status: c.res.status, ms }, 'request');
-  });
+  app.use(traceId(log));
+  // The access log costs a middleware frame per request: only when debug lines are wanted.
+  if (log.isLevelEnabled('debug'))
+    app.use(async (c, next) => {
+      const started = performance.now();
+      await next();
+      const ms = Math.round((performance.now() - started) * 1000) / 1000;
+      const { method, path } = c.req;
+      log.debug({ traceId: c.get('requestId'), method, path, status: c.res.status, ms }, 'request');
+    });
   app.onError((error, c) => errorResponse(c, error));
   app.notFound((c) =>
     errorResponse(

@@ -84,10 +84,24 @@ export class PluginSlot {
   }
 
   /** Routes a call to the active or the retained previous version that `target` names. */
-  async callVersion(target: VersionTarget, input: Uint8Array): Promise<Uint8Array> {
-    if (this.#active === undefined) await this.#activeAfterQueue();
-    const version = findServing([this.#active, this.#retirement.previous], target);
-    if (version === undefined) throw noServingVersion(this.name, target);
+  callVersion(target: VersionTarget, input: Uint8Array): Promise<Uint8Array> {
+    if (this.#active === undefined) {
+      return this.#activeAfterQueue().then(() => this.#callServing(target, input));
+    }
+    return this.#callServing(target, input);
+  }
+
+  #callServing(target: VersionTarget, input: Uint8Array): Promise<Uint8Array> {
+    const active = this.#active;
+    if (
+      active !== undefined &&
+      target.id === active.id &&
+      target.version === undefined &&
+      target.backend === undefined
+    )
+      return active.call(input);
+    const version = findServing([active, this.#retirement.previous], target);
+    if (version === undefined) return Promise.reject(noServingVersion(this.name, target));
     return version.call(input);
   }
 

@@ -48,8 +48,12 @@ export class PluginRoute {
     this.name = name;
   }
 
+  /** The target naming the active version, kept so that a plain call allocates nothing. */
+  #activeTarget: VersionTarget | undefined;
+
   refresh(slot: SlotSnapshot | undefined): void {
     this.active = slot?.active;
+    this.#activeTarget = this.active === undefined ? undefined : { id: this.active.id };
     this.previous = slot?.previous?.state === 'closed' ? undefined : slot?.previous;
     this.versions = slot?.versions ?? [];
     this.lazy = slot?.lazy ?? false;
@@ -82,8 +86,9 @@ export class PluginRoute {
       return target;
     }
     if (this.forced !== undefined) return { id: this.forced };
-    const loaded = this.#loaded();
     const weights = this.weights();
+    if (weights === undefined && this.traffic.rules === undefined) return this.#activeTarget;
+    const loaded = this.#loaded();
     const policy = weights === undefined ? this.traffic : { ...this.traffic, weights };
     const picked =
       policy.rules === undefined && policy.weights === undefined
@@ -95,7 +100,7 @@ export class PluginRoute {
 
   /** The loaded version a target names (active first), as the registry would pick it. */
   resolve(target: VersionTarget | undefined): VersionSnapshot | undefined {
-    if (target === undefined) return this.active;
+    if (target === undefined || target === this.#activeTarget) return this.active;
     return [this.active, this.previous].find(
       (version) =>
         version !== undefined &&

@@ -97,19 +97,21 @@ export async function callPlugin(
   const twin = pinnedTwin(ctx, route, name, request);
   if (twin !== undefined) return callTwin(ctx, route, name, input, twin);
   const target = route.choose(request);
-  const pinned = request.version !== undefined || request.backend !== undefined;
   const started = performance.now();
   let version = route.resolve(target);
   try {
-    const output =
-      target === undefined
-        ? await ctx.registry.call(name, input)
-        : await ctx.registry.callVersion(name, input, target).catch((error: unknown) => {
-            // The version routed to was closed in between (removal, shutdown): the active one serves.
-            if (pinned || !isPluginError(error, 'PLUGIN_NOT_FOUND')) throw error;
-            version = route.active;
-            return ctx.registry.call(name, input);
-          });
+    let output: Uint8Array;
+    try {
+      output = await (target === undefined
+        ? ctx.registry.call(name, input)
+        : ctx.registry.callVersion(name, input, target));
+    } catch (error) {
+      // The version routed to was closed in between (removal, shutdown): the active one serves.
+      const pinned = request.version !== undefined || request.backend !== undefined;
+      if (target === undefined || pinned || !isPluginError(error, 'PLUGIN_NOT_FOUND')) throw error;
+      version = route.active;
+      output = await ctx.registry.call(name, input);
+    }
     version ??= route.active;
     record(ctx, route, version, (performance.now() - started) / 1000, undefined);
     return { output, version };
