@@ -1,0 +1,48 @@
+// Pieces of the twinplug ABI v1 that every AssemblyScript plugin shares.
+// An entry file re-exports alloc/dealloc (`export { alloc, dealloc } from "../common/abi"`)
+// because only the entry file's exports become module exports.
+
+/** ABI version this code implements; PluginInfo reports it. */
+export const ABI_VERSION: i32 = 1;
+
+/** ProcessData results defined by the ABI; plugin errors are negative. */
+export const TP_OK: i32 = 0;
+export const TP_BUFFER_TOO_SMALL: i32 = 1;
+
+/** TLSF's largest block is 1 GiB less its header; a larger request would abort. */
+const MAX_ALLOC_SIZE: u32 = (1 << 30) - 16;
+
+/**
+ * Raw memory for the host to write inputs into and read outputs from, or 0 when the request is
+ * larger than the allocator's largest block. (A request that fits a block but not the memory
+ * left under the host's cap traps inside TLSF's memory.grow path: AssemblyScript's allocator
+ * has no way to report that failure.)
+ */
+export function alloc(size: u32): usize {
+  if (size > MAX_ALLOC_SIZE) return 0;
+  // Unmanaged: the GC never moves nor frees it, so the host's pointer stays valid.
+  return heap.alloc(<usize>size);
+}
+
+/** Returns memory obtained from alloc. */
+export function dealloc(ptr: usize, size: u32): void {
+  heap.free(ptr);
+}
+
+/**
+ * The NUL-terminated UTF-8 JSON that PluginInfo returns. Keep the result in a global so the GC
+ * sees it as reachable and the pointer handed to the host stays valid.
+ */
+export function encodePluginInfo(
+  name: string,
+  version: string,
+  description: string,
+  abi: i32 = ABI_VERSION,
+): ArrayBuffer {
+  const json =
+    '{"name":"' + name +
+    '","version":"' + version +
+    '","abi":' + abi.toString() +
+    ',"description":"' + description + '"}';
+  return String.UTF8.encode(json, true);
+}

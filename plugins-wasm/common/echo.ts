@@ -1,0 +1,16 @@
+// The behaviour most fixtures share around their one fault: output = prefix + input.
+import { OutputWriter } from "./output";
+
+export function echo(
+  inPtr: usize,
+  inLen: u32,
+  outPtr: usize,
+  outCap: u32,
+  outLenPtr: usize,
+  prefix: string = "",
+): i32 {
+  const out = new OutputWriter(outPtr, outCap);
+  out.ascii(prefix);
+  out.bytes(inPtr, inLen);
+  return out.finish(outLenPtr);
+}

@@ -1,0 +1,114 @@
+// Native shared libraries from the C sources with the system C compiler (or a MinGW cross gcc).
+import os from 'node:os';
+import path from 'node:path';
+import { compileTargets, summarize } from './c-build.mjs';
+import { cTargets, groupByReason } from './catalog.mjs';
+import { report, unavailable, versionOf, which } from './util.mjs';
+
+const CROSS = { 'win32-x64': { platform: 'win32', arch: 'x64', cc: 'x86_64-w64-mingw32-gcc' } };
+
+export const extensionFor = (platform) => ({ win32: '.dll', darwin: '.dylib' })[platform] ?? '.so';
+
+/** The platform a build is for: the host, or a --target such as win32-x64. */
+export function platformFor(target) {
+  if (!target) return { platform: process.platform, arch: process.arch };
+  const cross = CROSS[target];
+  if (!cross)
+    throw new Error(`unknown --target=${target} (known: ${Object.keys(CROSS).join(', ')})`);
+  return { platform: cross.platform, arch: cross.arch };
+}
+
+/** $CC (may carry arguments, e.g. "ccache gcc"), else the first of cc, gcc, clang (cl on Windows). */
+async function findCompiler(target) {
+  if (target) {
+    const name = CROSS[target].cc;
+    const file = await which(name);
+    return file ? { file, pre: [] } : { missing: `${name} not found` };
+  }
+  if (process.env.CC?.trim()) {
+    const [name, ...pre] = process.env.CC.trim().split(/\s+/);
+    const file = await which(name);
+    return file ? { file, pre } : { missing: `CC=${process.env.CC} not found` };
+  }
+  const names = process.platform === 'win32' ? ['gcc', 'clang', 'cl'] : ['cc', 'gcc', 'clang'];
+  for (const name of names) {
+    const file = await which(name);
+    if (file) return { file, pre: [] };
+  }
+  return { missing: `no C compiler found (tried ${names.join(', ')}; set CC to choose one)` };
+}
+
+const isMsvc = (file) => /^cl(\.exe)?$/i.test(path.basename(file));
+
+function gnuArgs(platform, target, output) {
+  const common = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2'];
+  // PE has no ELF-style visibility or PIC: __declspec(dllexport) picks the exports there.
+  const shared =
+    platform === 'win32'
+      ? ['-shared', '-static-libgcc']
+      : ['-fPIC', '-fvisibility=hidden', platform === 'darwin' ? '-dynamiclib' : '-shared'];
+  const defines = target.defines.map((d) => `-D${d}`);
+  return [
+    ...common,
+    ...shared,
+    '-I',
+    'plugins-dll/include',
+    ...defines,
+    ...target.sources,
+    '-o',
+    output,
+  ];
+}
+
+function msvcArgs(target, output) {
+  // One object directory per target: json.c is compiled by several targets in parallel.
+  const objDir = path.join(os.tmpdir(), `twinplug-cl-${target.name}`) + path.sep;
+  const defines = target.defines.map((d) => `/D${d}`);
+  return [
+    '/nologo',
+    '/std:c11',
+    '/W4',
+    '/WX',
+    '/O2',
+    '/LD',
+    '/I',
+    'plugins-dll/include',
+    ...defines,
+    ...target.sources,
+    `/Fe${output}`,
+    `/Fo${objDir}`,
+    '/link',
+    '/NOIMPLIB',
+    '/NOEXP',
+  ];
+}
+
+/** Builds the native samples and fixtures into <outRoot>/plugins and <outRoot>/fixtures/native. */
+export async function buildNative({ state, target, outRoot }) {
+  const { platform } = platformFor(target);
+  const ext = extensionFor(platform);
+  const { targets, skipped } = cTargets('native');
+  const compiler = await findCompiler(target);
+  const label = target ? `cc (${target})` : 'cc';
+  if (compiler.missing) return unavailable('cc', compiler.missing, label);
+  const { file, pre } = compiler;
+  const msvc = isMsvc(file);
+  const version = await versionOf(file, msvc ? [] : [...pre, '--version']);
+  const outputFor = (t) =>
+    t.kind === 'sample'
+      ? `${outRoot}/plugins/${t.name}/${t.name}${ext}`
+      : `${outRoot}/fixtures/native/${t.name}${ext}`;
+  const commandFor = (t, output) => ({
+    file,
+    args: msvc ? msvcArgs(t, output) : [...pre, ...gnuArgs(platform, t, output)],
+  });
+  const results = await compileTargets({ targets, state, outputFor, commandFor, key: version });
+  const skippedGroups = groupByReason(skipped).map((g) => ({ toolchain: 'cc', ...g }));
+  const where = `${file}${pre.length ? ` ${pre.join(' ')}` : ''}`;
+  return report({
+    toolchain: 'cc',
+    header: `${label}: ${version} [${where}]`,
+    ...summarize('cc', 'native', results),
+    skipped: skippedGroups,
+  });
+}
