@@ -5,6 +5,23 @@ import type { Backend } from './plugin.js';
 
 export type CallingConvention = 'cdecl' | 'stdcall';
 
+/**
+ * Where a plugin's code runs. `in-process`: on the calling thread (fastest; an endless loop or a
+ * native crash takes the host down). `worker`: Wasm in a worker thread (timeouts, memory caps).
+ * `process`: in a child process (native crashes cost a restart, not the host).
+ */
+export type Isolation = 'in-process' | 'worker' | 'process';
+
+/** The circuit breaker of one loaded plugin (one version): see docs/isolation.md. */
+export interface BreakerOptions {
+  /** Fraction of faulted calls in the window above which the circuit opens (default 0.5). */
+  threshold?: number;
+  /** How many of the latest calls the window holds (default 10). */
+  window?: number;
+  /** How long the circuit stays open before one probe call is let through (default 1000 ms). */
+  openMs?: number;
+}
+
 /** A JSON value given as config is serialised with JSON.stringify before Initialize sees it. */
 export type PluginConfig =
   | Uint8Array
@@ -34,6 +51,26 @@ export interface LoadPluginOptions {
   callingConvention?: CallingConvention;
   /** Native only: where shadow copies are written (default: <tmpdir>/twinplug-shadow). */
   shadowDir?: string;
+  /** Where the plugin runs (default `in-process`); `worker` is for Wasm only. */
+  isolation?: Isolation;
+  /** Worker and process only: a call (or a load) past this is PLUGIN_TIMEOUT (default 10 s). */
+  timeoutMs?: number;
+  /** Largest input a call may pass (default 64 MiB); more is PLUGIN_INPUT_TOO_LARGE. */
+  maxInputBytes?: number;
+  /** Worker and process only: workers or child processes that run calls side by side (default 1). */
+  concurrency?: number;
+  /** Calls that may wait for a free slot (default 100); one more is PLUGIN_OVERLOADED. */
+  maxQueuedCalls?: number;
+  /** The circuit breaker's settings, or false to turn it off. */
+  breaker?: BreakerOptions | false;
+  /** Process only: receives the child's stdout and stderr, bounded (default: this process's stderr). */
+  onStderr?: (text: string) => void;
+}
+
+export interface ResolvedBreakerOptions {
+  readonly threshold: number;
+  readonly window: number;
+  readonly openMs: number;
 }
 
 export interface ResolvedLoadOptions {
@@ -47,9 +84,25 @@ export interface ResolvedLoadOptions {
   readonly maxMemoryPages: number;
   readonly callingConvention: CallingConvention;
   readonly shadowDir: string;
+  /** As given: the default depends on the artifact's backend, see {@link resolveIsolation}. */
+  readonly isolation: Isolation | undefined;
+  readonly timeoutMs: number;
+  readonly maxInputBytes: number;
+  readonly concurrency: number;
+  readonly maxQueuedCalls: number;
+  readonly breaker: ResolvedBreakerOptions | undefined;
+  readonly onStderr: ((text: string) => void) | undefined;
+  /** Which options the caller set, for the checks that need the artifact's backend. */
+  readonly given: ReadonlySet<keyof LoadPluginOptions>;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_QUEUED_CALLS = 100;
+export const DEFAULT_BREAKER: ResolvedBreakerOptions = { threshold: 0.5, window: 10, openMs: 1000 };
+const MAX_CONCURRENCY = 64;
+const ISOLATIONS: readonly Isolation[] = ['in-process', 'worker', 'process'];
 export const DEFAULT_MAX_MEMORY_PAGES = 4096;
 const WASM_MAX_PAGES = 65536;
 
@@ -95,13 +148,25 @@ function resolveSource(options: LoadPluginOptions): ResolvedLoadOptions['source'
   return { bytes, fileName: name };
 }
 
-/** Fills every default and rejects impossible combinations, once, before any backend runs. */
-export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): ResolvedLoadOptions {
-  const options: LoadPluginOptions =
-    typeof pathOrOptions === 'string' ? { path: pathOrOptions } : pathOrOptions;
-  if (typeof options !== 'object' || options === null)
-    throw invalidOptions('expected a path or an options object');
-  const backend = options.backend ?? 'auto';
+function resolveBreaker(breaker: BreakerOptions | false | undefined) {
+  if (breaker === false) return undefined;
+  if (breaker === undefined) return DEFAULT_BREAKER;
+  if (typeof breaker !== 'object' || breaker === null)
+    throw invalidOptions('"breaker" must be an object or false');
+  const threshold = breaker.threshold ?? DEFAULT_BREAKER.threshold;
+  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) {
+    throw invalidOptions(
+      `"breaker.threshold" must be above 0 and below 1, got ${String(threshold)}`,
+    );
+  }
+  return {
+    threshold,
+    window: positiveInteger(breaker.window, 'breaker.window', DEFAULT_BREAKER.window, 10_000),
+    openMs: positiveInteger(breaker.openMs, 'breaker.openMs', DEFAULT_BREAKER.openMs, 2 ** 31 - 1),
+  };
+}
+
+function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'auto'): void {
   if (backend !== 'auto' && backend !== 'native' && backend !== 'wasm') {
     throw invalidOptions(`"backend" must be auto, native or wasm, got ${String(backend)}`);
   }
@@ -114,6 +179,69 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
   if (backend === 'native' && options.maxMemoryPages !== undefined) {
     throw invalidOptions('"maxMemoryPages" applies to the wasm backend only');
   }
+  const isolation = options.isolation;
+  if (isolation !== undefined && !ISOLATIONS.includes(isolation)) {
+    throw invalidOptions(
+      `"isolation" must be one of ${ISOLATIONS.join(', ')}, got ${String(isolation)}`,
+    );
+  }
+  if (isolation !== undefined)
+    checkIsolation(isolation, backend, (name) => options[name] !== undefined);
+}
+
+/**
+ * The combinations no backend can honour. `worker` runs Wasm only: a native call cannot be
+ * interrupted in a thread, and a native crash would still take the whole process. An
+ * in-process call cannot be interrupted either, so a timeout or concurrency needs isolation.
+ */
+function checkIsolation(
+  isolation: Isolation,
+  backend: Backend | 'auto',
+  isGiven: (name: 'timeoutMs' | 'concurrency') => boolean,
+): void {
+  if (isolation === 'worker' && backend === 'native') {
+    throw invalidOptions('isolation "worker" runs Wasm only; use "process" for a native library');
+  }
+  if (isolation !== 'in-process') return;
+  for (const name of ['timeoutMs', 'concurrency'] as const) {
+    if (isGiven(name))
+      throw invalidOptions(
+        `"${name}" needs isolation "worker" or "process": an in-process call cannot be interrupted`,
+      );
+  }
+}
+
+function resolveLimits(options: LoadPluginOptions) {
+  return {
+    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS, 2 ** 31 - 1),
+    maxInputBytes: positiveInteger(
+      options.maxInputBytes,
+      'maxInputBytes',
+      DEFAULT_MAX_INPUT_BYTES,
+      2 ** 32 - 1,
+    ),
+    concurrency: positiveInteger(options.concurrency, 'concurrency', 1, MAX_CONCURRENCY),
+    maxQueuedCalls:
+      options.maxQueuedCalls === 0
+        ? 0
+        : positiveInteger(
+            options.maxQueuedCalls,
+            'maxQueuedCalls',
+            DEFAULT_MAX_QUEUED_CALLS,
+            1_000_000,
+          ),
+    breaker: resolveBreaker(options.breaker),
+  };
+}
+
+/** Fills every default and rejects impossible combinations, once, before any backend runs. */
+export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): ResolvedLoadOptions {
+  const options: LoadPluginOptions =
+    typeof pathOrOptions === 'string' ? { path: pathOrOptions } : pathOrOptions;
+  if (typeof options !== 'object' || options === null)
+    throw invalidOptions('expected a path or an options object');
+  const backend = options.backend ?? 'auto';
+  checkBackendOptions(options, backend);
   const convention = options.callingConvention ?? 'cdecl';
   if (convention !== 'cdecl' && convention !== 'stdcall') {
     throw invalidOptions(`"callingConvention" must be cdecl or stdcall, got ${String(convention)}`);
@@ -121,6 +249,8 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
   const sha256 = options.sha256?.toLowerCase();
   if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256))
     throw invalidOptions('"sha256" must be 64 hex digits');
+  if (options.onStderr !== undefined && typeof options.onStderr !== 'function')
+    throw invalidOptions('"onStderr" must be a function');
   return {
     source: resolveSource(options),
     backend,
@@ -140,5 +270,26 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
     ),
     callingConvention: convention,
     shadowDir: options.shadowDir ?? join(tmpdir(), 'twinplug-shadow'),
+    isolation: options.isolation,
+    ...resolveLimits(options),
+    onStderr: options.onStderr,
+    given: new Set(
+      (Object.keys(options) as (keyof LoadPluginOptions)[]).filter(
+        (key) => options[key] !== undefined,
+      ),
+    ),
   };
+}
+
+/**
+ * The isolation a plugin runs in, once its artifact's backend is known: the one asked for, or
+ * `in-process` (the library default; the plugin-folder registry defaults to isolated modes).
+ * Refuses what cannot work with this backend, with PLUGIN_INVALID_OPTIONS.
+ */
+export function resolveIsolation(options: ResolvedLoadOptions, backend: Backend): Isolation {
+  const isolation = options.isolation ?? 'in-process';
+  checkIsolation(isolation, backend, (name) => options.given.has(name));
+  if (isolation !== 'process' && options.onStderr !== undefined)
+    throw invalidOptions('"onStderr" applies to isolation "process" only');
+  return isolation;
 }

@@ -1,0 +1,90 @@
+import {
+  BrokenCircuitError,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  CountBreaker,
+  circuitBreaker,
+  handleWhen,
+} from 'cockatiel';
+import { isPluginError, PluginError, type PluginErrorCode, toPluginError } from '../errors.js';
+import type { ResolvedBreakerOptions } from '../options.js';
+
+/**
+ * The failures that count against a plugin: it crashed, hung, trapped, ran out of memory or
+ * broke the ABI. A plugin-defined error (PLUGIN_CALL_FAILED) is an answer, not a fault, and so
+ * is an output above the host's limit: both count as successful calls in the window.
+ */
+export const FAULT_CODES: ReadonlySet<PluginErrorCode> = new Set<PluginErrorCode>([
+  'PLUGIN_CRASHED',
+  'PLUGIN_TIMEOUT',
+  'PLUGIN_TRAPPED',
+  'PLUGIN_MEMORY_LIMIT',
+  'PLUGIN_ABI_VIOLATION',
+  'PLUGIN_INIT_FAILED',
+  'PLUGIN_LOAD_FAILED',
+]);
+
+export function isPluginFault(error: unknown): boolean {
+  return isPluginError(error) && FAULT_CODES.has(error.code);
+}
+
+export type CircuitStateName = 'closed' | 'open' | 'half-open';
+
+type Outcome = { readonly output: Uint8Array } | { readonly error: PluginError };
+
+const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'open',
+};
+
+/**
+ * One plugin version's circuit breaker: cockatiel's policy (open, half-open probe, close) over
+ * its count-based sliding window (CountBreaker): more than `threshold` of the last `window`
+ * calls faulted opens the circuit for `openMs`, then one probe call decides.
+ */
+export class PluginCircuit {
+  readonly #policy: CircuitBreakerPolicy;
+  readonly #openMs: number;
+
+  constructor(options: ResolvedBreakerOptions) {
+    this.#openMs = options.openMs;
+    this.#policy = circuitBreaker(handleWhen(isPluginFault), {
+      halfOpenAfter: options.openMs,
+      breaker: new CountBreaker({ threshold: options.threshold, size: options.window }),
+    });
+  }
+
+  get state(): CircuitStateName {
+    return STATE_NAMES[this.#policy.state];
+  }
+
+  /** Runs `attempt` through the breaker; while open, fails fast with PLUGIN_UNAVAILABLE. */
+  async run(attempt: () => Uint8Array | Promise<Uint8Array>): Promise<Uint8Array> {
+    let outcome: Outcome;
+    try {
+      outcome = await this.#policy.execute(() => settle(attempt));
+    } catch (error) {
+      if (!(error instanceof BrokenCircuitError)) throw error;
+      throw new PluginError(
+        'PLUGIN_UNAVAILABLE',
+        'the plugin faulted on too many recent calls; its circuit is open',
+        { cause: error, details: { openMs: this.#openMs } },
+      );
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.output;
+  }
+}
+
+/** Faults are thrown (the breaker counts them); any other error is returned as an answer. */
+async function settle(attempt: () => Uint8Array | Promise<Uint8Array>): Promise<Outcome> {
+  try {
+    return { output: await attempt() };
+  } catch (caught) {
+    const error = toPluginError(caught, 'PLUGIN_CALL_FAILED', 'ProcessData failed');
+    if (FAULT_CODES.has(error.code)) throw error;
+    return { error };
+  }
+}

@@ -1,0 +1,242 @@
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+} from 'node:worker_threads';
+import { PluginError, type SerializedPluginError } from '../../errors.js';
+import type { PluginInfo } from '../../plugin.js';
+import { compiledEntry } from '../entry-point.js';
+import type { Session, SessionHello, StartSession } from '../session.js';
+import {
+  type ChannelViews,
+  channelViews,
+  createChannel,
+  DEAD,
+  ERROR,
+  FLAGS,
+  INLINE,
+  LENGTH,
+  OP,
+  OP_CALL,
+  OP_CLOSE,
+  OP_INITIALIZE,
+  REQUEST,
+  STATE,
+  VIA_PORT,
+  type WorkerHello,
+  type WorkerStart,
+} from './channel.js';
+
+/** How long the host spins for a response before it awaits Atomics.waitAsync. */
+const SPIN_MS = 0.05;
+/** How long Cleanup may take at close before the worker is terminated. */
+const CLOSE_GRACE_MS = 2_000;
+/** The worker's JS heap: the plugin's memory is Wasm memory, capped by maxMemoryPages. */
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+const EMPTY = new Uint8Array(0);
+
+// Atomics.waitAsync is in Node since 16 but in TypeScript's lib only from ES2024, whose other
+// additions (Promise.withResolvers...) Node 20 lacks: typed here instead of raising the lib.
+type WaitAsyncResult =
+  | { async: false; value: 'not-equal' | 'timed-out' }
+  | { async: true; value: Promise<'ok' | 'timed-out'> };
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(array: Int32Array, index: number, value: number): WaitAsyncResult;
+  }
+).waitAsync;
+
+export interface WorkerSessionOptions {
+  readonly module: WebAssembly.Module;
+  readonly fileName: string;
+  readonly maxMemoryPages: number;
+  readonly maxOutputBytes: number;
+  /** Loading past this is PLUGIN_TIMEOUT (a start function or PluginInfo may never return). */
+  readonly loadTimeoutMs: number;
+}
+
+function workerDied(error: unknown): PluginError {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new PluginError('PLUGIN_MEMORY_LIMIT', 'the worker ran out of JS heap', {
+      cause: error,
+      details: { resourceLimits: RESOURCE_LIMITS },
+    });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new PluginError('PLUGIN_CRASHED', `the plugin's worker died: ${reason}`, { cause: error });
+}
+
+/** A Wasm plugin in one worker thread, spoken to through a SharedArrayBuffer. */
+class WorkerSession implements Session {
+  readonly hello: SessionHello;
+  readonly pid = undefined;
+  readonly #worker: Worker;
+  readonly #views: ChannelViews;
+  readonly #port: MessagePort;
+  readonly #onEnded: (session: Session) => void;
+  #ended: PluginError | undefined;
+  #closing = false;
+
+  constructor(
+    worker: Worker,
+    views: ChannelViews,
+    port: MessagePort,
+    hello: SessionHello,
+    onEnded: (session: Session) => void,
+  ) {
+    this.#worker = worker;
+    this.#views = views;
+    this.#port = port;
+    this.hello = hello;
+    this.#onEnded = onEnded;
+    worker.on('error', (error) => this.#end(workerDied(error)));
+    worker.on('exit', (code) => this.#end(workerDied(`exit code ${code}`)));
+    worker.unref();
+    port.unref();
+  }
+
+  get ended(): PluginError | undefined {
+    return this.#ended;
+  }
+
+  async initialize(config: Uint8Array): Promise<void> {
+    await this.#request(OP_INITIALIZE, config);
+  }
+
+  call(input: Uint8Array): Promise<Uint8Array> {
+    return this.#request(OP_CALL, input);
+  }
+
+  kill(reason: PluginError): void {
+    this.#end(reason);
+    void this.#worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    if (this.#ended !== undefined) return;
+    this.#closing = true;
+    const timer = setTimeout(() => this.kill(workerDied('Cleanup ran too long')), CLOSE_GRACE_MS);
+    try {
+      await this.#request(OP_CLOSE, EMPTY);
+    } catch {
+      // Closing either way: Cleanup's failure has nobody left to tell.
+    } finally {
+      clearTimeout(timer);
+    }
+    await this.#worker.terminate();
+  }
+
+  #end(reason: PluginError): void {
+    if (this.#ended !== undefined) return;
+    this.#ended = reason;
+    Atomics.store(this.#views.words, STATE, DEAD);
+    Atomics.notify(this.#views.words, STATE);
+    if (!this.#closing) this.#onEnded(this);
+  }
+
+  async #request(op: number, payload: Uint8Array): Promise<Uint8Array> {
+    if (this.#ended !== undefined) throw this.#ended;
+    const { words, data } = this.#views;
+    if (payload.length <= data.length) {
+      data.set(payload, 0);
+      words[FLAGS] = INLINE;
+    } else {
+      this.#port.postMessage(payload);
+      words[FLAGS] = VIA_PORT;
+    }
+    words[OP] = op;
+    words[LENGTH] = payload.length;
+    Atomics.store(words, STATE, REQUEST);
+    Atomics.notify(words, STATE);
+    if (!spinForResponse(words)) await this.#waitForResponse();
+    return this.#response();
+  }
+
+  async #waitForResponse(): Promise<void> {
+    const { words } = this.#views;
+    this.#worker.ref();
+    try {
+      while (Atomics.load(words, STATE) === REQUEST) {
+        const waiting = waitAsync(words, STATE, REQUEST);
+        if (waiting.async) await waiting.value;
+      }
+    } finally {
+      this.#worker.unref();
+    }
+  }
+
+  #response(): Uint8Array {
+    const { words, data } = this.#views;
+    if (Atomics.load(words, STATE) === DEAD) throw this.#ended;
+    const flags = words[FLAGS];
+    if (flags === VIA_PORT) return receiveMessageOnPort(this.#port)?.message as Uint8Array;
+    const bytes = data.slice(0, words[LENGTH]);
+    if (flags !== ERROR) return bytes;
+    const json = JSON.parse(new TextDecoder().decode(bytes)) as SerializedPluginError;
+    throw PluginError.fromJSON(json);
+  }
+}
+
+/** True when the worker answered (or died) within the spin; a small call usually does. */
+function spinForResponse(words: Int32Array): boolean {
+  const until = performance.now() + SPIN_MS;
+  do {
+    if (Atomics.load(words, STATE) !== REQUEST) return true;
+  } while (performance.now() < until);
+  return false;
+}
+
+function spawn(
+  options: WorkerSessionOptions,
+  buffer: SharedArrayBuffer,
+  port: MessagePort,
+): Worker {
+  const start: WorkerStart = { ...options, buffer, port };
+  return new Worker(compiledEntry('worker/worker-main.js'), {
+    workerData: start,
+    transferList: [port],
+    resourceLimits: RESOURCE_LIMITS,
+    execArgv: [],
+  });
+}
+
+/** Starts Wasm workers for one plugin: each resolves once the module is instantiated. */
+export function workerSessions(options: WorkerSessionOptions): StartSession {
+  return (onEnded) =>
+    new Promise<Session>((resolve, reject) => {
+      const buffer = createChannel();
+      const { port1, port2 } = new MessageChannel();
+      const worker = spawn(options, buffer, port2);
+      const fail = (error: PluginError) => {
+        clearTimeout(timer);
+        worker.removeAllListeners();
+        port1.close();
+        void worker.terminate();
+        reject(error);
+      };
+      const timer = setTimeout(() => {
+        fail(
+          new PluginError(
+            'PLUGIN_TIMEOUT',
+            `loading took longer than ${options.loadTimeoutMs} ms`,
+            {
+              details: { timeoutMs: options.loadTimeoutMs },
+            },
+          ),
+        );
+      }, options.loadTimeoutMs);
+      worker.once('error', (error) => fail(workerDied(error)));
+      worker.once('exit', (code) => fail(workerDied(`exit code ${code} while loading`)));
+      worker.once('message', (hello: WorkerHello) => {
+        if (hello.type === 'failed')
+          return fail(PluginError.fromJSON(hello.error as SerializedPluginError));
+        clearTimeout(timer);
+        worker.removeAllListeners();
+        const info = hello.info as PluginInfo;
+        const greeting: SessionHello = { backend: 'wasm', info, exports: hello.exports };
+        resolve(new WorkerSession(worker, channelViews(buffer), port1, greeting, onEnded));
+      });
+    });
+}
