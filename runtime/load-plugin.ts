@@ -1,5 +1,5 @@
-import { openWasmPlugin } from './backends/wasm/index.js';
 import { toPluginError } from './errors.js';
+import { openInProcessCore } from './in-process-core.js';
 import { type LoadedArtifact, loadArtifact } from './loaded-artifact.js';
 import { type GuardOptions, ManagedPlugin, type PluginCore } from './managed-plugin.js';
 import {
@@ -31,10 +31,7 @@ async function openCore(
 ): Promise<PluginCore> {
   try {
     if (isolation !== 'in-process') return await openIsolatedCore(artifact, options, isolation);
-    if (artifact.header.backend === 'wasm') return await openWasmPlugin(artifact, options);
-    // koffi is loaded only when a native plugin is, so Wasm-only hosts never need its binary.
-    const { openNativePlugin } = await import('./backends/native/index.js');
-    return openNativePlugin(artifact, options);
+    return await openInProcessCore(artifact, options);
   } catch (error) {
     throw toPluginError(error, 'PLUGIN_LOAD_FAILED', `cannot load ${artifact.fileName}`);
   }

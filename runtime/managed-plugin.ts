@@ -28,8 +28,10 @@ export interface PluginCore {
   /**
    * Isolated cores only: ends the call in flight that `call` returned, by ending the worker or
    * child process running it; that call then rejects with `reason`, and a fresh one takes over.
+   * Returns false, ending nothing, while the call still waits for a restarted worker or child:
+   * the timeout counts the plugin's time, not the restart's.
    */
-  interrupt?(call: Promise<Uint8Array>, reason: PluginError): void;
+  interrupt?(call: Promise<Uint8Array>, reason: PluginError): boolean;
   /** Isolated cores only: how often a worker or child was replaced, and the children's pids. */
   health?(): { readonly restarts: number; readonly pids: readonly number[] };
   /** Calls Cleanup when the plugin was initialised, then unloads. Never called twice. */
@@ -167,19 +169,20 @@ export class ManagedPlugin implements Plugin {
     return this.#watch(result);
   }
 
-  /** Waits for an isolated call, interrupting it once it runs past the timeout. */
+  /** Waits for an isolated call, interrupting it once it has run past the timeout. */
   async #watch(call: Promise<Uint8Array>): Promise<Uint8Array> {
     const core = this.#core;
     const { timeoutMs } = this.#guard;
-    const timer =
-      core.interrupt === undefined
-        ? undefined
-        : setTimeout(() => {
-            const reason = new PluginError('PLUGIN_TIMEOUT', `call ran past ${timeoutMs} ms`, {
-              details: { timeoutMs },
-            });
-            core.interrupt?.(call, reason);
-          }, timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      timer = setTimeout(() => {
+        const reason = new PluginError('PLUGIN_TIMEOUT', `call ran past ${timeoutMs} ms`, {
+          details: { timeoutMs },
+        });
+        if (core.interrupt?.(call, reason) === false) arm();
+      }, timeoutMs);
+    };
+    if (core.interrupt !== undefined) arm();
     try {
       return this.#checkOutput(await call);
     } finally {

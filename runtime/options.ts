@@ -55,6 +55,8 @@ export interface LoadPluginOptions {
   isolation?: Isolation;
   /** Worker and process only: a call (or a load) past this is PLUGIN_TIMEOUT (default 10 s). */
   timeoutMs?: number;
+  /** Worker and process only: starting a worker or child and loading the plugin in it past this is PLUGIN_TIMEOUT (default 10 s). */
+  loadTimeoutMs?: number;
   /** Largest input a call may pass (default 64 MiB); more is PLUGIN_INPUT_TOO_LARGE. */
   maxInputBytes?: number;
   /** Worker and process only: workers or child processes that run calls side by side (default 1). */
@@ -87,6 +89,7 @@ export interface ResolvedLoadOptions {
   /** As given: the default depends on the artifact's backend, see {@link resolveIsolation}. */
   readonly isolation: Isolation | undefined;
   readonly timeoutMs: number;
+  readonly loadTimeoutMs: number;
   readonly maxInputBytes: number;
   readonly concurrency: number;
   readonly maxQueuedCalls: number;
@@ -99,6 +102,7 @@ export interface ResolvedLoadOptions {
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_LOAD_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_QUEUED_CALLS = 100;
 export const DEFAULT_BREAKER: ResolvedBreakerOptions = { threshold: 0.5, window: 10, openMs: 1000 };
 const MAX_CONCURRENCY = 64;
@@ -197,13 +201,13 @@ function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'aut
 function checkIsolation(
   isolation: Isolation,
   backend: Backend | 'auto',
-  isGiven: (name: 'timeoutMs' | 'concurrency') => boolean,
+  isGiven: (name: 'timeoutMs' | 'loadTimeoutMs' | 'concurrency') => boolean,
 ): void {
   if (isolation === 'worker' && backend === 'native') {
     throw invalidOptions('isolation "worker" runs Wasm only; use "process" for a native library');
   }
   if (isolation !== 'in-process') return;
-  for (const name of ['timeoutMs', 'concurrency'] as const) {
+  for (const name of ['timeoutMs', 'loadTimeoutMs', 'concurrency'] as const) {
     if (isGiven(name))
       throw invalidOptions(
         `"${name}" needs isolation "worker" or "process": an in-process call cannot be interrupted`,
@@ -214,6 +218,12 @@ function checkIsolation(
 function resolveLimits(options: LoadPluginOptions) {
   return {
     timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS, 2 ** 31 - 1),
+    loadTimeoutMs: positiveInteger(
+      options.loadTimeoutMs,
+      'loadTimeoutMs',
+      DEFAULT_LOAD_TIMEOUT_MS,
+      2 ** 31 - 1,
+    ),
     maxInputBytes: positiveInteger(
       options.maxInputBytes,
       'maxInputBytes',

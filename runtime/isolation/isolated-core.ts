@@ -61,8 +61,12 @@ export class IsolatedCore implements PluginCore {
     return call;
   }
 
-  interrupt(call: Promise<Uint8Array>, reason: PluginError): void {
-    for (const slot of this.#slots) if (slot.interrupt(call, reason)) return;
+  interrupt(call: Promise<Uint8Array>, reason: PluginError): boolean {
+    for (const slot of this.#slots) {
+      const outcome = slot.interrupt(call, reason);
+      if (outcome !== 'not-mine') return outcome === 'ended';
+    }
+    return true;
   }
 
   health(): { restarts: number; pids: number[] } {

@@ -11,7 +11,6 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 /** One call's progress through a slot, so a timeout can end it wherever it is. */
 interface Attempt {
   session: Session | undefined;
-  interrupted: PluginError | undefined;
 }
 
 /**
@@ -55,13 +54,15 @@ export class Slot {
   }
 
   async initialize(config: Uint8Array): Promise<void> {
-    this.#config = config;
     const session = await this.#session;
     await session.initialize(config);
+    // Only a plugin that initialised once is restarted: one that crashed in Initialize at load
+    // is not loaded at all.
+    this.#config = config;
   }
 
   call(input: Uint8Array): Promise<Uint8Array> {
-    const attempt: Attempt = { session: undefined, interrupted: undefined };
+    const attempt: Attempt = { session: undefined };
     const promise = this.#run(input, attempt);
     this.#pending = { promise, attempt };
     return promise;
@@ -75,20 +76,20 @@ export class Slot {
       this.#restartLater();
       throw error;
     }
-    if (attempt.interrupted !== undefined) throw attempt.interrupted;
     attempt.session = session;
     const output = await session.call(input);
     this.#crashes = 0;
     return output;
   }
 
-  /** Ends `call` if this slot runs it: kills its session, or fails it before it reaches one. */
-  interrupt(call: Promise<Uint8Array>, reason: PluginError): boolean {
+  /** Ends `call` by killing its session, if this slot runs it and it has reached one. */
+  interrupt(call: Promise<Uint8Array>, reason: PluginError): 'ended' | 'not-started' | 'not-mine' {
     const pending = this.#pending;
-    if (pending?.promise !== call) return false;
-    pending.attempt.interrupted = reason;
-    pending.attempt.session?.kill(reason);
-    return true;
+    if (pending?.promise !== call) return 'not-mine';
+    const session = pending.attempt.session;
+    if (session === undefined) return 'not-started';
+    session.kill(reason);
+    return 'ended';
   }
 
   async close(): Promise<void> {
@@ -107,6 +108,7 @@ export class Slot {
   #ended(session: Session): void {
     if (session !== this.#current || this.#closed) return;
     this.#current = undefined;
+    if (this.#config === undefined) return;
     this.#restarts += 1;
     this.#restartLater();
   }

@@ -19,7 +19,7 @@ export async function openWorkerCore(
     fileName: artifact.fileName,
     maxMemoryPages: options.maxMemoryPages,
     maxOutputBytes: options.maxOutputBytes,
-    loadTimeoutMs: options.timeoutMs,
+    loadTimeoutMs: options.loadTimeoutMs,
   });
   return IsolatedCore.open(start, options.concurrency);
 }
