@@ -58,7 +58,7 @@ export class StderrForwarder {
   }
 
   #emit(text: string): void {
-    const body = text.replace(/\n(?=[^])/g, `\n${this.#prefix}`);
+    const body = text.replace(/\n(?=[\s\S])/g, `\n${this.#prefix}`);
     this.#sink(`${this.#atLineStart ? this.#prefix : ''}${body}`);
     this.#atLineStart = text.endsWith('\n');
   }
