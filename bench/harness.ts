@@ -16,6 +16,14 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+/** Runs `op` `count` times, awaiting only what returns a promise: a sync floor pays no await. */
+async function runOps(op: () => unknown, count: number): Promise<void> {
+  for (let index = 0; index < count; index += 1) {
+    const result = op();
+    if (result instanceof Promise) await result;
+  }
+}
+
 /**
  * Times `op` (sync or async) in rounds after one warm-up round and reports the median round.
  * Rounds of the things being compared should interleave (see `compare`) so that a noisy
@@ -30,7 +38,7 @@ export async function measure(
   const samples: number[] = [];
   for (let round = -1; round < rounds; round += 1) {
     const start = process.hrtime.bigint();
-    for (let index = 0; index < options.opsPerRound; index += 1) await op();
+    await runOps(op, options.opsPerRound);
     const elapsed = Number(process.hrtime.bigint() - start) / options.opsPerRound;
     if (round >= 0) samples.push(elapsed);
   }
@@ -47,7 +55,7 @@ export async function compare(
   for (let round = -1; round < rounds; round += 1) {
     for (const [label, op] of Object.entries(contenders)) {
       const start = process.hrtime.bigint();
-      for (let index = 0; index < options.opsPerRound; index += 1) await op();
+      await runOps(op, options.opsPerRound);
       const elapsed = Number(process.hrtime.bigint() - start) / options.opsPerRound;
       if (round >= 0) samples.get(label)!.push(elapsed);
     }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { type Command, EXIT_USAGE, UsageError } from './command.js';
 import { callCommand } from './commands/call.js';
+import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
 
-const COMMANDS: readonly Command[] = [callCommand, inspectCommand, demoCommand];
+const COMMANDS: readonly Command[] = [callCommand, inspectCommand, conformanceCommand, demoCommand];
 
 function help(): string {
   const lines = COMMANDS.map((command) => `  ${command.usage}\n      ${command.summary}`);

@@ -14,12 +14,20 @@ import { buildNative, extensionFor, platformFor } from './build-plugins/native.m
 import { abs, BuildState, ensureDirFor, ROOT } from './build-plugins/util.mjs';
 import { buildWasmClang } from './build-plugins/wasm-clang.mjs';
 
-const { values: options } = parseArgs({
-  options: { target: { type: 'string' }, force: { type: 'boolean', default: false } },
-});
+let options;
+let platform;
+let arch;
+try {
+  ({ values: options } = parseArgs({
+    options: { target: { type: 'string' }, force: { type: 'boolean', default: false } },
+  }));
+  ({ platform, arch } = platformFor(options.target));
+} catch (error) {
+  console.error(`build-plugins: ${error.message}`);
+  process.exit(2);
+}
 process.chdir(ROOT); // compilers get repo-relative paths
 
-const { platform, arch } = platformFor(options.target);
 const outRoot = options.target ? `build/${options.target}` : 'build';
 const state = new BuildState(outRoot, options.force);
 await state.load();

@@ -29,11 +29,11 @@ function upperInJs(input: Uint8Array): Uint8Array {
   return output;
 }
 
-/** Raw koffi call of ProcessData with a preallocated output buffer, plus the copy out. */
+/** Raw koffi call of ProcessData, declared as the backend declares it, with a preallocated output buffer, plus the copy out. */
 function nativeFloor(path: string): { call: (input: Uint8Array) => Uint8Array; close: () => void } {
   const library = koffi.load(path);
   const processData = library.func(
-    'int32_t ProcessData(const uint8_t *in, uint32_t in_len, uint8_t *out, uint32_t out_cap, uint32_t *out_len)',
+    'int32_t ProcessData(void *in, uint32_t in_len, void *out, uint32_t out_cap, void *out_len)',
   );
   let output = new Uint8Array(4096);
   const outLen = new Uint32Array(1);

@@ -1,7 +1,5 @@
-/* See json.h. Three parts: the syntax check, the walker, the writer. */
+/* See json.h. Two parts: the syntax check, and the walker over checked input. */
 #include "json.h"
-
-#include "twinplug.h"
 
 static int is_ws(uint8_t b)
 {
@@ -284,51 +282,4 @@ int json_bytes_eq(json_bytes b, const char *lit)
         if (i >= b.len || b.p[i] != (uint8_t)lit[i])
             return 0;
     return i == b.len;
-}
-
-/* ---- Writer. ---- */
-
-void writer_init(json_writer *w, uint8_t *buf, uint32_t cap)
-{
-    w->buf = buf;
-    w->cap = cap;
-    w->len = 0;
-}
-
-void writer_byte(json_writer *w, uint8_t b)
-{
-    if (w->len < w->cap)
-        w->buf[w->len] = b;
-    w->len++;
-}
-
-void writer_bytes(json_writer *w, const uint8_t *p, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++)
-        writer_byte(w, p[i]);
-}
-
-void writer_str(json_writer *w, const char *s)
-{
-    for (; *s; s++)
-        writer_byte(w, (uint8_t)*s);
-}
-
-void writer_u64(json_writer *w, uint64_t v)
-{
-    uint8_t digits[20];
-    uint32_t n = 0;
-    do {
-        digits[n++] = (uint8_t)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        writer_byte(w, digits[--n]);
-}
-
-int32_t writer_finish(const json_writer *w, uint32_t *out_len)
-{
-    /* A size beyond 4 GiB cannot be reported exactly; the largest one tells the host to give up. */
-    *out_len = w->len > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)w->len;
-    return w->len > w->cap ? TP_BUFFER_TOO_SMALL : TP_OK;
 }

@@ -1,6 +1,6 @@
 /*
- * Strict JSON (RFC 8259) syntax check, a walker over checked input, and an output writer.
- * Shared by the pricing and redact samples; no libc, so it builds for wasm32 with -nostdlib.
+ * Strict JSON (RFC 8259) syntax check and a walker over checked input, as docs/samples.md
+ * defines them for pricing and redact. No libc, so it builds for wasm32 with -nostdlib.
  */
 #ifndef TP_JSON_H
 #define TP_JSON_H
@@ -46,20 +46,5 @@ json_bytes json_number(json_cursor *c);
 void json_skip(json_cursor *c);
 /* 1 when b holds exactly the bytes of the NUL-terminated lit. */
 int json_bytes_eq(json_bytes b, const char *lit);
-
-/* Writes at most cap bytes to buf but keeps counting, so len ends as the size needed. */
-typedef struct {
-    uint8_t *buf;
-    uint32_t cap;
-    uint64_t len;
-} json_writer;
-
-void writer_init(json_writer *w, uint8_t *buf, uint32_t cap);
-void writer_byte(json_writer *w, uint8_t b);
-void writer_bytes(json_writer *w, const uint8_t *p, uint32_t n);
-void writer_str(json_writer *w, const char *s);
-void writer_u64(json_writer *w, uint64_t v);
-/* The ProcessData result: TP_OK, or TP_BUFFER_TOO_SMALL with *out_len = bytes needed. */
-int32_t writer_finish(const json_writer *w, uint32_t *out_len);
 
 #endif /* TP_JSON_H */

@@ -4,6 +4,7 @@
  * wins. Money is integer cents in uint64_t, so no floating point is involved.
  */
 #include "../common/json.h"
+#include "../common/writer.h"
 #include "twinplug.h"
 
 #define MALFORMED_JSON (-2)
@@ -95,7 +96,7 @@ static int32_t walk_item(json_cursor *c, line_item *item)
     return have_sku && have_qty && have_unit ? TP_OK : INVALID_ORDER;
 }
 
-static void write_line(json_writer *w, const line_item *item, uint64_t line_cents, int first)
+static void write_line(writer *w, const line_item *item, uint64_t line_cents, int first)
 {
     if (!first)
         writer_byte(w, ',');
@@ -111,7 +112,7 @@ static void write_line(json_writer *w, const line_item *item, uint64_t line_cent
 }
 
 /* The items array; each line goes to w when w is not NULL. */
-static int32_t walk_items(json_cursor *c, order *o, json_writer *w)
+static int32_t walk_items(json_cursor *c, order *o, writer *w)
 {
     uint32_t count = 0;
     if (json_peek(c) != JSON_ARRAY)
@@ -149,7 +150,7 @@ static int32_t read_coupon(json_cursor *c, order *o)
 }
 
 /* The schema walk over syntax-checked input. */
-static int32_t walk_order(const uint8_t *in, uint32_t in_len, order *o, json_writer *w)
+static int32_t walk_order(const uint8_t *in, uint32_t in_len, order *o, writer *w)
 {
     json_cursor c;
     int have_items = 0, have_coupon = 0;
@@ -189,7 +190,7 @@ int32_t TP_CALL ProcessData(const uint8_t *in, uint32_t in_len, uint8_t *out, ui
                             uint32_t *out_len)
 {
     order o = {0, COUPON_NONE};
-    json_writer w;
+    writer w;
     uint64_t discount;
     int32_t rc;
 

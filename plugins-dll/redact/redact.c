@@ -4,6 +4,7 @@
  * that matches wins.
  */
 #include "../common/json.h"
+#include "../common/writer.h"
 #include "twinplug.h"
 
 #define INVALID_CONFIG (-1)
@@ -137,7 +138,7 @@ static uint32_t match_at(const uint8_t *p, uint32_t avail)
 int32_t TP_CALL ProcessData(const uint8_t *in, uint32_t in_len, uint8_t *out, uint32_t out_cap,
                             uint32_t *out_len)
 {
-    json_writer w;
+    writer w;
     uint32_t i = 0;
     writer_init(&w, out, out_cap);
     while (i < in_len) {

@@ -1,5 +1,5 @@
 // Native shared libraries from the C sources with the system C compiler (or a MinGW cross gcc).
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { compileTargets, summarize } from './c-build.mjs';
 import { cTargets, groupByReason } from './catalog.mjs';
@@ -62,7 +62,8 @@ function gnuArgs(platform, target, output) {
 
 function msvcArgs(target, output) {
   // One object directory per target: json.c is compiled by several targets in parallel.
-  const objDir = path.join(os.tmpdir(), `twinplug-cl-${target.name}`) + path.sep;
+  const objDir = path.join(path.dirname(output), `.obj-${target.name}`) + path.sep;
+  mkdirSync(objDir, { recursive: true });
   const defines = target.defines.map((d) => `/D${d}`);
   return [
     '/nologo',

@@ -6,10 +6,11 @@ import { compileTargets, summarize } from './c-build.mjs';
 import { cTargets, groupByReason } from './catalog.mjs';
 import { abs, report, run, unavailable, versionOf, which } from './util.mjs';
 
-// --stack-first puts the 64 KiB shadow stack below the static data, so a stack overflow traps
-// at address 0 instead of silently overwriting globals such as the allocator's free list.
 const FLAGS = ['--target=wasm32', '-std=c11', '-O2', '-nostdlib', '-mbulk-memory'];
 const WARNINGS = ['-Wall', '-Wextra', '-Werror'];
+// --stack-first puts the 64 KiB shadow stack below the static data, so a stack overflow traps
+// as soon as it runs below address 0 instead of overwriting globals (the allocator's free list,
+// redact's configured words) on its way down.
 const LINK = ['-Wl,--no-entry', '-Wl,--stack-first'];
 const SUPPORT = 'plugins-dll/common/wasm_support.c';
 const ABI_FUNCTIONS = ['ProcessData', 'PluginInfo', 'Initialize', 'Cleanup'];
@@ -76,8 +77,9 @@ async function verify(target, output) {
 
 /** Builds the C samples and fixtures to build/clang/<name>/<name>.wasm and build/fixtures/clang. */
 export async function buildWasmClang({ state }) {
-  const clang = await which(process.env.CLANG?.trim() || 'clang');
-  const missing = clang ? await probe(clang) : 'clang not found';
+  const name = process.env.CLANG?.trim() || 'clang';
+  const clang = await which(name);
+  const missing = clang ? await probe(clang) : `${name} not found`;
   if (missing) return unavailable('clang-wasm', missing);
   const version = await versionOf(clang);
   const { targets, skipped } = cTargets('wasm');

@@ -11,11 +11,13 @@ import { createShadowCopy, type ShadowCopy } from './shadow-copy.js';
 type KoffiLibrary = ReturnType<typeof koffi.load>;
 type KoffiFunction = ReturnType<KoffiLibrary['func']>;
 
+// Buffers are declared void * rather than uint8_t *: koffi then passes a typed array's memory
+// as it is, without the per-element type handling of typed pointers (about 25 ns a call).
 const SIGNATURES = {
   ProcessData:
-    'int32_t %CC%ProcessData(const uint8_t *in, uint32_t in_len, uint8_t *out, uint32_t out_cap, uint32_t *out_len)',
+    'int32_t %CC%ProcessData(void *in, uint32_t in_len, void *out, uint32_t out_cap, void *out_len)',
   PluginInfo: 'const char *%CC%PluginInfo(void)',
-  Initialize: 'int32_t %CC%Initialize(const uint8_t *config, uint32_t len)',
+  Initialize: 'int32_t %CC%Initialize(void *config, uint32_t len)',
   Cleanup: 'void %CC%Cleanup(void)',
 } as const;
 

@@ -105,3 +105,18 @@ describe.skipIf(isSkipped(clangOnly))(
     });
   },
 );
+
+describe('Wasm backend, memory cap on inputs', () => {
+  it.each(['asc', 'clang-wasm'] as const)(
+    '%s: an input larger than the capped memory is PLUGIN_MEMORY_LIMIT, then small calls work',
+    async (toolchain) => {
+      if (isSkipped(toolchain)) return;
+      const plugin = await loadPlugin({ path: artifact('upper', toolchain), maxMemoryPages: 32 });
+      await expect(plugin.processData(new Uint8Array(4 * 1024 * 1024))).rejects.toMatchObject({
+        code: 'PLUGIN_MEMORY_LIMIT',
+      });
+      expect(text(await plugin.processData(utf8('small')))).toBe('SMALL');
+      await plugin.close();
+    },
+  );
+});

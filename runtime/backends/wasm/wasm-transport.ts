@@ -92,7 +92,21 @@ export class WasmTransport implements ProcessDataTransport {
   }
 
   #allocate(size: number, what: string): number {
-    const pointer = this.#exports.alloc(size) >>> 0;
+    let pointer: number;
+    try {
+      pointer = this.#exports.alloc(size) >>> 0;
+    } catch (error) {
+      // Some allocators (AssemblyScript's) trap instead of returning 0 when memory cannot grow.
+      this.broken = true;
+      throw new PluginError(
+        'PLUGIN_MEMORY_LIMIT',
+        `alloc trapped asking for ${size} bytes (memory cap ${this.#maxPages} pages)`,
+        {
+          cause: error,
+          details: { size, maxPages: this.#maxPages },
+        },
+      );
+    }
     if (pointer === 0) {
       throw new PluginError(
         'PLUGIN_MEMORY_LIMIT',

@@ -1,0 +1,188 @@
+import * as fc from 'fast-check';
+import {
+  type CallOutcome,
+  callOutcome,
+  encodeConfig,
+  isPluginError,
+  loadPlugin,
+  type Plugin,
+  type PluginConfig,
+} from '../../runtime/index.js';
+import type { RunnableArtifact } from '../artifact-set.js';
+import { ConformanceError } from '../errors.js';
+import { outcomeKind, sameOutcome } from '../outcome.js';
+import { suggestCase } from '../suggest-case.js';
+import type { Grammar } from './grammar.js';
+
+/** What one artifact did with one input. */
+export interface ArtifactOutcome {
+  readonly label: string;
+  readonly outcome: CallOutcome;
+}
+
+export interface FuzzOptions {
+  readonly runs: number;
+  readonly seed: number;
+  readonly grammar: Grammar;
+  readonly maxSize: number;
+  /** Config every artifact is initialised with. */
+  readonly config?: PluginConfig | undefined;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface FuzzDivergence {
+  /** The input after shrinking: as small as fast-check could make it while the artifacts differ. */
+  readonly input: Uint8Array;
+  readonly results: readonly ArtifactOutcome[];
+  /** The run (1-based) whose input first diverged, before shrinking. */
+  readonly failedRun: number;
+  readonly shrinks: number;
+  /** fast-check's replay path, for `fc.check(..., { seed, path })`. */
+  readonly path: string | undefined;
+  /** A case for a cases file pinning the input down, expecting the first artifact's result. */
+  readonly suggestedCase: Record<string, unknown>;
+}
+
+export interface FuzzReport {
+  readonly grammar: string;
+  readonly seed: number;
+  readonly maxSize: number;
+  readonly requested: number;
+  /** Inputs compared before the first divergence, or all of them. */
+  readonly runs: number;
+  readonly artifacts: readonly string[];
+  /** How many inputs ended how (`ok`, `PLUGIN_CALL_FAILED(-2)`...), as every artifact agreed. */
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly divergence: FuzzDivergence | undefined;
+  /** Set when Initialize accepted the config on some artifacts and not on others. */
+  readonly initDivergence: readonly ArtifactOutcome[] | undefined;
+}
+
+const PROGRESS_EVERY = 256;
+
+async function loadAll(
+  artifacts: readonly RunnableArtifact[],
+  config: PluginConfig | undefined,
+): Promise<{ plugins: Plugin[]; failures: (CallOutcome | undefined)[] }> {
+  const plugins: Plugin[] = [];
+  const failures: (CallOutcome | undefined)[] = [];
+  for (const artifact of artifacts) {
+    try {
+      plugins.push(await loadPlugin({ path: artifact.path, config: config ?? new Uint8Array(0) }));
+      failures.push(undefined);
+    } catch (error) {
+      if (!isPluginError(error, 'PLUGIN_INIT_FAILED')) {
+        await Promise.all(plugins.map((plugin) => plugin.close()));
+        throw error;
+      }
+      const { code, pluginCode, message } = error;
+      failures.push({ ok: false, code, pluginCode, message });
+    }
+  }
+  return { plugins, failures };
+}
+
+async function outcomesOf(plugins: readonly Plugin[], input: Uint8Array): Promise<CallOutcome[]> {
+  const outcomes: CallOutcome[] = [];
+  for (const plugin of plugins) outcomes.push(await callOutcome(plugin, input));
+  return outcomes;
+}
+
+function initDivergenceReport(
+  artifacts: readonly RunnableArtifact[],
+  failures: readonly (CallOutcome | undefined)[],
+  options: FuzzOptions,
+): FuzzReport {
+  if (failures.every((failure) => failure !== undefined)) {
+    throw new ConformanceError(
+      'CONFORMANCE_FUZZ_CONFIG_REFUSED',
+      `Initialize refused the fuzzing config on every artifact: ${failures[0]!.ok ? '' : failures[0]!.message}`,
+    );
+  }
+  const accepted: CallOutcome = { ok: true, output: new Uint8Array(0) };
+  return {
+    ...emptyReport(artifacts, options),
+    runs: 0,
+    initDivergence: artifacts.map((artifact, index) => ({
+      label: artifact.label,
+      outcome: failures[index] ?? accepted,
+    })),
+  };
+}
+
+function emptyReport(artifacts: readonly RunnableArtifact[], options: FuzzOptions): FuzzReport {
+  return {
+    grammar: options.grammar.name,
+    seed: options.seed,
+    maxSize: options.maxSize,
+    requested: options.runs,
+    runs: options.runs,
+    artifacts: artifacts.map((artifact) => artifact.label),
+    outcomes: {},
+    divergence: undefined,
+    initDivergence: undefined,
+  };
+}
+
+/**
+ * Differential fuzzing: feeds `runs` inputs from the grammar, reproducibly from `seed`, to every
+ * artifact and compares the outcomes (output bytes, or error code and plugin code). On the first
+ * divergence fast-check shrinks the input to a minimal one, which is replayed for the report.
+ */
+export async function runFuzz(
+  artifacts: readonly RunnableArtifact[],
+  options: FuzzOptions,
+): Promise<FuzzReport> {
+  const { plugins, failures } = await loadAll(artifacts, options.config);
+  try {
+    if (failures.some((failure) => failure !== undefined))
+      return initDivergenceReport(artifacts, failures, options);
+    return await fuzzLoaded(artifacts, plugins, options);
+  } finally {
+    await Promise.all(plugins.map((plugin) => plugin.close()));
+  }
+}
+
+async function fuzzLoaded(
+  artifacts: readonly RunnableArtifact[],
+  plugins: readonly Plugin[],
+  options: FuzzOptions,
+): Promise<FuzzReport> {
+  const outcomes: Record<string, number> = {};
+  let done = 0;
+  let failedRun = 0;
+  const config = options.config === undefined ? undefined : encodeConfig(options.config);
+  const inputs = options.grammar.inputs(fc, { maxSize: options.maxSize, config });
+  const property = fc.asyncProperty(inputs, async (input) => {
+    const results = await outcomesOf(plugins, input);
+    const agree = results.every((result) => sameOutcome(result, results[0]!));
+    if (failedRun > 0) return agree; // shrinking: the counts are settled
+    done += 1;
+    if (!agree) failedRun = done;
+    else outcomes[outcomeKind(results[0]!)] = (outcomes[outcomeKind(results[0]!)] ?? 0) + 1;
+    if (done % PROGRESS_EVERY === 0) options.onProgress?.(done, options.runs);
+    return agree;
+  });
+  const details = await fc.check(property, { numRuns: options.runs, seed: options.seed });
+  options.onProgress?.(done, options.runs);
+  const report = { ...emptyReport(artifacts, options), outcomes };
+  if (!details.failed) return report;
+  if (details.counterexample === null) throw details.errorInstance;
+  const [input] = details.counterexample;
+  const results = await outcomesOf(plugins, input);
+  return {
+    ...report,
+    runs: failedRun,
+    divergence: {
+      input,
+      results: artifacts.map((artifact, index) => ({
+        label: artifact.label,
+        outcome: results[index]!,
+      })),
+      failedRun,
+      shrinks: details.numShrinks,
+      path: details.counterexamplePath ?? undefined,
+      suggestedCase: suggestCase({ input, expected: results[0]!, config, seed: options.seed }),
+    },
+  };
+}

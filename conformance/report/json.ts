@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { CallOutcome } from '../../runtime/index.js';
+import type { ArtifactOutcome } from '../fuzz/run-fuzz.js';
+import type { ConformanceReport } from '../run-conformance.js';
+
+/** Outputs longer than this are reported by length, sha256 and their first bytes. */
+const MAX_HEX_BYTES = 1024;
+
+function outcomeJson(outcome: CallOutcome): Record<string, unknown> {
+  if (!outcome.ok) {
+    const { code, pluginCode, message } = outcome;
+    return pluginCode === undefined
+      ? { ok: false, code, message }
+      : { ok: false, code, pluginCode, message };
+  }
+  const { output } = outcome;
+  const json: Record<string, unknown> = {
+    ok: true,
+    length: output.length,
+    sha256: createHash('sha256').update(output).digest('hex'),
+    hex: Buffer.from(output.subarray(0, MAX_HEX_BYTES)).toString('hex'),
+  };
+  if (output.length > MAX_HEX_BYTES) json.truncated = true;
+  return json;
+}
+
+const byArtifact = (entry: ArtifactOutcome) => ({
+  artifact: entry.label,
+  outcome: outcomeJson(entry.outcome),
+});
+
+function fuzzJson(report: ConformanceReport): unknown {
+  const fuzz = report.fuzz;
+  if (fuzz === undefined) return null;
+  const { divergence, initDivergence } = fuzz;
+  return {
+    ...fuzz,
+    initDivergence: initDivergence?.map(byArtifact) ?? null,
+    divergence:
+      divergence === undefined
+        ? null
+        : {
+            ...divergence,
+            input: { hex: Buffer.from(divergence.input).toString('hex') },
+            results: divergence.results.map(byArtifact),
+          },
+  };
+}
+
+/**
+ * The machine report (`--report json:FILE`): every artifact, every case on every artifact,
+ * the fuzzing result. Outputs appear as length, sha256 and hex (the first 1 KiB).
+ */
+export function toJsonReport(report: ConformanceReport): Record<string, unknown> {
+  return {
+    pass: report.pass,
+    artifacts: report.artifacts.map(({ label, path, report: facts }) => ({
+      label,
+      path,
+      backend: facts.backend,
+      format: facts.format,
+      sha256: facts.sha256,
+      info: facts.info,
+    })),
+    skipped: report.skipped,
+    cases: report.cases.map((entry) => ({
+      name: entry.case.name,
+      pass: entry.pass,
+      disagreeing: entry.disagreeing,
+      results: entry.results.map((result) => ({
+        artifact: result.label,
+        pass: result.pass,
+        reason: result.reason ?? null,
+        outcome: outcomeJson(result.outcome),
+      })),
+    })),
+    fuzz: fuzzJson(report),
+    fuzzSkipped: report.fuzzSkipped ?? null,
+    warnings: report.warnings,
+  };
+}

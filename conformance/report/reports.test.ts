@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import type { ArtifactReport, CallOutcome, PluginCase } from '../../runtime/index.js';
+import type { RunnableArtifact } from '../artifact-set.js';
+import type { CaseReport } from '../case-suite.js';
+import type { FuzzReport } from '../fuzz/run-fuzz.js';
+import type { ConformanceReport } from '../run-conformance.js';
+import { toJsonReport } from './json.js';
+import { toJunitXml } from './junit.js';
+import { formatText } from './text.js';
+
+function artifact(label: string, backend: 'native' | 'wasm'): RunnableArtifact {
+  const report: ArtifactReport = {
+    path: label,
+    backend,
+    format: backend === 'wasm' ? 'wasm' : 'elf',
+    arch: undefined,
+    abi: 1,
+    info: { name: 'demo', version: '1.0.0', abi: 1, description: '' },
+    exports: ['ProcessData'],
+    sha256: '0'.repeat(64),
+    size: 1,
+  };
+  return { label, path: label, report };
+}
+
+const bytes = (...values: number[]): CallOutcome => ({ ok: true, output: Uint8Array.from(values) });
+const pluginCase: PluginCase = {
+  name: 'a <tricky> & "quoted" case\u0007',
+  input: Uint8Array.of(1),
+  config: undefined,
+  expect: { kind: 'output', output: Uint8Array.of(0x41) },
+};
+
+function caseReport(outcomes: CallOutcome[], labels: string[]): CaseReport {
+  const results = outcomes.map((outcome, index) => {
+    const pass = outcome.ok && outcome.output[0] === 0x41;
+    return {
+      case: pluginCase,
+      outcome,
+      pass,
+      reason: pass ? undefined : 'output differs',
+      label: labels[index]!,
+    };
+  });
+  const disagreeing = labels.filter((_, index) => index > 0 && outcomes[index] !== outcomes[0]);
+  return {
+    case: pluginCase,
+    results,
+    disagreeing,
+    pass: results.every((r) => r.pass) && disagreeing.length === 0,
+  };
+}
+
+function report(overrides: Partial<ConformanceReport>): ConformanceReport {
+  return {
+    artifacts: [artifact('a.so', 'native'), artifact('a.wasm', 'wasm')],
+    skipped: [
+      { label: 'a.dll', path: 'a.dll', reason: 'PE library built for win32, this host is linux' },
+    ],
+    cases: [],
+    fuzz: undefined,
+    fuzzSkipped: undefined,
+    warnings: [],
+    pass: true,
+    ...overrides,
+  };
+}
+
+const fuzz: FuzzReport = {
+  grammar: 'bytes',
+  seed: 9,
+  maxSize: 64,
+  requested: 10,
+  runs: 10,
+  artifacts: ['a.so', 'a.wasm'],
+  outcomes: { ok: 7, 'PLUGIN_CALL_FAILED(-2)': 3 },
+  divergence: undefined,
+  initDivergence: undefined,
+};
+
+describe('toJunitXml', () => {
+  it('escapes names and diff text, and keeps control bytes out of the XML', () => {
+    const failing = caseReport([bytes(0x41), bytes(0x01)], ['a.so', 'a.wasm']);
+    const xml = toJunitXml(report({ cases: [failing], pass: false }));
+    expect(xml).toContain('name="a &lt;tricky&gt; &amp; &quot;quoted&quot; case\ufffd"');
+    expect([...xml].some((char) => char.charCodeAt(0) < 0x09)).toBe(false);
+    expect(xml.match(/<failure /g)).toHaveLength(2); // a.wasm on its case, and agreement
+  });
+
+  it('gives a skipped artifact a suite whose tests are skipped with the reason', () => {
+    const xml = toJunitXml(
+      report({ cases: [caseReport([bytes(0x41), bytes(0x41)], ['a.so', 'a.wasm'])] }),
+    );
+    expect(xml).toContain('<testsuite name="a.dll" tests="1" failures="0" errors="0" skipped="1">');
+    expect(xml).toContain('<skipped message="PE library built for win32, this host is linux"/>');
+  });
+
+  it('has a fuzz suite: a pass, or a skip saying why', () => {
+    expect(toJunitXml(report({ fuzz }))).toContain(
+      '<testcase classname="fuzz" name="10 inputs, grammar bytes, seed 9"/>',
+    );
+    expect(toJunitXml(report({ fuzzSkipped: 'needs two artifacts' }))).toContain(
+      '<skipped message="needs two artifacts"/>',
+    );
+  });
+});
+
+describe('toJsonReport', () => {
+  it('gives outputs as length, sha256 and hex, cut to 1 KiB', () => {
+    const big: CallOutcome = { ok: true, output: new Uint8Array(5000).fill(0x41) };
+    const json = toJsonReport(report({ cases: [caseReport([big, big], ['a.so', 'a.wasm'])] })) as {
+      cases: { results: { outcome: Record<string, unknown> }[] }[];
+    };
+    const outcome = json.cases[0]!.results[0]!.outcome;
+    expect(outcome).toMatchObject({ ok: true, length: 5000, truncated: true });
+    expect(outcome.hex).toHaveLength(2048);
+    expect(outcome.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is plain JSON: it survives a round trip', () => {
+    const json = toJsonReport(report({ fuzz, warnings: ['w'] }));
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+    expect(json).toMatchObject({
+      pass: true,
+      fuzz: { seed: 9, divergence: null },
+      warnings: ['w'],
+    });
+  });
+});
+
+describe('formatText', () => {
+  it('lists artifacts with the reference, the skipped ones, the fuzz outcome counts and a summary', () => {
+    const text = formatText(report({ fuzz }));
+    expect(text).toMatch(/\[1\] native {2}a\.so {4}demo 1\.0\.0 {2}\(reference\)/);
+    expect(text).toContain('[-] skipped a.dll: PE library built for win32, this host is linux');
+    expect(text).toContain('outcomes: ok 7, PLUGIN_CALL_FAILED(-2) 3');
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'PASS: no cases, 10 fuzz inputs agree, 2 artifact(s) run, 1 skipped',
+    );
+  });
+
+  it('shows which artifacts accept a config that others refuse', () => {
+    const refused: CallOutcome = {
+      ok: false,
+      code: 'PLUGIN_INIT_FAILED',
+      pluginCode: -1,
+      message: 'x',
+    };
+    const initDivergence = [
+      { label: 'a.so', outcome: bytes() },
+      { label: 'a.wasm', outcome: refused },
+    ];
+    const text = formatText(report({ fuzz: { ...fuzz, runs: 0, initDivergence }, pass: false }));
+    expect(text).toContain('[1] accepted  a.so');
+    expect(text).toContain('[2] error PLUGIN_INIT_FAILED (plugin code -1)  a.wasm');
+    expect(text).toMatch(/^FAIL: no cases, fuzz diverged/m);
+  });
+});

@@ -1,0 +1,181 @@
+import type { CallOutcome } from '../../runtime/index.js';
+import type { CaseReport } from '../case-suite.js';
+import type { FuzzReport } from '../fuzz/run-fuzz.js';
+import { hexDiff } from '../hex-diff.js';
+import { describeOutcome } from '../outcome.js';
+import type { ConformanceReport } from '../run-conformance.js';
+import { encodeBytes } from '../suggest-case.js';
+
+const PREVIEW_BYTES = 24;
+
+/** `12 bytes  48 45 4c ...` or the error, for one line of a listing. */
+export function previewOutcome(outcome: CallOutcome): string {
+  if (!outcome.ok) return describeOutcome(outcome);
+  const hex = Buffer.from(outcome.output.subarray(0, PREVIEW_BYTES)).toString('hex');
+  const spaced = hex.replace(/(..)(?!$)/g, '$1 ');
+  return `${describeOutcome(outcome)}${hex.length > 0 ? `  ${spaced}` : ''}${outcome.output.length > PREVIEW_BYTES ? ' …' : ''}`;
+}
+
+/** How two outcomes differ: a hex diff when both produced bytes, both outcomes otherwise. */
+export function outcomeDiff(a: CallOutcome, b: CallOutcome, labels: [string, string]): string[] {
+  if (a.ok && b.ok) return hexDiff(a.output, b.output, labels);
+  const width = Math.max(labels[0].length, labels[1].length);
+  return [a, b].map(
+    (outcome, side) => `  ${labels[side]!.padEnd(width)}  ${previewOutcome(outcome)}`,
+  );
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function indent(lines: readonly string[], by: string): string[] {
+  return lines.map((line) => `${by}${line}`);
+}
+
+function artifactLines(report: ConformanceReport): string[] {
+  const lines = ['artifacts'];
+  const width = Math.max(...report.artifacts.map((artifact) => artifact.label.length));
+  for (const [index, artifact] of report.artifacts.entries()) {
+    const { backend, info } = artifact.report;
+    const role = index === 0 ? '  (reference)' : '';
+    const label = artifact.label.padEnd(width);
+    lines.push(
+      `  [${index + 1}] ${backend.padEnd(6)}  ${label}  ${info.name} ${info.version}${role}`,
+    );
+  }
+  for (const entry of report.skipped) lines.push(`  [-] skipped ${entry.label}: ${entry.reason}`);
+  return lines;
+}
+
+/** Why a case failed on one artifact, with a hex diff against the expected bytes. */
+export function expectationLines(entry: CaseReport, index: number): string[] {
+  const result = entry.results[index]!;
+  const tag = `[${index + 1}]`;
+  const lines = [`    ${tag} ${result.reason}`];
+  const { expect } = entry.case;
+  if (expect.kind === 'output' && result.outcome.ok)
+    lines.push(...indent(hexDiff(expect.output, result.outcome.output, ['expected', tag]), '    '));
+  if (expect.kind === 'json' && result.outcome.ok) {
+    lines.push(`      expected JSON ${JSON.stringify(expect.json)}`);
+    lines.push(`      ${tag} ${previewOutcome(result.outcome)}`);
+  }
+  return lines;
+}
+
+/** A failing case: why on each artifact, and how the artifacts differ from the reference. */
+export function caseLines(entry: CaseReport, labels: readonly string[]): string[] {
+  const lines = [`  FAIL ${entry.case.name}`];
+  entry.results.forEach((result, index) => {
+    if (!result.pass) lines.push(...expectationLines(entry, index));
+  });
+  const reference = entry.results[0]!;
+  for (const label of entry.disagreeing) {
+    const index = labels.indexOf(label);
+    lines.push(`    [${index + 1}] behaves differently from [1]:`);
+    const diff = outcomeDiff(reference.outcome, entry.results[index]!.outcome, [
+      '[1]',
+      `[${index + 1}]`,
+    ]);
+    lines.push(...indent(diff, '    '));
+  }
+  return lines;
+}
+
+function casesSection(report: ConformanceReport): string[] {
+  if (report.cases.length === 0) return [];
+  const failed = report.cases.filter((entry) => !entry.pass);
+  const labels = report.artifacts.map((artifact) => artifact.label);
+  const head = `cases: ${report.cases.length - failed.length} of ${report.cases.length} passed on all ${labels.length} artifact(s)`;
+  const perArtifact = labels.map((_, index) => {
+    const passed = report.cases.filter((entry) => entry.results[index]!.pass).length;
+    return `[${index + 1}] ${passed}/${report.cases.length}`;
+  });
+  const agreed = report.cases.filter((entry) => entry.disagreeing.length === 0).length;
+  const tally = `  met the expectation: ${perArtifact.join(', ')}; identical across artifacts: ${agreed}/${report.cases.length}`;
+  return ['', head, tally, ...failed.flatMap((entry) => caseLines(entry, labels))];
+}
+
+function histogram(outcomes: Readonly<Record<string, number>>): string {
+  return Object.entries(outcomes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+}
+
+function divergenceLines(fuzz: FuzzReport): string[] {
+  const divergence = fuzz.divergence!;
+  const { input, results } = divergence;
+  const lines = [
+    `fuzz: DIVERGENCE at input ${divergence.failedRun} of ${fuzz.requested} (grammar ${fuzz.grammar}, seed ${fuzz.seed}; shrunk ${divergence.shrinks} times)`,
+    `  minimal input (${plural(input.length, 'byte')}): ${JSON.stringify(encodeBytes(input))}`,
+  ];
+  results.forEach((result, index) => {
+    lines.push(`  [${index + 1}] ${previewOutcome(result.outcome)}  ${result.label}`);
+  });
+  results.slice(1).forEach((result, offset) => {
+    const diff = outcomeDiff(results[0]!.outcome, result.outcome, ['[1]', `[${offset + 2}]`]);
+    if (diff.length > 0) lines.push(...diff);
+  });
+  lines.push(
+    `  reproduce: --fuzz ${fuzz.requested} --seed ${fuzz.seed} --grammar ${fuzz.grammar} --max-size ${fuzz.maxSize}`,
+    '  case for your cases file (it expects [1], the reference; edit "expect" if [1] is the one at fault):',
+    `  ${JSON.stringify(divergence.suggestedCase)}`,
+  );
+  return lines;
+}
+
+/** The fuzzing result: agreement with the outcome counts, or the divergence in full. */
+export function fuzzLines(fuzz: FuzzReport): string[] {
+  if (fuzz.initDivergence !== undefined) {
+    return [
+      'fuzz: DIVERGENCE in Initialize: the config is accepted by some artifacts only',
+      ...fuzz.initDivergence.map(
+        (entry, index) =>
+          `  [${index + 1}] ${entry.outcome.ok ? 'accepted' : describeOutcome(entry.outcome)}  ${entry.label}`,
+      ),
+    ];
+  }
+  if (fuzz.divergence !== undefined) return divergenceLines(fuzz);
+  return [
+    `fuzz: ${fuzz.runs} inputs (grammar ${fuzz.grammar}, seed ${fuzz.seed}, up to ${fuzz.maxSize} bytes): all ${fuzz.artifacts.length} artifacts agree`,
+    `  outcomes: ${histogram(fuzz.outcomes)}`,
+  ];
+}
+
+function fuzzSection(report: ConformanceReport): string[] {
+  if (report.fuzzSkipped !== undefined) return ['', `fuzz: skipped, ${report.fuzzSkipped}`];
+  return report.fuzz === undefined ? [] : ['', ...fuzzLines(report.fuzz)];
+}
+
+function summaryLine(report: ConformanceReport): string {
+  const failedCases = report.cases.filter((entry) => !entry.pass).length;
+  const diverged =
+    report.fuzz?.divergence !== undefined || report.fuzz?.initDivergence !== undefined;
+  const parts =
+    report.cases.length === 0
+      ? ['no cases']
+      : [`${report.cases.length - failedCases}/${report.cases.length} cases`];
+  if (report.fuzz !== undefined)
+    parts.push(diverged ? 'fuzz diverged' : `${report.fuzz.runs} fuzz inputs agree`);
+  parts.push(`${report.artifacts.length} artifact(s) run, ${report.skipped.length} skipped`);
+  return `${report.pass ? 'PASS' : 'FAIL'}: ${parts.join(', ')}`;
+}
+
+/**
+ * The human report: artifacts, failing cases with hex diffs, the fuzzing result with the
+ * minimal input and a case to paste, warnings, and one summary line.
+ */
+export function formatText(report: ConformanceReport): string {
+  const lines = [
+    ...artifactLines(report),
+    ...casesSection(report),
+    ...fuzzSection(report),
+    ...(report.warnings.length > 0
+      ? ['', ...report.warnings.map((warning) => `warning: ${warning}`)]
+      : []),
+    '',
+    summaryLine(report),
+  ];
+  return `${lines.join('\n')}\n`;
+}

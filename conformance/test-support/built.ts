@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import {
+  type BuiltArtifact,
+  readArtifactManifest,
+  skipReason,
+  type Toolchain,
+} from '../../scripts/artifacts.js';
+import type { ConformanceArtifact } from '../vitest.js';
+
+export const manifest = readArtifactManifest();
+
+const TOOLCHAINS: readonly Toolchain[] = ['cc', 'asc', 'clang-wasm'];
+
+/** The path a toolchain built, failing loudly when a toolchain that ran did not build it. */
+export function built(
+  name: string,
+  toolchain: Toolchain,
+  kind: BuiltArtifact['kind'] = 'sample',
+): string {
+  const found = manifest.built.find(
+    (entry) => entry.kind === kind && entry.name === name && entry.toolchain === toolchain,
+  );
+  if (found === undefined)
+    throw new Error(`${toolchain} did not build ${kind} ${name}: run npm run build:plugins`);
+  return found.path;
+}
+
+/**
+ * Every twin of a sample, labelled by toolchain, native first; a toolchain that did not run
+ * (clang without wasm-ld...) appears as a skip carrying the reason build/artifacts.json gives.
+ */
+export function sampleTwins(name: string): ConformanceArtifact[] {
+  return TOOLCHAINS.map((toolchain) => {
+    const label = `${name} (${toolchain})`;
+    const reason = skipReason(manifest, toolchain);
+    return reason === undefined ? { label, path: built(name, toolchain) } : { label, skip: reason };
+  });
+}
+
+export function casesOf(name: string): string {
+  return join(manifest.root, 'build', 'plugins', name, 'cases.json');
+}
+
+export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/**
+ * The header of a 64-bit Windows DLL and nothing else: enough for the runtime to see a
+ * library built for another platform, which is all a test on Linux or macOS needs.
+ */
+export function windowsDllHeader(): Uint8Array {
+  const bytes = new Uint8Array(0x100);
+  const view = new DataView(bytes.buffer);
+  bytes.set([0x4d, 0x5a]);
+  view.setUint32(0x3c, 0x80, true);
+  view.setUint32(0x80, 0x50450000, false);
+  view.setUint16(0x84, 0x8664, true);
+  view.setUint16(0x80 + 22, 0x2022, true);
+  return bytes;
+}
