@@ -9,6 +9,7 @@ export interface BenchSuite {
 const SUITES: Record<string, () => Promise<{ suite: BenchSuite }>> = {
   'call-overhead': () => import('./suites/call-overhead.js'),
   'fuzz-throughput': () => import('./suites/fuzz-throughput.js'),
+  isolation: () => import('./suites/isolation.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -122,7 +122,7 @@ export class ManagedPlugin implements Plugin {
   processData(input: Uint8Array): Promise<Uint8Array> {
     const refusal = this.#refusal(input);
     if (refusal !== undefined) return Promise.reject(refusal);
-    if (this.#queue === undefined) return this.#track(this.#guarded(input));
+    if (this.#queue === undefined) return this.#runInProcess(input);
     let slot: true | Promise<void>;
     try {
       slot = this.#queue.acquire();
@@ -130,8 +130,19 @@ export class ManagedPlugin implements Plugin {
       return Promise.reject(error);
     }
     const queue = this.#queue;
-    const run = () => this.#guarded(input).finally(() => queue.release());
+    const run = () => Promise.resolve(this.#guarded(input)).finally(() => queue.release());
     return this.#track(slot === true ? run() : slot.then(run));
+  }
+
+  /** An in-process call has finished when it returns: nothing to queue or track. */
+  #runInProcess(input: Uint8Array): Promise<Uint8Array> {
+    let result: Uint8Array | Promise<Uint8Array>;
+    try {
+      result = this.#guarded(input);
+    } catch (error) {
+      return Promise.reject(toPluginError(error, 'PLUGIN_CALL_FAILED', 'ProcessData failed'));
+    }
+    return result instanceof Uint8Array ? Promise.resolve(result) : this.#track(result);
   }
 
   close(): Promise<void> {
@@ -154,13 +165,9 @@ export class ManagedPlugin implements Plugin {
     return undefined;
   }
 
-  #guarded(input: Uint8Array): Promise<Uint8Array> {
+  #guarded(input: Uint8Array): Uint8Array | Promise<Uint8Array> {
     if (this.#circuit !== undefined) return this.#circuit.run(() => this.#attempt(input));
-    try {
-      return Promise.resolve(this.#attempt(input));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#attempt(input);
   }
 
   #attempt(input: Uint8Array): Uint8Array | Promise<Uint8Array> {

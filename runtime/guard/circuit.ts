@@ -46,13 +46,15 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
  */
 export class PluginCircuit {
   readonly #policy: CircuitBreakerPolicy;
+  readonly #breaker: CountBreaker;
   readonly #openMs: number;
 
   constructor(options: ResolvedBreakerOptions) {
     this.#openMs = options.openMs;
+    this.#breaker = new CountBreaker({ threshold: options.threshold, size: options.window });
     this.#policy = circuitBreaker(handleWhen(isPluginFault), {
       halfOpenAfter: options.openMs,
-      breaker: new CountBreaker({ threshold: options.threshold, size: options.window }),
+      breaker: this.#breaker,
     });
   }
 
@@ -60,8 +62,48 @@ export class PluginCircuit {
     return STATE_NAMES[this.#policy.state];
   }
 
-  /** Runs `attempt` through the breaker; while open, fails fast with PLUGIN_UNAVAILABLE. */
-  async run(attempt: () => Uint8Array | Promise<Uint8Array>): Promise<Uint8Array> {
+  /**
+   * Runs `attempt` through the breaker; while open, fails fast with PLUGIN_UNAVAILABLE. A
+   * synchronous attempt stays synchronous while the circuit is closed: its success is recorded
+   * on the CountBreaker as the policy itself records it in that state, and only a fault or a
+   * circuit that is not closed goes through the policy's (asynchronous) execute.
+   */
+  run(attempt: () => Uint8Array | Promise<Uint8Array>): Uint8Array | Promise<Uint8Array> {
+    if (this.#policy.state !== CircuitState.Closed) return this.#execute(attempt);
+    let result: Uint8Array | Promise<Uint8Array>;
+    try {
+      result = attempt();
+    } catch (error) {
+      return this.#failed(error);
+    }
+    if (result instanceof Uint8Array) return this.#succeeded(result);
+    return result.then(
+      (output) => this.#succeeded(output),
+      (error: unknown) => this.#failed(error),
+    );
+  }
+
+  #succeeded(output: Uint8Array): Uint8Array {
+    this.#breaker.success(CircuitState.Closed);
+    return output;
+  }
+
+  /** A fault is recorded through the policy (which may open the circuit); an answer is a success. */
+  #failed(caught: unknown): Promise<never> {
+    const error = toPluginError(caught, 'PLUGIN_CALL_FAILED', 'ProcessData failed');
+    if (!FAULT_CODES.has(error.code)) {
+      this.#breaker.success(CircuitState.Closed);
+      return Promise.reject(error);
+    }
+    return this.#policy
+      .execute(() => Promise.reject(error))
+      .catch((thrown: unknown) => {
+        // Another call opened the circuit meanwhile: this call still reports its own fault.
+        throw thrown instanceof BrokenCircuitError ? error : thrown;
+      });
+  }
+
+  async #execute(attempt: () => Uint8Array | Promise<Uint8Array>): Promise<Uint8Array> {
     let outcome: Outcome;
     try {
       outcome = await this.#policy.execute(() => settle(attempt));

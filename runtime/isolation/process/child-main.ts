@@ -1,7 +1,7 @@
 // The plugin host child: loads one plugin in-process and answers frames on fd 3 (frames.ts)
 // until CLOSE or until the parent goes away. It blocks in read(2) between requests and does
 // nothing else, so a request costs one read and one write. A crash here ends only this process.
-import { readSync, writeSync } from 'node:fs';
+import { readSync, writeSync, writevSync } from 'node:fs';
 import { toPluginError } from '../../errors.js';
 import { openInProcessCore } from '../../in-process-core.js';
 import { loadArtifact } from '../../loaded-artifact.js';
@@ -17,10 +17,12 @@ import {
   FAILED,
   FRAME_HEADER_BYTES,
   type Frame,
+  frameHeader,
   INITIALIZE,
   LOAD,
   OUTPUT,
   READY,
+  SMALL_FRAME_BYTES,
 } from './frames.js';
 
 const CHANNEL_FD = 3;
@@ -37,6 +39,22 @@ function readSome(buffer: Uint8Array, offset: number): number {
       Atomics.wait(pause, 0, 0, 1);
     }
   }
+}
+
+/** Sends a frame: one copy and one write when small, one writev of header and payload when large. */
+function send(type: number, payload: Uint8Array): void {
+  if (payload.length <= SMALL_FRAME_BYTES) return writeAll(encodeFrame(type, payload));
+  const header = frameHeader(type, payload.length);
+  let written: number;
+  try {
+    written = writevSync(CHANNEL_FD, [header, payload]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    written = 0;
+  }
+  // A short writev (a full pipe): the rest goes out the slow way.
+  if (written < header.length) writeAll(header.subarray(written));
+  writeAll(payload.subarray(Math.max(0, written - header.length)));
 }
 
 function writeAll(bytes: Uint8Array): void {
@@ -89,7 +107,7 @@ function fail(error: unknown): void {
 /** Answers one request; returns false once the child should exit. */
 function serve(core: PluginCore, frame: Frame): boolean {
   try {
-    if (frame.type === CALL) writeAll(encodeFrame(OUTPUT, core.call(frame.payload) as Uint8Array));
+    if (frame.type === CALL) send(OUTPUT, core.call(frame.payload) as Uint8Array);
     else if (frame.type === INITIALIZE) {
       core.initialize(frame.payload.slice());
       writeAll(encodeFrame(DONE, EMPTY));

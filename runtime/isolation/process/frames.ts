@@ -49,6 +49,9 @@ export function frameHeader(type: number, length: number): Uint8Array {
   return header;
 }
 
+/** Frames up to this size are copied into one buffer for one write; larger ones are written as header and payload. */
+export const SMALL_FRAME_BYTES = 16 * 1024;
+
 /** One frame in one buffer: header and payload (one write, one syscall for small frames). */
 export function encodeFrame(type: number, payload: Uint8Array): Uint8Array {
   const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
@@ -85,11 +88,23 @@ function protocolError(message: string): PluginError {
   return new PluginError('PLUGIN_CRASHED', `plugin child broke the frame protocol: ${message}`);
 }
 
-/** Reassembles frames from the chunks a stream delivers, however they are cut. */
+/** An array of `length` bytes for a frame's payload, not zero-filled first (it is overwritten). */
+function payloadBuffer(length: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+}
+
+/**
+ * Reassembles frames from the chunks a stream delivers, however they are cut. Each payload is
+ * its own array (offset 0, exact length), filled once from the chunks: the caller may hand it
+ * out as it is.
+ */
 export class FrameReader {
-  #chunks: Uint8Array[] = [];
-  #buffered = 0;
   readonly #maxPayload: number;
+  readonly #header = new Uint8Array(FRAME_HEADER_BYTES);
+  #headerFilled = 0;
+  #type = 0;
+  #payload: Uint8Array | undefined;
+  #payloadFilled = 0;
 
   constructor(maxPayload: number) {
     this.#maxPayload = maxPayload;
@@ -97,47 +112,36 @@ export class FrameReader {
 
   /** Adds a chunk; returns the frames it completed. */
   push(chunk: Uint8Array): Frame[] {
-    this.#chunks.push(chunk);
-    this.#buffered += chunk.length;
     const frames: Frame[] = [];
-    for (;;) {
-      if (this.#buffered < FRAME_HEADER_BYTES) return frames;
-      const head = this.#peek(FRAME_HEADER_BYTES);
-      const length = new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true);
-      if (length > this.#maxPayload) throw protocolError(`a ${length}-byte frame`);
-      if (this.#buffered < FRAME_HEADER_BYTES + length) return frames;
-      const bytes = this.#take(FRAME_HEADER_BYTES + length);
-      frames.push({ type: bytes[4]!, payload: bytes.subarray(FRAME_HEADER_BYTES) });
-    }
-  }
-
-  #peek(count: number): Uint8Array {
-    const first = this.#chunks[0]!;
-    if (first.length >= count) return first;
-    this.#merge();
-    return this.#chunks[0]!;
-  }
-
-  #take(count: number): Uint8Array {
-    this.#peek(count);
-    const first = this.#chunks[0]!;
-    if (first.length < count) this.#merge();
-    const merged = this.#chunks[0]!;
-    const taken = merged.subarray(0, count);
-    const rest = merged.subarray(count);
-    if (rest.length > 0) this.#chunks[0] = rest;
-    else this.#chunks.shift();
-    this.#buffered -= count;
-    return taken;
-  }
-
-  #merge(): void {
-    const merged = new Uint8Array(this.#buffered);
     let offset = 0;
-    for (const chunk of this.#chunks) {
-      merged.set(chunk, offset);
-      offset += chunk.length;
+    while (offset < chunk.length || this.#payload?.length === 0) {
+      if (this.#payload === undefined) {
+        offset = this.#readHeader(chunk, offset);
+        continue;
+      }
+      const take = Math.min(this.#payload.length - this.#payloadFilled, chunk.length - offset);
+      this.#payload.set(chunk.subarray(offset, offset + take), this.#payloadFilled);
+      this.#payloadFilled += take;
+      offset += take;
+      if (this.#payloadFilled === this.#payload.length) {
+        frames.push({ type: this.#type, payload: this.#payload });
+        this.#payload = undefined;
+      }
     }
-    this.#chunks = [merged];
+    return frames;
+  }
+
+  #readHeader(chunk: Uint8Array, offset: number): number {
+    const take = Math.min(FRAME_HEADER_BYTES - this.#headerFilled, chunk.length - offset);
+    this.#header.set(chunk.subarray(offset, offset + take), this.#headerFilled);
+    this.#headerFilled += take;
+    if (this.#headerFilled < FRAME_HEADER_BYTES) return offset + take;
+    const length = new DataView(this.#header.buffer).getUint32(0, true);
+    if (length > this.#maxPayload) throw protocolError(`a ${length}-byte frame`);
+    this.#headerFilled = 0;
+    this.#type = this.#header[4]!;
+    this.#payload = payloadBuffer(length);
+    this.#payloadFilled = 0;
+    return offset + take;
   }
 }

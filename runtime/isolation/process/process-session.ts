@@ -12,8 +12,10 @@ import {
   FAILED,
   type Frame,
   type FrameReader,
+  frameHeader,
   INITIALIZE,
   OUTPUT,
+  SMALL_FRAME_BYTES,
 } from './frames.js';
 import type { StderrForwarder } from './stderr-forwarder.js';
 
@@ -29,6 +31,18 @@ interface Pending {
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal === null ? `exited with code ${code}` : `was killed by ${signal}`;
+}
+
+/** Writes one frame: copied into one buffer when small, corked into one writev when large. */
+export function writeFrame(channel: Socket, type: number, payload: Uint8Array): void {
+  if (payload.length <= SMALL_FRAME_BYTES) {
+    channel.write(encodeFrame(type, payload));
+    return;
+  }
+  channel.cork();
+  channel.write(frameHeader(type, payload.length));
+  channel.write(payload);
+  channel.uncork();
 }
 
 /** Spawns the plugin host child: this Node binary, no shell, the channel on fd 3. */
@@ -113,7 +127,7 @@ export class ProcessSession implements Session {
     return new Promise((resolve, reject) => {
       this.#pending = { expect, resolve, reject };
       this.#setRef(true);
-      this.#channel.write(encodeFrame(type, payload));
+      writeFrame(this.#channel, type, payload);
     });
   }
 
@@ -133,7 +147,7 @@ export class ProcessSession implements Session {
     this.#pending = undefined;
     this.#setRef(false);
     if (pending === undefined) return;
-    if (frame.type === pending.expect) pending.resolve(new Uint8Array(frame.payload));
+    if (frame.type === pending.expect) pending.resolve(frame.payload);
     else if (frame.type === FAILED)
       pending.reject(PluginError.fromJSON(decodeJson(frame.payload) as SerializedPluginError));
     else pending.reject(new PluginError('PLUGIN_CRASHED', `unexpected frame type ${frame.type}`));

@@ -28,8 +28,14 @@ import {
   type WorkerStart,
 } from './channel.js';
 
-/** How long the host spins for a response before it awaits Atomics.waitAsync. */
-const SPIN_MS = 0.05;
+/**
+ * The host spins for a response about as long as recent calls took (1.5 times their moving
+ * average, at least MIN_SPIN_MS), then awaits Atomics.waitAsync, whose wake-up goes through the
+ * event loop and costs tens of microseconds. Calls longer than MAX_SPIN_MS get the short spin
+ * only: the event loop is not held for them.
+ */
+const MIN_SPIN_MS = 0.02;
+const MAX_SPIN_MS = 0.25;
 /** How long Cleanup may take at close before the worker is terminated. */
 const CLOSE_GRACE_MS = 2_000;
 /** The worker's JS heap: the plugin's memory is Wasm memory, capped by maxMemoryPages. */
@@ -78,6 +84,8 @@ class WorkerSession implements Session {
   readonly #onEnded: (session: Session) => void;
   #ended: PluginError | undefined;
   #closing = false;
+  /** Moving average of recent calls' durations, in ms. */
+  #typicalMs = 0;
 
   constructor(
     worker: Worker,
@@ -148,10 +156,18 @@ class WorkerSession implements Session {
     }
     words[OP] = op;
     words[LENGTH] = payload.length;
+    const start = performance.now();
     Atomics.store(words, STATE, REQUEST);
     Atomics.notify(words, STATE);
-    if (!spinForResponse(words)) await this.#waitForResponse();
+    if (!spinForResponse(words, start + this.#spinBudget())) await this.#waitForResponse();
+    this.#typicalMs = this.#typicalMs * 0.8 + (performance.now() - start) * 0.2;
     return this.#response();
+  }
+
+  #spinBudget(): number {
+    return this.#typicalMs > MAX_SPIN_MS
+      ? MIN_SPIN_MS
+      : Math.max(MIN_SPIN_MS, this.#typicalMs * 1.5);
   }
 
   async #waitForResponse(): Promise<void> {
@@ -172,16 +188,17 @@ class WorkerSession implements Session {
     if (Atomics.load(words, STATE) === DEAD) throw this.#ended;
     const flags = words[FLAGS];
     if (flags === VIA_PORT) return receiveMessageOnPort(this.#port)?.message as Uint8Array;
-    const bytes = data.slice(0, words[LENGTH]);
+    // slice() on shared memory takes V8's slow path; set() into a fresh array does not.
+    const bytes = new Uint8Array(words[LENGTH]!);
+    bytes.set(data.subarray(0, bytes.length));
     if (flags !== ERROR) return bytes;
     const json = JSON.parse(new TextDecoder().decode(bytes)) as SerializedPluginError;
     throw PluginError.fromJSON(json);
   }
 }
 
-/** True when the worker answered (or died) within the spin; a small call usually does. */
-function spinForResponse(words: Int32Array): boolean {
-  const until = performance.now() + SPIN_MS;
+/** True when the worker answered (or died) before `until`; a small call usually does. */
+function spinForResponse(words: Int32Array, until: number): boolean {
   do {
     if (Atomics.load(words, STATE) !== REQUEST) return true;
   } while (performance.now() < until);
