@@ -134,15 +134,34 @@ export class ManagedPlugin implements Plugin {
     return this.#track(slot === true ? run() : slot.then(run));
   }
 
-  /** An in-process call has finished when it returns: nothing to queue or track. */
+  /**
+   * An in-process call has finished when it returns: nothing to queue or track. While the
+   * circuit is closed this path allocates nothing but the promise (it is the fastest mode).
+   */
   #runInProcess(input: Uint8Array): Promise<Uint8Array> {
-    let result: Uint8Array | Promise<Uint8Array>;
+    const circuit = this.#circuit;
+    if (circuit !== undefined && !circuit.closed)
+      return this.#track(Promise.resolve(circuit.run(() => this.#attempt(input))));
+    let output: Uint8Array | Promise<Uint8Array>;
     try {
-      result = this.#guarded(input);
+      output = this.#attempt(input);
     } catch (error) {
+      if (circuit !== undefined) return circuit.failed(error);
       return Promise.reject(toPluginError(error, 'PLUGIN_CALL_FAILED', 'ProcessData failed'));
     }
-    return result instanceof Uint8Array ? Promise.resolve(result) : this.#track(result);
+    if (output instanceof Uint8Array)
+      return Promise.resolve(circuit === undefined ? output : circuit.succeeded(output));
+    return this.#track(this.#settled(output as Promise<Uint8Array>));
+  }
+
+  /** A core that answered in-process with a promise: settled through the breaker all the same. */
+  #settled(output: Promise<Uint8Array>): Promise<Uint8Array> {
+    const circuit = this.#circuit;
+    if (circuit === undefined) return output;
+    return output.then(
+      (value) => circuit.succeeded(value),
+      (error: unknown) => circuit.failed(error),
+    );
   }
 
   close(): Promise<void> {

@@ -62,6 +62,11 @@ export class PluginCircuit {
     return STATE_NAMES[this.#policy.state];
   }
 
+  /** Closed: calls go straight to the plugin and report back with succeeded() or failed(). */
+  get closed(): boolean {
+    return this.#policy.state === CircuitState.Closed;
+  }
+
   /**
    * Runs `attempt` through the breaker; while open, fails fast with PLUGIN_UNAVAILABLE. A
    * synchronous attempt stays synchronous while the circuit is closed: its success is recorded
@@ -74,22 +79,23 @@ export class PluginCircuit {
     try {
       result = attempt();
     } catch (error) {
-      return this.#failed(error);
+      return this.failed(error);
     }
-    if (result instanceof Uint8Array) return this.#succeeded(result);
+    if (result instanceof Uint8Array) return this.succeeded(result);
     return result.then(
-      (output) => this.#succeeded(output),
-      (error: unknown) => this.#failed(error),
+      (output) => this.succeeded(output),
+      (error: unknown) => this.failed(error),
     );
   }
 
-  #succeeded(output: Uint8Array): Uint8Array {
+  /** Records a call that succeeded while the circuit was closed. */
+  succeeded<T>(output: T): T {
     this.#breaker.success(CircuitState.Closed);
     return output;
   }
 
   /** A fault is recorded through the policy (which may open the circuit); an answer is a success. */
-  #failed(caught: unknown): Promise<never> {
+  failed(caught: unknown): Promise<never> {
     const error = toPluginError(caught, 'PLUGIN_CALL_FAILED', 'ProcessData failed');
     if (!FAULT_CODES.has(error.code)) {
       this.#breaker.success(CircuitState.Closed);
