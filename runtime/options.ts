@@ -99,11 +99,28 @@ export interface ResolvedLoadOptions {
   readonly given: ReadonlySet<keyof LoadPluginOptions>;
 }
 
+/** Largest output a call may produce unless `maxOutputBytes` says otherwise (64 MiB). */
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** Largest input a call may pass unless `maxInputBytes` says otherwise (64 MiB). */
 export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+/**
+ * A worker or process call's time limit unless `timeoutMs` says otherwise (10 s).
+ *
+ * @example
+ * const plugin = await loadPlugin({ path: 'x.wasm', isolation: 'worker', timeoutMs: DEFAULT_TIMEOUT_MS / 10 });
+ */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** How long starting a worker or child and loading the plugin in it may take (10 s). */
 export const DEFAULT_LOAD_TIMEOUT_MS = 10_000;
+/** Calls that may wait for a busy isolated plugin before PLUGIN_OVERLOADED (100). */
 export const DEFAULT_MAX_QUEUED_CALLS = 100;
+/**
+ * The circuit breaker's defaults: open when more than half of the last 10 calls faulted, for
+ * 1 s, then let one probe call through.
+ *
+ * @example
+ * const plugin = await loadPlugin({ path: 'x.so', isolation: 'process', breaker: { ...DEFAULT_BREAKER, openMs: 5000 } });
+ */
 export const DEFAULT_BREAKER: ResolvedBreakerOptions = { threshold: 0.5, window: 10, openMs: 1000 };
 const MAX_CONCURRENCY = 64;
 const ISOLATIONS: readonly Isolation[] = ['in-process', 'worker', 'process'];

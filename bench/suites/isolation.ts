@@ -1,6 +1,7 @@
 import { loadPlugin, type Plugin } from '../../runtime/index.js';
 import { findArtifact, readArtifactManifest } from '../../scripts/artifacts.js';
 import { buildExtismUpper, type ExtismUpper, loadExtismUpper } from '../extism-twin.js';
+import { pipeFloor, wasmFloor } from '../floors.js';
 import { compare, formatNs, formatRatio, printTable } from '../harness.js';
 import type { BenchSuite } from '../main.js';
 
@@ -15,6 +16,7 @@ function sampleInput(size: number): Uint8Array {
 }
 
 type Contenders = Record<string, (input: Uint8Array) => Promise<Uint8Array>>;
+type Floors = Record<string, (input: Uint8Array) => unknown>;
 
 async function checkSameOutput(contenders: Contenders, input: Uint8Array): Promise<void> {
   const outputs = await Promise.all(Object.values(contenders).map((call) => call(input)));
@@ -24,7 +26,11 @@ async function checkSameOutput(contenders: Contenders, input: Uint8Array): Promi
   });
 }
 
-async function open(): Promise<{ contenders: Contenders; close: () => Promise<void> }> {
+async function open(): Promise<{
+  contenders: Contenders;
+  floors: Floors;
+  close: () => Promise<void>;
+}> {
   const manifest = readArtifactManifest();
   const wasm = findArtifact(manifest, 'upper', 'asc')!.path;
   const native = findArtifact(manifest, 'upper', 'cc');
@@ -46,13 +52,19 @@ async function open(): Promise<{ contenders: Contenders; close: () => Promise<vo
     'extism foreground': (input) => extism[0]!.call(input),
     'extism worker': (input) => extism[1]!.call(input),
   };
+  const pipe = pipeFloor();
+  const floors: Floors = {
+    'floor: Wasm export call': wasmFloor(wasm),
+    'floor: pipe round trip': pipe.call,
+  };
   const close = async () => {
+    pipe.close();
     await Promise.all([
       ...plugins.map((plugin) => plugin.close()),
       ...extism.map((e) => e.close()),
     ]);
   };
-  return { contenders, close };
+  return { contenders, floors, close };
 }
 
 function rowsFor(label: string, ns: Record<string, number>): string[][] {
@@ -99,22 +111,30 @@ function rowsFor(label: string, ns: Record<string, number>): string[][] {
       ns['extism worker']! / ns.process,
       10,
     );
-  rows.push([label, 'extism foreground', formatNs(ns['extism foreground']!), '', '', '']);
-  rows.push([label, 'extism worker', formatNs(ns['extism worker']!), '', '', '']);
+  for (const mode of [
+    'extism foreground',
+    'extism worker',
+    'floor: Wasm export call',
+    'floor: pipe round trip',
+  ])
+    rows.push([label, mode, formatNs(ns[mode]!), '', '', '']);
   return rows;
 }
 
 export const suite: BenchSuite = {
   name: 'isolation: round trip per call, upper, in-process / worker / process beside @extism/extism 1.0.3',
   async run() {
-    const { contenders, close } = await open();
+    const { contenders, floors, close } = await open();
     const rows: string[][] = [];
     try {
       for (const size of SIZES) {
         const input = sampleInput(size.bytes);
         await checkSameOutput(contenders, input);
         const ops = Object.fromEntries(
-          Object.entries(contenders).map(([label, call]) => [label, () => call(input)]),
+          Object.entries({ ...contenders, ...floors }).map(([label, call]) => [
+            label,
+            () => call(input),
+          ]),
         );
         const results = await compare(ops, { opsPerRound: size.opsPerRound });
         const ns = Object.fromEntries(

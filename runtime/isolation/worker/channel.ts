@@ -1,11 +1,14 @@
 // The shared-memory channel between a host and its Wasm worker. One SharedArrayBuffer per
-// worker: a 16-byte header of four Int32 words, then the data area.
+// worker: a 32-byte header of Int32 words, then the data area.
 //
 //   word 0  STATE   IDLE -> REQUEST (host) -> RESPONSE (worker) -> REQUEST ...; DEAD (host, on exit)
 //   word 1  OP      what the host asks: CALL, INITIALIZE, CLOSE
 //   word 2  LENGTH  bytes of the request's or the response's payload
 //   word 3  FLAGS   INLINE: the payload is in the data area; VIA_PORT: it did not fit and came as
 //                   one message on the MessagePort; ERROR: the data area holds a PluginError as JSON
+//   word 4  BUSY_US how long the worker took over the request, in microseconds: what the host
+//                   spins for next time (a wake-up's latency must not count, or a slow phase
+//                   would shorten the spin and make every call slow)
 //
 // Each side writes the payload and the words, then stores STATE and notifies. The worker blocks
 // in Atomics.wait; the host spins briefly and then awaits Atomics.waitAsync, so a small call costs
@@ -16,7 +19,8 @@ export const STATE = 0;
 export const OP = 1;
 export const LENGTH = 2;
 export const FLAGS = 3;
-export const HEADER_BYTES = 16;
+export const BUSY_US = 4;
+export const HEADER_BYTES = 32;
 
 export const IDLE = 0;
 export const REQUEST = 1;

@@ -11,6 +11,7 @@ import { createWasmCore } from '../../backends/wasm/index.js';
 import { toPluginError } from '../../errors.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import {
+  BUSY_US,
   type ChannelViews,
   channelViews,
   ERROR,
@@ -31,6 +32,8 @@ import {
 /** How long to spin for the next request before sleeping in Atomics.wait (back-to-back calls). */
 const SPIN_MS = 0.1;
 const EMPTY = new Uint8Array(0);
+/** When the request being served arrived (performance.now()). */
+let started = 0;
 
 function waitForRequest(words: Int32Array): void {
   const until = performance.now() + SPIN_MS;
@@ -57,6 +60,7 @@ function respond(views: ChannelViews, port: MessagePort, output: Uint8Array, fla
     views.words[FLAGS] = VIA_PORT;
   }
   views.words[LENGTH] = output.length;
+  views.words[BUSY_US] = Math.ceil((performance.now() - started) * 1000);
   Atomics.store(views.words, STATE, RESPONSE);
   Atomics.notify(views.words, STATE);
 }
@@ -79,6 +83,7 @@ function serve(core: PluginCore, views: ChannelViews, port: MessagePort): void {
   for (;;) {
     waitForRequest(views.words);
     const op = views.words[OP]!;
+    started = performance.now();
     try {
       respond(views, port, handle(core, op, readRequest(views, port)));
     } catch (error) {

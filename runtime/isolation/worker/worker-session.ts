@@ -9,6 +9,7 @@ import type { PluginInfo } from '../../plugin.js';
 import { compiledEntry } from '../entry-point.js';
 import type { Session, SessionHello, StartSession } from '../session.js';
 import {
+  BUSY_US,
   type ChannelViews,
   channelViews,
   createChannel,
@@ -29,10 +30,10 @@ import {
 } from './channel.js';
 
 /**
- * The host spins for a response about as long as recent calls took (1.5 times their moving
- * average, at least MIN_SPIN_MS), then awaits Atomics.waitAsync, whose wake-up goes through the
- * event loop and costs tens of microseconds. Calls longer than MAX_SPIN_MS get the short spin
- * only: the event loop is not held for them.
+ * The host spins for a response about as long as the worker recently took (1.5 times the moving
+ * average of the time it reports, plus MIN_SPIN_MS), then awaits Atomics.waitAsync, whose wake-up
+ * goes through the event loop and costs tens of microseconds. Calls longer than MAX_SPIN_MS get
+ * the short spin only: the event loop is not held for them.
  */
 const MIN_SPIN_MS = 0.02;
 const MAX_SPIN_MS = 0.25;
@@ -84,7 +85,7 @@ class WorkerSession implements Session {
   readonly #onEnded: (session: Session) => void;
   #ended: PluginError | undefined;
   #closing = false;
-  /** Moving average of recent calls' durations, in ms. */
+  /** Moving average of the worker's time on recent requests, in ms. */
   #typicalMs = 0;
 
   constructor(
@@ -156,11 +157,11 @@ class WorkerSession implements Session {
     }
     words[OP] = op;
     words[LENGTH] = payload.length;
-    const start = performance.now();
+    const until = performance.now() + this.#spinBudget();
     Atomics.store(words, STATE, REQUEST);
     Atomics.notify(words, STATE);
-    if (!spinForResponse(words, start + this.#spinBudget())) await this.#waitForResponse();
-    this.#typicalMs = this.#typicalMs * 0.8 + (performance.now() - start) * 0.2;
+    if (!spinForResponse(words, until)) await this.#waitForResponse();
+    this.#typicalMs = this.#typicalMs * 0.8 + (words[BUSY_US]! / 1000) * 0.2;
     return this.#response();
   }
 
