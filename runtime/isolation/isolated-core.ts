@@ -24,8 +24,15 @@ export class IsolatedCore implements PluginCore {
     this.exports = hello.exports;
   }
 
-  /** Starts every slot's first session; fails, leaving nothing running, if any cannot load. */
-  static async open(start: StartSession, concurrency: number): Promise<IsolatedCore> {
+  /**
+   * Starts every slot's first session; fails, leaving nothing running, if any cannot load.
+   * `initTimeoutMs` bounds Initialize, at load and after each restart.
+   */
+  static async open(
+    start: StartSession,
+    concurrency: number,
+    initTimeoutMs: number,
+  ): Promise<IsolatedCore> {
     let hello: SessionHello | undefined;
     const recordingStart: StartSession = async (onEnded) => {
       const session = await start(onEnded);
@@ -33,7 +40,7 @@ export class IsolatedCore implements PluginCore {
       return session;
     };
     const opened = await Promise.allSettled(
-      Array.from({ length: concurrency }, () => Slot.open(recordingStart)),
+      Array.from({ length: concurrency }, () => Slot.open(recordingStart, initTimeoutMs)),
     );
     const slots = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = opened.find((result) => result.status === 'rejected');

@@ -22,6 +22,7 @@ interface Attempt {
  */
 export class Slot {
   readonly #start: StartSession;
+  readonly #initTimeoutMs: number;
   #session: Promise<Session>;
   #current: Session | undefined;
   #pending: { promise: Promise<Uint8Array>; attempt: Attempt } | undefined;
@@ -32,14 +33,15 @@ export class Slot {
   /** Ends the pause before a restart early (close does). */
   #wake: (() => void) | undefined;
 
-  private constructor(start: StartSession) {
+  private constructor(start: StartSession, initTimeoutMs: number) {
     this.#start = start;
+    this.#initTimeoutMs = initTimeoutMs;
     this.#session = quiet(Promise.reject(new PluginError('PLUGIN_LOAD_FAILED', 'not started')));
   }
 
-  /** Starts the slot's first session; load errors reject. */
-  static async open(start: StartSession): Promise<Slot> {
-    const slot = new Slot(start);
+  /** Starts the slot's first session; load errors reject. Initialize may take `initTimeoutMs`. */
+  static async open(start: StartSession, initTimeoutMs: number): Promise<Slot> {
+    const slot = new Slot(start, initTimeoutMs);
     const first = await start((session) => slot.#ended(session));
     slot.#install(first);
     return slot;
@@ -55,7 +57,7 @@ export class Slot {
 
   async initialize(config: Uint8Array): Promise<void> {
     const session = await this.#session;
-    await session.initialize(config);
+    await this.#initializeWithin(session, config);
     // Only a plugin that initialised once is restarted: one that crashed in Initialize at load
     // is not loaded at all.
     this.#config = config;
@@ -99,6 +101,23 @@ export class Slot {
     await session?.close();
   }
 
+  /** Initialize runs plugin code too: a hang there ends the session, PLUGIN_TIMEOUT. */
+  async #initializeWithin(session: Session, config: Uint8Array): Promise<void> {
+    const timeoutMs = this.#initTimeoutMs;
+    const timer = setTimeout(() => {
+      session.kill(
+        new PluginError('PLUGIN_TIMEOUT', `Initialize took longer than ${timeoutMs} ms`, {
+          details: { timeoutMs },
+        }),
+      );
+    }, timeoutMs);
+    try {
+      await session.initialize(config);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   #install(session: Session): void {
     this.#current = session;
     this.#session = Promise.resolve(session);
@@ -138,7 +157,7 @@ export class Slot {
     if (this.#closed) throw closed();
     const fresh = await this.#start((session) => this.#ended(session));
     try {
-      if (this.#config !== undefined) await fresh.initialize(this.#config);
+      if (this.#config !== undefined) await this.#initializeWithin(fresh, this.#config);
       if (this.#closed) throw closed();
     } catch (error) {
       await fresh.close();

@@ -34,5 +34,5 @@ export async function openProcessCore(
     loadTimeoutMs: options.loadTimeoutMs,
     maxFrameBytes: options.maxOutputBytes + FRAME_SLACK_BYTES,
   });
-  return IsolatedCore.open(start, options.concurrency);
+  return IsolatedCore.open(start, options.concurrency, options.loadTimeoutMs);
 }

@@ -21,5 +21,5 @@ export async function openWorkerCore(
     maxOutputBytes: options.maxOutputBytes,
     loadTimeoutMs: options.loadTimeoutMs,
   });
-  return IsolatedCore.open(start, options.concurrency);
+  return IsolatedCore.open(start, options.concurrency, options.loadTimeoutMs);
 }
