@@ -1,26 +1,28 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PluginError } from './errors.js';
+import {
+  type BreakerOptions,
+  checkIsolation,
+  ISOLATIONS,
+  type Isolation,
+  type ResolvedBreakerOptions,
+  resolveLimits,
+} from './guard-options.js';
+import { invalidOptions, positiveInteger } from './option-checks.js';
 import type { Backend } from './plugin.js';
 
 export type CallingConvention = 'cdecl' | 'stdcall';
-
-/**
- * Where a plugin's code runs. `in-process`: on the calling thread (fastest; an endless loop or a
- * native crash takes the host down). `worker`: Wasm in a worker thread (timeouts, memory caps).
- * `process`: in a child process (native crashes cost a restart, not the host).
- */
-export type Isolation = 'in-process' | 'worker' | 'process';
-
-/** The circuit breaker of one loaded plugin (one version): see docs/isolation.md. */
-export interface BreakerOptions {
-  /** Fraction of faulted calls in the window above which the circuit opens (default 0.5). */
-  threshold?: number;
-  /** How many of the latest calls the window holds (default 10). */
-  window?: number;
-  /** How long the circuit stays open before one probe call is let through (default 1000 ms). */
-  openMs?: number;
-}
+export {
+  type BreakerOptions,
+  DEFAULT_BREAKER,
+  DEFAULT_LOAD_TIMEOUT_MS,
+  DEFAULT_MAX_INPUT_BYTES,
+  DEFAULT_MAX_QUEUED_CALLS,
+  DEFAULT_TIMEOUT_MS,
+  type Isolation,
+  type ResolvedBreakerOptions,
+  resolveIsolation,
+} from './guard-options.js';
 
 /** A JSON value given as config is serialised with JSON.stringify before Initialize sees it. */
 export type PluginConfig =
@@ -69,12 +71,6 @@ export interface LoadPluginOptions {
   onStderr?: (text: string) => void;
 }
 
-export interface ResolvedBreakerOptions {
-  readonly threshold: number;
-  readonly window: number;
-  readonly openMs: number;
-}
-
 export interface ResolvedLoadOptions {
   readonly source:
     | { readonly path: string }
@@ -101,48 +97,8 @@ export interface ResolvedLoadOptions {
 
 /** Largest output a call may produce unless `maxOutputBytes` says otherwise (64 MiB). */
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
-/** Largest input a call may pass unless `maxInputBytes` says otherwise (64 MiB). */
-export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
-/**
- * A worker or process call's time limit unless `timeoutMs` says otherwise (10 s).
- *
- * @example
- * const plugin = await loadPlugin({ path: 'x.wasm', isolation: 'worker', timeoutMs: DEFAULT_TIMEOUT_MS / 10 });
- */
-export const DEFAULT_TIMEOUT_MS = 10_000;
-/** How long starting a worker or child and loading the plugin in it may take (10 s). */
-export const DEFAULT_LOAD_TIMEOUT_MS = 10_000;
-/** Calls that may wait for a busy isolated plugin before PLUGIN_OVERLOADED (100). */
-export const DEFAULT_MAX_QUEUED_CALLS = 100;
-/**
- * The circuit breaker's defaults: open when more than half of the last 10 calls faulted, for
- * 1 s, then let one probe call through.
- *
- * @example
- * const plugin = await loadPlugin({ path: 'x.so', isolation: 'process', breaker: { ...DEFAULT_BREAKER, openMs: 5000 } });
- */
-export const DEFAULT_BREAKER: ResolvedBreakerOptions = { threshold: 0.5, window: 10, openMs: 1000 };
-const MAX_CONCURRENCY = 64;
-const ISOLATIONS: readonly Isolation[] = ['in-process', 'worker', 'process'];
 export const DEFAULT_MAX_MEMORY_PAGES = 4096;
 const WASM_MAX_PAGES = 65536;
-
-function invalidOptions(message: string): PluginError {
-  return new PluginError('PLUGIN_INVALID_OPTIONS', message);
-}
-
-function positiveInteger(
-  value: number | undefined,
-  name: string,
-  fallback: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw invalidOptions(`"${name}" must be an integer from 1 to ${max}, got ${String(value)}`);
-  }
-  return value;
-}
 
 export function encodeConfig(config: PluginConfig | undefined): Uint8Array {
   if (config === undefined) return new Uint8Array(0);
@@ -169,24 +125,6 @@ function resolveSource(options: LoadPluginOptions): ResolvedLoadOptions['source'
   return { bytes, fileName: name };
 }
 
-function resolveBreaker(breaker: BreakerOptions | false | undefined) {
-  if (breaker === false) return undefined;
-  if (breaker === undefined) return DEFAULT_BREAKER;
-  if (typeof breaker !== 'object' || breaker === null)
-    throw invalidOptions('"breaker" must be an object or false');
-  const threshold = breaker.threshold ?? DEFAULT_BREAKER.threshold;
-  if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) {
-    throw invalidOptions(
-      `"breaker.threshold" must be above 0 and below 1, got ${String(threshold)}`,
-    );
-  }
-  return {
-    threshold,
-    window: positiveInteger(breaker.window, 'breaker.window', DEFAULT_BREAKER.window, 10_000),
-    openMs: positiveInteger(breaker.openMs, 'breaker.openMs', DEFAULT_BREAKER.openMs, 2 ** 31 - 1),
-  };
-}
-
 function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'auto'): void {
   if (backend !== 'auto' && backend !== 'native' && backend !== 'wasm') {
     throw invalidOptions(`"backend" must be auto, native or wasm, got ${String(backend)}`);
@@ -208,57 +146,6 @@ function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'aut
   }
   if (isolation !== undefined)
     checkIsolation(isolation, backend, (name) => options[name] !== undefined);
-}
-
-/**
- * The combinations no backend can honour. `worker` runs Wasm only: a native call cannot be
- * interrupted in a thread, and a native crash would still take the whole process. An
- * in-process call cannot be interrupted either, so a timeout or concurrency needs isolation.
- */
-function checkIsolation(
-  isolation: Isolation,
-  backend: Backend | 'auto',
-  isGiven: (name: 'timeoutMs' | 'loadTimeoutMs' | 'concurrency') => boolean,
-): void {
-  if (isolation === 'worker' && backend === 'native') {
-    throw invalidOptions('isolation "worker" runs Wasm only; use "process" for a native library');
-  }
-  if (isolation !== 'in-process') return;
-  for (const name of ['timeoutMs', 'loadTimeoutMs', 'concurrency'] as const) {
-    if (isGiven(name))
-      throw invalidOptions(
-        `"${name}" needs isolation "worker" or "process": an in-process call cannot be interrupted`,
-      );
-  }
-}
-
-function resolveLimits(options: LoadPluginOptions) {
-  return {
-    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS, 2 ** 31 - 1),
-    loadTimeoutMs: positiveInteger(
-      options.loadTimeoutMs,
-      'loadTimeoutMs',
-      DEFAULT_LOAD_TIMEOUT_MS,
-      2 ** 31 - 1,
-    ),
-    maxInputBytes: positiveInteger(
-      options.maxInputBytes,
-      'maxInputBytes',
-      DEFAULT_MAX_INPUT_BYTES,
-      2 ** 32 - 1,
-    ),
-    concurrency: positiveInteger(options.concurrency, 'concurrency', 1, MAX_CONCURRENCY),
-    maxQueuedCalls:
-      options.maxQueuedCalls === 0
-        ? 0
-        : positiveInteger(
-            options.maxQueuedCalls,
-            'maxQueuedCalls',
-            DEFAULT_MAX_QUEUED_CALLS,
-            1_000_000,
-          ),
-    breaker: resolveBreaker(options.breaker),
-  };
 }
 
 /** Fills every default and rejects impossible combinations, once, before any backend runs. */
@@ -306,17 +193,4 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
       ),
     ),
   };
-}
-
-/**
- * The isolation a plugin runs in, once its artifact's backend is known: the one asked for, or
- * `in-process` (the library default; the plugin-folder registry defaults to isolated modes).
- * Refuses what cannot work with this backend, with PLUGIN_INVALID_OPTIONS.
- */
-export function resolveIsolation(options: ResolvedLoadOptions, backend: Backend): Isolation {
-  const isolation = options.isolation ?? 'in-process';
-  checkIsolation(isolation, backend, (name) => options.given.has(name));
-  if (isolation !== 'process' && options.onStderr !== undefined)
-    throw invalidOptions('"onStderr" applies to isolation "process" only');
-  return isolation;
 }

@@ -43,7 +43,10 @@ function readSome(buffer: Uint8Array, offset: number): number {
 
 /** Sends a frame: one copy and one write when small, one writev of header and payload when large. */
 function send(type: number, payload: Uint8Array): void {
-  if (payload.length <= SMALL_FRAME_BYTES) return writeAll(encodeFrame(type, payload));
+  if (payload.length <= SMALL_FRAME_BYTES) {
+    writeAll(encodeFrame(type, payload));
+    return;
+  }
   const header = frameHeader(type, payload.length);
   let written: number;
   try {

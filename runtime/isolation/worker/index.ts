@@ -3,7 +3,7 @@ import type { LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import type { ResolvedLoadOptions } from '../../options.js';
 import { IsolatedCore } from '../isolated-core.js';
-import { workerSessions } from './worker-session.js';
+import { workerSessions } from './start-worker.js';
 
 /**
  * Wasm in worker threads: the host compiles and checks the module (no plugin code runs in the

@@ -1,18 +1,9 @@
-import {
-  MessageChannel,
-  type MessagePort,
-  receiveMessageOnPort,
-  Worker,
-} from 'node:worker_threads';
+import { type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
-import type { PluginInfo } from '../../plugin.js';
-import { compiledEntry } from '../entry-point.js';
-import type { Session, SessionHello, StartSession } from '../session.js';
+import type { Session, SessionHello } from '../session.js';
 import {
   BUSY_US,
   type ChannelViews,
-  channelViews,
-  createChannel,
   DEAD,
   ERROR,
   FLAGS,
@@ -25,8 +16,6 @@ import {
   REQUEST,
   STATE,
   VIA_PORT,
-  type WorkerHello,
-  type WorkerStart,
 } from './channel.js';
 
 /**
@@ -40,7 +29,7 @@ const MAX_SPIN_MS = 0.25;
 /** How long Cleanup may take at close before the worker is terminated. */
 const CLOSE_GRACE_MS = 2_000;
 /** The worker's JS heap: the plugin's memory is Wasm memory, capped by maxMemoryPages. */
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+export const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
 const EMPTY = new Uint8Array(0);
 
 // Atomics.waitAsync is in Node since 16 but in TypeScript's lib only from ES2024, whose other
@@ -63,7 +52,7 @@ export interface WorkerSessionOptions {
   readonly loadTimeoutMs: number;
 }
 
-function workerDied(error: unknown): PluginError {
+export function workerDied(error: unknown): PluginError {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return new PluginError('PLUGIN_MEMORY_LIMIT', 'the worker ran out of JS heap', {
@@ -76,7 +65,7 @@ function workerDied(error: unknown): PluginError {
 }
 
 /** A Wasm plugin in one worker thread, spoken to through a SharedArrayBuffer. */
-class WorkerSession implements Session {
+export class WorkerSession implements Session {
   readonly hello: SessionHello;
   readonly pid = undefined;
   readonly #worker: Worker;
@@ -204,57 +193,4 @@ function spinForResponse(words: Int32Array, until: number): boolean {
     if (Atomics.load(words, STATE) !== REQUEST) return true;
   } while (performance.now() < until);
   return false;
-}
-
-function spawn(
-  options: WorkerSessionOptions,
-  buffer: SharedArrayBuffer,
-  port: MessagePort,
-): Worker {
-  const start: WorkerStart = { ...options, buffer, port };
-  return new Worker(compiledEntry('worker/worker-main.js'), {
-    workerData: start,
-    transferList: [port],
-    resourceLimits: RESOURCE_LIMITS,
-    execArgv: [],
-  });
-}
-
-/** Starts Wasm workers for one plugin: each resolves once the module is instantiated. */
-export function workerSessions(options: WorkerSessionOptions): StartSession {
-  return (onEnded) =>
-    new Promise<Session>((resolve, reject) => {
-      const buffer = createChannel();
-      const { port1, port2 } = new MessageChannel();
-      const worker = spawn(options, buffer, port2);
-      const fail = (error: PluginError) => {
-        clearTimeout(timer);
-        worker.removeAllListeners();
-        port1.close();
-        void worker.terminate();
-        reject(error);
-      };
-      const timer = setTimeout(() => {
-        fail(
-          new PluginError(
-            'PLUGIN_TIMEOUT',
-            `loading took longer than ${options.loadTimeoutMs} ms`,
-            {
-              details: { timeoutMs: options.loadTimeoutMs },
-            },
-          ),
-        );
-      }, options.loadTimeoutMs);
-      worker.once('error', (error) => fail(workerDied(error)));
-      worker.once('exit', (code) => fail(workerDied(`exit code ${code} while loading`)));
-      worker.once('message', (hello: WorkerHello) => {
-        if (hello.type === 'failed')
-          return fail(PluginError.fromJSON(hello.error as SerializedPluginError));
-        clearTimeout(timer);
-        worker.removeAllListeners();
-        const info = hello.info as PluginInfo;
-        const greeting: SessionHello = { backend: 'wasm', info, exports: hello.exports };
-        resolve(new WorkerSession(worker, channelViews(buffer), port1, greeting, onEnded));
-      });
-    });
 }
