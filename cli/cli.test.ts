@@ -93,6 +93,8 @@ describe('twinplug inspect', () => {
       info: { name: 'upper', version: '1.0.0' },
       exports: expect.arrayContaining(['ProcessData', 'memory', 'alloc']),
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      // Only a Windows DLL read on Windows has a VERSIONINFO FileVersion; the key is always there.
+      fileVersion: null,
     });
   });
 });

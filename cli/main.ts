@@ -4,8 +4,15 @@ import { callCommand } from './commands/call.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
+import { watchCommand } from './commands/watch.js';
 
-const COMMANDS: readonly Command[] = [callCommand, inspectCommand, conformanceCommand, demoCommand];
+const COMMANDS: readonly Command[] = [
+  callCommand,
+  inspectCommand,
+  conformanceCommand,
+  watchCommand,
+  demoCommand,
+];
 
 function help(): string {
   const lines = COMMANDS.map((command) => `  ${command.usage}\n      ${command.summary}`);

@@ -39,6 +39,22 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_CLOSED',
   /** A cases file (cases.json) is not of the documented shape. */
   'PLUGIN_CASES_INVALID',
+  /** A plugin of that name is already registered at that version, on that backend, with other bytes. */
+  'PLUGIN_CONFLICT',
+  /** No plugin of that name is registered, or it has no version that can serve. */
+  'PLUGIN_NOT_FOUND',
+  /** A candidate's version is lower than the active one's and the swap was not forced. */
+  'PLUGIN_VERSION_REFUSED',
+  /** A candidate's PluginInfo names another plugin than the one it was registered as. */
+  'PLUGIN_NAME_MISMATCH',
+  /** A candidate failed one of its self-test cases (cases.json) and was not activated. */
+  'PLUGIN_SELF_TEST_FAILED',
+  /** A call was still running on a replaced version when its drain timeout passed; it was abandoned. */
+  'PLUGIN_DRAIN_TIMEOUT',
+  /** A rollback was asked for, but no previous version is retained. */
+  'PLUGIN_ROLLBACK_UNAVAILABLE',
+  /** A plugin folder's plugin.json is not JSON of the documented shape. */
+  'PLUGIN_MANIFEST_INVALID',
   /** The input is larger than the plugin's `maxInputBytes`; the plugin never saw it. */
   'PLUGIN_INPUT_TOO_LARGE',
   /** A call ran past `timeoutMs`; its worker or child process was ended and a fresh one takes the next call. */

@@ -11,6 +11,30 @@ import type { Backend } from './plugin.js';
  */
 export type Isolation = 'in-process' | 'worker' | 'process';
 
+/**
+ * An isolation per backend, for options one plugin's twins share (a folder's `.wasm` and `.so`):
+ * the artifact that loads decides which applies; a backend left out runs in-process.
+ */
+export interface IsolationByBackend {
+  readonly wasm?: Isolation;
+  readonly native?: Isolation;
+}
+
+/** What `isolation` takes: one mode, or one per backend. */
+export type IsolationChoice = Isolation | IsolationByBackend;
+
+/**
+ * The isolated modes: Wasm in a worker, native in a child process. Plugins dropped into a watched
+ * folder run so unless their plugin.json opts into `in-process`.
+ *
+ * @example
+ * const plugin = await loadPlugin({ path, isolation: ISOLATED_MODES }); // worker or process, by artifact
+ */
+export const ISOLATED_MODES: IsolationByBackend = Object.freeze({
+  wasm: 'worker',
+  native: 'process',
+});
+
 /** The circuit breaker of one loaded plugin (one version): see docs/isolation.md. */
 export interface BreakerOptions {
   /** Fraction of faulted calls in the window above which the circuit opens (default 0.5). */
@@ -20,6 +44,30 @@ export interface BreakerOptions {
   /** How long the circuit stays open before one probe call is let through (default 1000 ms). */
   openMs?: number;
 }
+
+/** The load options that place a plugin and limit its calls, as a registry source passes them on. */
+export type GuardLoadOptions = Pick<
+  LoadPluginOptions,
+  | 'isolation'
+  | 'timeoutMs'
+  | 'loadTimeoutMs'
+  | 'maxInputBytes'
+  | 'concurrency'
+  | 'maxQueuedCalls'
+  | 'breaker'
+  | 'onStderr'
+>;
+
+export const GUARD_LOAD_KEYS = [
+  'isolation',
+  'timeoutMs',
+  'loadTimeoutMs',
+  'maxInputBytes',
+  'concurrency',
+  'maxQueuedCalls',
+  'breaker',
+  'onStderr',
+] as const satisfies readonly (keyof GuardLoadOptions)[];
 
 export interface ResolvedBreakerOptions {
   readonly threshold: number;
@@ -91,6 +139,34 @@ export function checkIsolation(
   }
 }
 
+function checkMode(mode: unknown, name: string): asserts mode is Isolation {
+  if (!ISOLATIONS.includes(mode as Isolation))
+    throw invalidOptions(`"${name}" must be one of ${ISOLATIONS.join(', ')}, got ${String(mode)}`);
+}
+
+/** Checks `isolation` as given, and against the backend when the options name one. */
+export function checkIsolationChoice(
+  choice: unknown,
+  backend: Backend | 'auto',
+  isGiven: (name: 'timeoutMs' | 'loadTimeoutMs' | 'concurrency') => boolean,
+): void {
+  if (typeof choice === 'string') {
+    checkMode(choice, 'isolation');
+    checkIsolation(choice, backend, isGiven);
+    return;
+  }
+  if (typeof choice !== 'object' || choice === null || Array.isArray(choice))
+    throw invalidOptions('"isolation" must be a mode or { wasm, native }');
+  for (const [key, mode] of Object.entries(choice)) {
+    if (key !== 'wasm' && key !== 'native')
+      throw invalidOptions(`"isolation" takes the keys wasm and native, not "${key}"`);
+    if (mode !== undefined) checkMode(mode, `isolation.${key}`);
+  }
+  const byBackend = choice as IsolationByBackend;
+  if (byBackend.native === 'worker') checkIsolation('worker', 'native', isGiven);
+  if (backend !== 'auto') checkIsolation(byBackend[backend] ?? 'in-process', backend, isGiven);
+}
+
 export function resolveLimits(options: LoadPluginOptions) {
   return {
     timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS, 2 ** 31 - 1),
@@ -126,7 +202,8 @@ export function resolveLimits(options: LoadPluginOptions) {
  * Refuses what cannot work with this backend, with PLUGIN_INVALID_OPTIONS.
  */
 export function resolveIsolation(options: ResolvedLoadOptions, backend: Backend): Isolation {
-  const isolation = options.isolation ?? 'in-process';
+  const choice = options.isolation;
+  const isolation = (typeof choice === 'string' ? choice : choice?.[backend]) ?? 'in-process';
   checkIsolation(isolation, backend, (name) => options.given.has(name));
   if (isolation !== 'process' && options.onStderr !== undefined)
     throw invalidOptions('"onStderr" applies to isolation "process" only');

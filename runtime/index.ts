@@ -36,6 +36,7 @@ export {
   type PluginErrorOptions,
   type SerializedPluginError,
 } from './errors.js';
+export { readFileVersion } from './file-version.js';
 export { FAULT_CODES, isPluginFault } from './guard/circuit.js';
 export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
 export { sha256Hex } from './loaded-artifact.js';
@@ -50,9 +51,55 @@ export {
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_TIMEOUT_MS,
   encodeConfig,
+  ISOLATED_MODES,
   type Isolation,
+  type IsolationByBackend,
+  type IsolationChoice,
   type LoadPluginOptions,
   type PluginConfig,
 } from './options.js';
 export type { ArtifactIdentity, Backend, Plugin, PluginInfo, PluginStats } from './plugin.js';
+/**
+ * Hot swap. A registry holds named plugins; each call takes a lease on the version active when
+ * it starts and finishes there, while `register` loads a candidate beside it, validates and
+ * self-tests it, and swaps it in with one reference change. The old version drains, stays
+ * loaded for `rollback`, then closes. `watchPluginFolder` keeps a registry in step with a
+ * folder of `<name>/` directories. docs/hot-swap.md describes the life of a version.
+ *
+ * @example
+ * import { createRegistry, watchPluginFolder } from 'twinplug';
+ * const registry = createRegistry({ drainTimeoutMs: 10_000, retentionMs: 300_000 });
+ * registry.events.onAny((event) => console.log(event.type, event.name));
+ * const folder = watchPluginFolder(registry, '/srv/plugins');
+ * await folder.ready;
+ * const output = await registry.call('upper', new TextEncoder().encode('hi'));
+ */
+export {
+  DEFAULT_PREFERENCE,
+  type FolderEvent,
+  type PluginFolder,
+  type PluginFolderOptions,
+  type PluginManifest,
+  parseManifest,
+  watchPluginFolder,
+} from './plugin-folder/index.js';
 export { ABI_VERSION, isSemver, isValidPluginName } from './plugin-info.js';
+export {
+  type ArtifactChoice,
+  type CloseReason,
+  createRegistry,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_RETENTION_MS,
+  type FailedStage,
+  type PluginLoader,
+  type PluginRegistry,
+  type PluginSource,
+  type RegisterResult,
+  type RegistryEvent,
+  type RegistryEventType,
+  type RegistryOptions,
+  type SlotSnapshot,
+  TypedEvents,
+  type VersionSnapshot,
+  type VersionState,
+} from './registry/index.js';

@@ -1,4 +1,5 @@
 import { toPluginError } from './errors.js';
+import { readFileVersion } from './file-version.js';
 import { openInProcessCore } from './in-process-core.js';
 import { type LoadedArtifact, loadArtifact } from './loaded-artifact.js';
 import { type GuardOptions, ManagedPlugin, type PluginCore } from './managed-plugin.js';
@@ -89,6 +90,8 @@ export interface ArtifactReport {
   exports: readonly string[];
   sha256: string;
   size: number;
+  /** VERSIONINFO FileVersion of a PE DLL read on Windows ("1.2.3.4"); undefined otherwise. */
+  fileVersion: string | undefined;
 }
 
 /**
@@ -116,6 +119,10 @@ export async function inspectArtifact(
       exports: core.exports,
       sha256: artifact.identity.sha256,
       size: artifact.identity.size,
+      fileVersion:
+        artifact.header.format === 'pe' && artifact.identity.path !== undefined
+          ? await readFileVersion(artifact.identity.path)
+          : undefined,
     };
   } finally {
     await core.dispose();

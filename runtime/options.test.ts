@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_OUTPUT_BYTES,
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_TIMEOUT_MS,
+  ISOLATED_MODES,
   type LoadPluginOptions,
   resolveIsolation,
   resolveLoadOptions,
@@ -63,6 +64,14 @@ describe('resolveLoadOptions', () => {
     ['a breaker threshold of 0', { path: 'a', breaker: { threshold: 0 } }],
     ['an empty breaker window', { path: 'a', breaker: { window: 0 } }],
     ['onStderr that is not a function', { path: 'a', onStderr: 'x' as never }],
+    ['a worker for native, per backend', { path: 'a', isolation: { native: 'worker' } }],
+    ['an unknown backend key', { path: 'a', isolation: { jvm: 'process' } as never }],
+    ['an unknown mode per backend', { path: 'a', isolation: { wasm: 'vm' as 'worker' } }],
+    ['an isolation array', { path: 'a', isolation: ['worker'] as never }],
+    [
+      'a timeout for an explicit in-process backend',
+      { path: 'a', backend: 'native', isolation: { wasm: 'worker' }, timeoutMs: 5 },
+    ],
   ])('refuses %s with PLUGIN_INVALID_OPTIONS', (_label, options) => {
     expect(() => resolveLoadOptions(options)).toThrow(
       expect.objectContaining({ code: 'PLUGIN_INVALID_OPTIONS' }),
@@ -96,6 +105,23 @@ describe('isolation and limits', () => {
     const resolved = resolveLoadOptions({ path: 'a', isolation: 'worker' });
     expect(resolveIsolation(resolved, 'wasm')).toBe('worker');
     expect(() => resolveIsolation(resolved, 'native')).toThrow(
+      expect.objectContaining({ code: 'PLUGIN_INVALID_OPTIONS' }),
+    );
+  });
+
+  it('one isolation per backend: the artifact that loads decides; ISOLATED_MODES isolates both', () => {
+    const isolated = resolveLoadOptions({ path: 'a', isolation: ISOLATED_MODES, timeoutMs: 50 });
+    expect(resolveIsolation(isolated, 'wasm')).toBe('worker');
+    expect(resolveIsolation(isolated, 'native')).toBe('process');
+    const half = resolveLoadOptions({ path: 'a', isolation: { native: 'process' } });
+    expect(resolveIsolation(half, 'native')).toBe('process');
+    expect(resolveIsolation(half, 'wasm')).toBe('in-process');
+    const timedHalf = resolveLoadOptions({
+      path: 'a',
+      isolation: { native: 'process' },
+      timeoutMs: 9,
+    });
+    expect(() => resolveIsolation(timedHalf, 'wasm')).toThrow(
       expect.objectContaining({ code: 'PLUGIN_INVALID_OPTIONS' }),
     );
   });

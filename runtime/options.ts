@@ -2,9 +2,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type BreakerOptions,
-  checkIsolation,
-  ISOLATIONS,
-  type Isolation,
+  checkIsolationChoice,
+  type IsolationChoice,
   type ResolvedBreakerOptions,
   resolveLimits,
 } from './guard-options.js';
@@ -19,7 +18,12 @@ export {
   DEFAULT_MAX_INPUT_BYTES,
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_TIMEOUT_MS,
+  GUARD_LOAD_KEYS,
+  type GuardLoadOptions,
+  ISOLATED_MODES,
   type Isolation,
+  type IsolationByBackend,
+  type IsolationChoice,
   type ResolvedBreakerOptions,
   resolveIsolation,
 } from './guard-options.js';
@@ -53,8 +57,11 @@ export interface LoadPluginOptions {
   callingConvention?: CallingConvention;
   /** Native only: where shadow copies are written (default: <tmpdir>/twinplug-shadow). */
   shadowDir?: string;
-  /** Where the plugin runs (default `in-process`); `worker` is for Wasm only. */
-  isolation?: Isolation;
+  /**
+   * Where the plugin runs (default `in-process`): one mode, or one per backend such as
+   * {@link ISOLATED_MODES}. `worker` is for Wasm only.
+   */
+  isolation?: IsolationChoice;
   /** Worker and process only: a call (or a load) past this is PLUGIN_TIMEOUT (default 10 s). */
   timeoutMs?: number;
   /** Worker and process only: starting a worker or child and loading the plugin in it past this is PLUGIN_TIMEOUT (default 10 s). */
@@ -83,7 +90,7 @@ export interface ResolvedLoadOptions {
   readonly callingConvention: CallingConvention;
   readonly shadowDir: string;
   /** As given: the default depends on the artifact's backend, see {@link resolveIsolation}. */
-  readonly isolation: Isolation | undefined;
+  readonly isolation: IsolationChoice | undefined;
   readonly timeoutMs: number;
   readonly loadTimeoutMs: number;
   readonly maxInputBytes: number;
@@ -138,14 +145,8 @@ function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'aut
   if (backend === 'native' && options.maxMemoryPages !== undefined) {
     throw invalidOptions('"maxMemoryPages" applies to the wasm backend only');
   }
-  const isolation = options.isolation;
-  if (isolation !== undefined && !ISOLATIONS.includes(isolation)) {
-    throw invalidOptions(
-      `"isolation" must be one of ${ISOLATIONS.join(', ')}, got ${String(isolation)}`,
-    );
-  }
-  if (isolation !== undefined)
-    checkIsolation(isolation, backend, (name) => options[name] !== undefined);
+  if (options.isolation !== undefined)
+    checkIsolationChoice(options.isolation, backend, (name) => options[name] !== undefined);
 }
 
 /** Fills every default and rejects impossible combinations, once, before any backend runs. */

@@ -19,6 +19,7 @@ function artifact(label: string, backend: 'native' | 'wasm'): RunnableArtifact {
     exports: ['ProcessData'],
     sha256: '0'.repeat(64),
     size: 1,
+    fileVersion: undefined,
   };
   return { label, path: label, report };
 }

@@ -30,7 +30,13 @@ function decodeRepeat(text: unknown, count: unknown, where: string): Uint8Array 
   if (total > MAX_REPEAT_BYTES)
     throw invalid(`"repeat" describes ${total} bytes, more than ${MAX_REPEAT_BYTES}`, where);
   const bytes = new Uint8Array(total);
-  for (let offset = 0; offset < total; offset += unit.length) bytes.set(unit, offset);
+  if (total === 0) return bytes;
+  bytes.set(unit);
+  // Doubling copies: log2(count) copies instead of one small set() per repetition, which took
+  // ~30 ms for a 1 MiB case, paid by every self-test before a hot swap.
+  for (let filled = unit.length; filled < total; filled *= 2) {
+    bytes.copyWithin(filled, 0, Math.min(filled, total - filled));
+  }
   return bytes;
 }
 

@@ -97,11 +97,13 @@ function configKey(config: Uint8Array | undefined): string {
 /**
  * Runs cases against one artifact, loading it once per distinct config. A config whose
  * Initialize fails gives each of its cases a PLUGIN_INIT_FAILED outcome; any other load
- * error is thrown, because then the artifact, not a case, is at fault.
+ * error is thrown, because then the artifact, not a case, is at fault. `loader` replaces the
+ * runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated).
  */
 export async function runCases(
   load: LoadPluginOptions,
   cases: readonly PluginCase[],
+  loader: (options: LoadPluginOptions) => Promise<Plugin> = loadPlugin,
 ): Promise<CaseResult[]> {
   const groups = new Map<string, PluginCase[]>();
   for (const entry of cases) {
@@ -115,7 +117,7 @@ export async function runCases(
     let plugin: Plugin | undefined;
     let loadFailure: CallOutcome | undefined;
     try {
-      plugin = await loadPlugin(options);
+      plugin = await loader(options);
     } catch (error) {
       if (!isPluginError(error, 'PLUGIN_INIT_FAILED')) throw error;
       loadFailure = failureOutcome(error);

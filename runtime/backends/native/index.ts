@@ -1,1 +1,2 @@
+export { readPeFileVersion } from './file-version.js';
 export { openNativePlugin } from './native-plugin.js';

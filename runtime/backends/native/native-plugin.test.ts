@@ -61,6 +61,17 @@ describe.skipIf(isSkipped('cc'))(
       await Promise.all([first.close(), second.close()]);
     });
 
+    it('a declared stdcall convention binds the same exports (one convention on 64-bit targets)', async () => {
+      const plugin = await loadPlugin({
+        path: artifact('crc32', 'cc'),
+        callingConvention: 'stdcall',
+      });
+      expect(Buffer.from(await plugin.processData(utf8('123456789'))).toString('hex')).toBe(
+        'cbf43926',
+      );
+      await plugin.close();
+    });
+
     it('reports its ABI exports', async () => {
       const plugin = await loadPlugin({ path: artifact('redact', 'cc'), config: { words: [] } });
       expect([...plugin.exports].sort()).toEqual([

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A private copy of a native library, loaded instead of the original. */
@@ -48,8 +48,18 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
+/**
+ * Removes a hash folder if it is empty. rmdir, not a listing then a recursive rm: other
+ * processes share the shadow folder, and one may create its copy in this folder between the
+ * listing and the rm, which then deleted it under that process's dlopen. rmdir lets the
+ * kernel refuse (ENOTEMPTY) instead.
+ */
 function removeIfEmpty(dir: string): void {
-  if (safeReaddir(dir).length === 0) rmSync(dir, { recursive: true, force: true });
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty (a copy of another load or process is in it), or already gone.
+  }
 }
 
 /**

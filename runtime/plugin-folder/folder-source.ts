@@ -1,0 +1,34 @@
+import { basename } from 'node:path';
+import { ISOLATED_MODES, type PluginConfig } from '../options.js';
+import type { Backend } from '../plugin.js';
+import type { PluginSource } from '../registry/index.js';
+import { orderArtifacts, type PluginFolderContents } from './folder-scan.js';
+import type { PluginManifest } from './manifest.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What the registry is asked to load for a plugin folder: its twins in order, and its manifest's settings. */
+export function folderSource(
+  contents: PluginFolderContents,
+  manifest: PluginManifest | undefined,
+  defaultPreference: Backend,
+): PluginSource {
+  const pinned = manifest?.sha256 ?? {};
+  const source: Mutable<PluginSource> = {
+    artifacts: orderArtifacts(contents, manifest?.prefer ?? defaultPreference).map((path) => {
+      const sha256 = pinned[basename(path)];
+      return sha256 === undefined ? { path } : { path, sha256 };
+    }),
+  };
+  if (contents.cases !== undefined) source.cases = contents.cases;
+  // A plugin dropped into the folder can never hang or crash the service: isolated unless its
+  // plugin.json opts a trusted plugin into in-process.
+  source.isolation = manifest?.isolation ?? ISOLATED_MODES;
+  if (manifest === undefined) return source;
+  if (manifest.config !== undefined) source.config = manifest.config as PluginConfig;
+  Object.assign(source, manifest.limits);
+  if (manifest.idleUnloadMs !== undefined) source.idleUnloadMs = manifest.idleUnloadMs;
+  source.lazy = manifest.lazy;
+  source.force = manifest.force;
+  return source;
+}

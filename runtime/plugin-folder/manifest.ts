@@ -1,0 +1,174 @@
+import { readFile } from 'node:fs/promises';
+import { isPluginError, PluginError } from '../errors.js';
+import { type IsolationChoice, resolveLoadOptions } from '../options.js';
+import type { Backend } from '../plugin.js';
+
+/** A plugin folder's plugin.json, checked. Every field is optional. */
+export interface PluginManifest {
+  /** Which twin serves when both are present (default: native on Windows, wasm elsewhere). */
+  readonly prefer: Backend | undefined;
+  /** Passed to Initialize: a string as its UTF-8 bytes, any other JSON value serialised. */
+  readonly config: unknown;
+  /** Pinned sha256 per artifact file name: any other bytes are refused. */
+  readonly sha256: Readonly<Record<string, string>>;
+  readonly limits: ManifestLimits;
+  /**
+   * Where the plugin runs: a mode or `{ wasm, native }`. Absent, the folder's default applies
+   * (worker for Wasm, a child process for native): only a trusted plugin says `in-process`.
+   */
+  readonly isolation: IsolationChoice | undefined;
+  /** Load on the first call instead of when the folder appears. */
+  readonly lazy: boolean;
+  /** Unload after this long without calls; the next call loads it again. */
+  readonly idleUnloadMs: number | undefined;
+  /** Activate whatever the folder holds, even a lower version than the active one. */
+  readonly force: boolean;
+}
+
+/** The limits plugin.json may set, as for loadPlugin. */
+export interface ManifestLimits {
+  readonly maxOutputBytes?: number;
+  readonly maxMemoryPages?: number;
+  readonly maxInputBytes?: number;
+  readonly timeoutMs?: number;
+  readonly loadTimeoutMs?: number;
+  readonly concurrency?: number;
+  readonly maxQueuedCalls?: number;
+}
+
+const KEYS = [
+  'prefer',
+  'config',
+  'sha256',
+  'limits',
+  'isolation',
+  'lazy',
+  'idleUnloadMs',
+  'force',
+] as const;
+const LIMIT_KEYS = [
+  'maxOutputBytes',
+  'maxMemoryPages',
+  'maxInputBytes',
+  'timeoutMs',
+  'loadTimeoutMs',
+  'concurrency',
+  'maxQueuedCalls',
+] as const;
+const ARTIFACT_SUFFIXES = ['.wasm', '.dll', '.so', '.dylib'];
+
+function invalid(path: string, message: string, field?: string): PluginError {
+  return new PluginError('PLUGIN_MANIFEST_INVALID', `${path}: ${message}`, {
+    details: field === undefined ? { path } : { path, field },
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkKeys(
+  value: Record<string, unknown>,
+  known: readonly string[],
+  path: string,
+  where: string,
+): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw invalid(path, `unknown key "${key}" in ${where} (known: ${known.join(', ')})`, key);
+    }
+  }
+}
+
+function parseSha256(value: unknown, name: string, path: string): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isRecord(value))
+    throw invalid(path, '"sha256" must map artifact file names to hashes', 'sha256');
+  const artifacts = ARTIFACT_SUFFIXES.map((suffix) => `${name}${suffix}`);
+  const pinned: Record<string, string> = {};
+  for (const [file, hash] of Object.entries(value)) {
+    if (!artifacts.includes(file)) {
+      throw invalid(path, `"sha256" names "${file}", not one of ${artifacts.join(', ')}`, 'sha256');
+    }
+    if (typeof hash !== 'string' || !/^[0-9a-fA-F]{64}$/.test(hash)) {
+      throw invalid(path, `"sha256"."${file}" must be 64 hex digits`, 'sha256');
+    }
+    pinned[file] = hash.toLowerCase();
+  }
+  return pinned;
+}
+
+function parseLimits(value: unknown, path: string): ManifestLimits {
+  if (value === undefined) return {};
+  if (!isRecord(value)) throw invalid(path, '"limits" must be an object', 'limits');
+  checkKeys(value, LIMIT_KEYS, path, '"limits"');
+  return value as ManifestLimits;
+}
+
+function tryOptions(options: object, field: 'limits' | 'isolation', path: string): void {
+  try {
+    resolveLoadOptions({ bytes: new Uint8Array(0), ...options });
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_INVALID_OPTIONS')) throw error;
+    throw invalid(path, `"${field}": ${error.message}`, field);
+  }
+}
+
+/** Checks the limits, then isolation with them, as loadPlugin will (a timeout in-process is refused). */
+function checkPlacement(
+  isolation: unknown,
+  limits: ManifestLimits,
+  path: string,
+): IsolationChoice | undefined {
+  tryOptions(limits, 'limits', path);
+  if (isolation === undefined) return undefined;
+  tryOptions({ ...limits, isolation }, 'isolation', path);
+  return isolation as IsolationChoice;
+}
+
+function optionalBoolean(value: unknown, key: string, path: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw invalid(path, `"${key}" must be true or false`, key);
+  return value;
+}
+
+/** Parses plugin.json strictly: unknown keys and wrong types are PLUGIN_MANIFEST_INVALID. */
+export function parseManifest(text: string, name: string, path: string): PluginManifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw invalid(path, `not JSON: ${(error as Error).message}`);
+  }
+  if (!isRecord(raw)) throw invalid(path, 'must be a JSON object');
+  checkKeys(raw, KEYS, path, 'plugin.json');
+  const { prefer, idleUnloadMs } = raw;
+  const limits = parseLimits(raw.limits, path);
+  if (prefer !== undefined && prefer !== 'native' && prefer !== 'wasm') {
+    throw invalid(path, '"prefer" must be "native" or "wasm"', 'prefer');
+  }
+  if (idleUnloadMs !== undefined && !(typeof idleUnloadMs === 'number' && idleUnloadMs > 0)) {
+    throw invalid(path, '"idleUnloadMs" must be a positive number of milliseconds', 'idleUnloadMs');
+  }
+  return {
+    prefer,
+    config: raw.config,
+    sha256: parseSha256(raw.sha256, name, path),
+    limits,
+    isolation: checkPlacement(raw.isolation, limits, path),
+    lazy: optionalBoolean(raw.lazy, 'lazy', path),
+    idleUnloadMs,
+    force: optionalBoolean(raw.force, 'force', path),
+  };
+}
+
+/** Reads and parses a plugin folder's plugin.json. */
+export async function readManifest(path: string, name: string): Promise<PluginManifest> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw invalid(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return parseManifest(text, name, path);
+}
