@@ -29,13 +29,16 @@ const CHANNEL_FD = 3;
 const EMPTY = new Uint8Array(0);
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** read(2) that waits out EAGAIN, for a pipe end left non-blocking. */
+/** read(2) that waits out EAGAIN (a pipe end left non-blocking); 0 once the parent is gone. */
 function readSome(buffer: Uint8Array, offset: number): number {
   for (;;) {
     try {
       return readSync(CHANNEL_FD, buffer, offset, buffer.length - offset, null);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // Windows reports a pipe whose other end closed as an error, not as a 0-byte read.
+      if (code === 'EOF' || code === 'EPIPE') return 0;
+      if (code !== 'EAGAIN') throw error;
       Atomics.wait(pause, 0, 0, 1);
     }
   }
