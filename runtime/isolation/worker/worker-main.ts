@@ -28,21 +28,30 @@ import {
   type WorkerHello,
   type WorkerStart,
 } from './channel.js';
+import { SpinPolicy } from './spin-policy.js';
 
-/** How long to spin for the next request before sleeping in Atomics.wait (back-to-back calls). */
+/** How long to spin for the next request before sleeping in Atomics.wait (back-to-back calls),
+ * while spinning pays off (SpinPolicy). */
 const SPIN_MS = 0.1;
 const EMPTY = new Uint8Array(0);
 /** When the request being served arrived (performance.now()). */
 let started = 0;
 
+const spin = new SpinPolicy();
+
 function waitForRequest(words: Int32Array): void {
-  const until = performance.now() + SPIN_MS;
+  const spinning = spin.shouldSpin();
+  const until = spinning ? performance.now() + SPIN_MS : 0;
+  let slept = false;
   for (;;) {
     const state = Atomics.load(words, STATE);
-    if (state === REQUEST) return;
+    if (state === REQUEST) break;
+    if (spinning && !slept && performance.now() < until) continue;
     // Sleeps only while the word still holds what was just read: no wake-up can be missed.
-    if (performance.now() >= until) Atomics.wait(words, STATE, state);
+    Atomics.wait(words, STATE, state);
+    slept = true;
   }
+  if (spinning) spin.record(!slept);
 }
 
 function readRequest(views: ChannelViews, port: MessagePort): Uint8Array {

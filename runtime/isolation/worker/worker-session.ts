@@ -17,12 +17,14 @@ import {
   STATE,
   VIA_PORT,
 } from './channel.js';
+import { SpinPolicy } from './spin-policy.js';
 
 /**
  * The host spins for a response about as long as the worker recently took (1.5 times the moving
  * average of the time it reports, plus MIN_SPIN_MS), then awaits Atomics.waitAsync, whose wake-up
- * goes through the event loop and costs tens of microseconds. Calls longer than MAX_SPIN_MS get
- * the short spin only: the event loop is not held for them.
+ * goes through the event loop and costs tens of microseconds. Calls that would need a spin longer
+ * than MAX_SPIN_MS get none: the event loop is not held for them; nor do calls while spinning
+ * does not pay off (SpinPolicy).
  */
 const MIN_SPIN_MS = 0.02;
 const MAX_SPIN_MS = 0.25;
@@ -76,6 +78,7 @@ export class WorkerSession implements Session {
   #closing = false;
   /** Moving average of the worker's time on recent requests, in ms. */
   #typicalMs = 0;
+  readonly #spin = new SpinPolicy();
 
   constructor(
     worker: Worker,
@@ -146,10 +149,13 @@ export class WorkerSession implements Session {
     }
     words[OP] = op;
     words[LENGTH] = payload.length;
-    const until = performance.now() + this.#spinBudget();
+    const budget = this.#spinBudget();
+    const until = performance.now() + budget;
     Atomics.store(words, STATE, REQUEST);
     Atomics.notify(words, STATE);
-    if (!spinForResponse(words, until)) await this.#waitForResponse();
+    const answered = budget > 0 && spinForResponse(words, until);
+    if (budget > 0) this.#spin.record(answered);
+    if (!answered) await this.#waitForResponse();
     this.#typicalMs = this.#typicalMs * 0.8 + (words[BUSY_US]! / 1000) * 0.2;
     return this.#response();
   }
