@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadPlugin } from '../load-plugin.js';
 import { artifact, isSkipped, text, utf8 } from '../test-support/artifacts.js';
@@ -89,6 +90,7 @@ describe('isolated plugins', () => {
       ...[0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b], // loop { br 0 }
     ]);
     const threads = () => readdirSync('/proc/self/task').length;
+    await readFile(artifact('upper', 'asc')); // libuv's thread pool starts on first use: not here
     const before = process.platform === 'linux' ? threads() : 0;
     await expect(
       loadPlugin({ bytes, fileName: 'spin.wasm', isolation: 'worker', loadTimeoutMs: 300 }),
