@@ -5,7 +5,8 @@ import type { PluginErrorCode } from '../../runtime/index.js';
  * blow-ups, ABI violations, runaway output (and, with isolation, crashes, timeouts and an open
  * circuit). A plugin-reported business error (PLUGIN_CALL_FAILED: "invalid order") does not:
  * it is the plugin working as designed on bad input, and the previous version would say the
- * same. Swap mechanics (closed, drain timeout) and caller mistakes do not count either. Typed
+ * same. Swap mechanics (closed, drain timeout), caller mistakes (input too large) and load (a full
+queue) do not count either. Typed
  * as a Record so that a new error code does not compile until it is classified.
  */
 export const COUNTS_AGAINST_CANARY: Readonly<Record<PluginErrorCode, boolean>> = {
@@ -35,4 +36,11 @@ export const COUNTS_AGAINST_CANARY: Readonly<Record<PluginErrorCode, boolean>> =
   PLUGIN_DRAIN_TIMEOUT: false,
   PLUGIN_ROLLBACK_UNAVAILABLE: false,
   PLUGIN_MANIFEST_INVALID: false,
+  PLUGIN_INPUT_TOO_LARGE: false,
+  PLUGIN_TIMEOUT: true,
+  PLUGIN_CRASHED: true,
+  // An open circuit: the breaker saw this build fault repeatedly.
+  PLUGIN_UNAVAILABLE: true,
+  // A full queue is load, not a fault of the build.
+  PLUGIN_OVERLOADED: false,
 };
