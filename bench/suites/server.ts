@@ -123,11 +123,14 @@ function median(entry: Contender): Load {
   };
 }
 
-/** A plugins folder with upper only; plugin.json forces swaps between its two same-version builds. */
-function upperFolder(): string {
+/**
+ * A plugins folder with upper only; plugin.json forces swaps between its two same-version builds
+ * and, for the in-process contender, opts the plugin out of its default isolation.
+ */
+function upperFolder(manifest: Record<string, unknown>): string {
   const root = mkdtempSync(join(tmpdir(), 'twinplug-bench-server-'));
   cpSync(join(BUILD, 'plugins/upper'), join(root, 'upper'), { recursive: true });
-  writeFileSync(join(root, 'upper/plugin.json'), JSON.stringify({ force: true }));
+  writeFileSync(join(root, 'upper/plugin.json'), JSON.stringify({ force: true, ...manifest }));
   return root;
 }
 
@@ -143,71 +146,69 @@ function swapEverySecond(root: string): () => void {
   return () => clearInterval(timer);
 }
 
+// CPU per request is the steadier figure on a shared machine; its ratio is baseline / contender.
+const cpuRatio = (baseline: Load, contender: Load) =>
+  `${(baseline.cpuUs / contender.cpuUs).toFixed(2)}x`;
+
+function report(contenders: readonly Contender[]): void {
+  const [nodeHttp, hono, inProcess, isolated, swapping] = contenders.map(median) as Load[] as [
+    Load,
+    Load,
+    Load,
+    Load,
+    Load,
+  ];
+  const rows: [Load, string, string][] = [
+    [nodeHttp, `${(nodeHttp.rps / hono.rps).toFixed(2)}x of Hono`, cpuRatio(hono, nodeHttp)],
+    [hono, '1.00x (baseline)', '1.00x'],
+    [inProcess, formatRatio(inProcess.rps / hono.rps, { min: 0.85 }), cpuRatio(hono, inProcess)],
+    [isolated, formatRatio(isolated.rps / hono.rps, { min: 0.7 }), cpuRatio(hono, isolated)],
+    [
+      swapping,
+      formatRatio(swapping.rps / isolated.rps, { min: 0.9 }),
+      cpuRatio(isolated, swapping),
+    ],
+  ];
+  printTable(
+    ['server', 'req/s', 'CPU µs/req', 'non-2xx', 'errors', 'req/s ratio', 'CPU ratio'],
+    rows.map(([result, ratio, cpu], index) => [
+      contenders[index]!.label,
+      result.rps.toFixed(0),
+      result.cpuUs.toFixed(1),
+      String(result.non2xx),
+      String(result.errors),
+      ratio,
+      cpu,
+    ]),
+  );
+  process.stdout.write(
+    'Ratios: in-process and isolated against the bare Hono route; swapping against the steady isolated figure (target: zero non-2xx, zero errors). CPU µs/req is the server process only (Wasm worker threads included).\n',
+  );
+}
+
 export const suite: BenchSuite = {
   name: `HTTP server: POST /v1/plugins/upper, 64 B body, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${DURATION_S} s rounds (autocannon on 127.0.0.1)`,
   async run() {
-    const steadyRoot = upperFolder();
-    const swapRoot = upperFolder();
+    const roots = [upperFolder({ isolation: 'in-process' }), upperFolder({}), upperFolder({})];
+    const [inProcessRoot, isolatedRoot, swapRoot] = roots as [string, string, string];
     const contenders: Contender[] = [];
     try {
       contenders.push(await contender('bare node:http (upper in JS)', 'node-http'));
       contenders.push(await contender('bare Hono route (upper in JS)', 'hono'));
-      contenders.push(await contender('twinplug, plugin in-process', 'twinplug', steadyRoot));
       contenders.push(
-        await contender('twinplug, swapping every 1 s', 'twinplug', swapRoot, () =>
+        await contender('twinplug, in-process (opted in)', 'twinplug', inProcessRoot),
+      );
+      contenders.push(await contender('twinplug, default: Wasm worker', 'twinplug', isolatedRoot));
+      contenders.push(
+        await contender('twinplug, worker, swapping each 1 s', 'twinplug', swapRoot, () =>
           swapEverySecond(swapRoot),
         ),
       );
       await runRounds(contenders);
-      const [nodeHttp, hono, inProcess, swapping] = contenders.map(median) as [
-        Load,
-        Load,
-        Load,
-        Load,
-      ];
-      const row = (label: string, result: Load, ratio: string, cpuRatio: string) => [
-        label,
-        result.rps.toFixed(0),
-        result.cpuUs.toFixed(1),
-        String(result.non2xx),
-        String(result.errors),
-        ratio,
-        cpuRatio,
-      ];
-      // CPU per request is the steadier figure on a shared machine; its ratio is baseline / contender.
-      const cpuRatio = (baseline: Load, contender: Load) =>
-        `${(baseline.cpuUs / contender.cpuUs).toFixed(2)}x`;
-      printTable(
-        ['server', 'req/s', 'CPU µs/req', 'non-2xx', 'errors', 'req/s ratio', 'CPU ratio'],
-        [
-          row(
-            contenders[0]!.label,
-            nodeHttp,
-            `${(nodeHttp.rps / hono.rps).toFixed(2)}x of Hono`,
-            cpuRatio(hono, nodeHttp),
-          ),
-          row(contenders[1]!.label, hono, '1.00x (baseline)', '1.00x'),
-          row(
-            contenders[2]!.label,
-            inProcess,
-            formatRatio(inProcess.rps / hono.rps, { min: 0.85 }),
-            cpuRatio(hono, inProcess),
-          ),
-          row(
-            contenders[3]!.label,
-            swapping,
-            formatRatio(swapping.rps / inProcess.rps, { min: 0.9 }),
-            cpuRatio(inProcess, swapping),
-          ),
-        ],
-      );
-      process.stdout.write(
-        'Plugins run in-process: the runtime has no isolation modes yet. Swapping: ratio against the steady twinplug figure; target zero non-2xx and zero errors.\n',
-      );
+      report(contenders);
     } finally {
       await Promise.all(contenders.map((entry) => stopTarget(entry.target)));
-      rmSync(steadyRoot, { recursive: true, force: true });
-      rmSync(swapRoot, { recursive: true, force: true });
+      for (const root of roots) rmSync(root, { recursive: true, force: true });
     }
   },
 };
