@@ -8,7 +8,7 @@ export const PAGE_SCRIPT = `
   const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'})[c]);
   let last;
   const row = (p, v, rates) => '<tr data-plugin="' + esc(p) + '" data-version="' + esc(v.version) + '" class="role-' + esc(v.role) + '">' +
-    '<td>' + esc(v.version) + '</td><td>' + esc(v.backend) + '</td><td>' + esc(v.state) + '</td><td>' + esc(v.role) + '</td>' +
+    '<td>' + esc(v.version) + '</td><td>' + esc(v.backend) + (v.isolation ? ' <small>' + esc(v.isolation) + '</small>' : '') + '</td><td>' + esc(v.state) + '</td><td>' + esc(v.role) + '</td>' +
     '<td>' + (v.role === 'twin' ? '<span class="pinned">pinned only</span>' : '<div class="bar"><span style="width:' + Number(v.weight) + '%"></span></div>' + Number(v.weight) + '%') + '</td>' +
     '<td class="num" data-calls>' + Number(v.calls) + '</td><td class="num" data-errors>' + Number(v.errors) + '</td>' +
     '<td class="num" data-rate>' + rates[0] + '</td><td class="num" data-error-rate>' + rates[1] + '</td>' +

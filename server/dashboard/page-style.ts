@@ -11,4 +11,4 @@ tr.role-active td:first-child{font-weight:700;color:#116b3a}tr.role-previous td:
 .bar span{display:block;height:100%;background:#2f6fde;border-radius:4px}.canary{color:#7a5a00;margin:0 0 6px}
 #events{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:8px 16px 8px 32px}
 #events time{color:#778;font-variant-numeric:tabular-nums}.event-rolled-back{color:#a11}.event-swapped{color:#114c9e}
-.event-load-failed{color:#a11}.pinned{color:#778;font-size:12px}`;
+.event-load-failed{color:#a11}.pinned{color:#778;font-size:12px}td small{color:#778}`;

@@ -16,7 +16,7 @@ function trafficCell(v: VersionView): string {
 
 function versionRow(plugin: string, v: VersionView): string {
   return `<tr data-plugin="${e(plugin)}" data-version="${e(v.version)}" class="role-${e(v.role)}">
-<td>${e(v.version)}</td><td>${e(v.backend)}</td><td>${e(v.state)}</td><td>${e(v.role)}</td>
+<td>${e(v.version)}</td><td>${e(v.backend)}${v.isolation ? ` <small>${e(v.isolation)}</small>` : ''}</td><td>${e(v.state)}</td><td>${e(v.role)}</td>
 <td>${trafficCell(v)}</td>
 <td class="num" data-calls>${Number(v.calls)}</td><td class="num" data-errors>${Number(v.errors)}</td>
 <td class="num" data-rate>–</td><td class="num" data-error-rate>–</td><td><code>${e(v.sha256.slice(0, 12))}</code></td></tr>`;

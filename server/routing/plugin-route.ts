@@ -53,10 +53,22 @@ export class PluginRoute {
 
   refresh(slot: SlotSnapshot | undefined): void {
     this.active = slot?.active;
-    this.#activeTarget = this.active === undefined ? undefined : { id: this.active.id };
     this.previous = slot?.previous?.state === 'closed' ? undefined : slot?.previous;
+    const serving = this.serving();
+    this.#activeTarget = serving === undefined ? undefined : { id: serving.id };
     this.versions = slot?.versions ?? [];
     this.lazy = slot?.lazy ?? false;
+  }
+
+  /**
+   * The version unpinned requests go to by default: the active one, unless it is a build rolled
+   * back before (a late watcher event brought it back) and the previous one is not.
+   */
+  serving(): VersionSnapshot | undefined {
+    const { active, previous } = this;
+    if (active === undefined || previous === undefined || !this.rejected.has(active.sha256))
+      return active;
+    return this.rejected.has(previous.sha256) ? active : previous;
   }
 
   countsFor(id: number): VersionCounts {
@@ -94,13 +106,14 @@ export class PluginRoute {
       policy.rules === undefined && policy.weights === undefined
         ? undefined
         : pickVersion(policy, loaded, request.header);
-    const version = picked === undefined ? this.active : this.resolve({ version: picked });
+    const version = picked === undefined ? this.serving() : this.resolve({ version: picked });
     return version === undefined ? undefined : { id: version.id };
   }
 
   /** The loaded version a target names (active first), as the registry would pick it. */
   resolve(target: VersionTarget | undefined): VersionSnapshot | undefined {
-    if (target === undefined || target === this.#activeTarget) return this.active;
+    if (target === undefined) return this.active;
+    if (target === this.#activeTarget) return this.serving();
     return [this.active, this.previous].find(
       (version) =>
         version !== undefined &&

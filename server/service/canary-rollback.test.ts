@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deployArtifact } from '../../runtime/index.js';
 import { fixture, tempPlugins } from '../test-support/plugins-folder.js';
 import { admin, eventually, type TestApp, testApp } from '../test-support/test-app.js';
 
@@ -108,6 +109,35 @@ describe('automatic rollback of a failing canary', () => {
     const { statuses, bodies } = await callMany(restarted, 3);
     expect(statuses).toEqual([200, 200, 200]);
     expect(bodies[0]).toBe('1.0.0:r0');
+  });
+
+  it('rolls back again a rejected build that the folder brings back, serving the good one meanwhile', async () => {
+    const t = await start();
+    await deploy(t, fixture('wasm/versioned-v3-trap.wasm'));
+    await callMany(t, 20);
+    const good = readFileSync(fixture('wasm/versioned.wasm'));
+    await eventually(() => readFileSync(`${plugins.root}/versioned/versioned.wasm`).equals(good));
+    // A late write of the rejected build (a deploy tool retrying, a stale watcher event), with
+    // calls going on meanwhile: none of them reaches it.
+    await deployArtifact(
+      plugins.root,
+      'versioned',
+      'versioned.wasm',
+      readFileSync(fixture('wasm/versioned-v3-trap.wasm')),
+    );
+    const statuses: number[] = [];
+    await eventually(async () => {
+      statuses.push(...(await callMany(t, 5)).statuses);
+      return t.service.feed.latest(10).filter((event) => event.type === 'rolled-back').length === 2;
+    });
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(t.service.feed.latest(3).map((event) => event.type)).toEqual([
+      'rolled-back',
+      'swapped',
+      'rolled-back',
+    ]);
+    expect(t.service.feed.latest(1)[0]!.message).toMatch(/was rolled back before/);
+    expect(t.service.describe('versioned')?.active).toBe('1.0.0');
   });
 
   it('with progressive steps, only the canary share fails before the rollback', async () => {

@@ -6,6 +6,8 @@ export interface VersionView {
   readonly id: number;
   readonly version: string | undefined;
   readonly backend: string | undefined;
+  /** Where it runs: in-process, worker or process. */
+  readonly isolation: string | null;
   readonly state: string;
   readonly sha256: string;
   /** A Windows DLL's VERSIONINFO FileVersion; null elsewhere. */
@@ -41,7 +43,7 @@ export interface PluginView {
 function weightOf(route: PluginRoute, version: VersionSnapshot): number {
   if (route.forced !== undefined) return route.forced === version.id ? 100 : 0;
   const weights = route.weights();
-  const roleWeight = version.id === route.active?.id ? 100 : 0;
+  const roleWeight = version.id === route.serving()?.id ? 100 : 0;
   if (weights === undefined || version.version === undefined) return roleWeight;
   const servable = [route.active, route.previous].filter(
     (v) => v !== undefined && (weights[v.version ?? ''] ?? 0) > 0,
@@ -74,6 +76,7 @@ export function describePlugin(
       id: version.id,
       version: version.version,
       backend: version.backend,
+      isolation: version.isolation ?? null,
       state: version.state,
       sha256: version.sha256,
       fileVersion: version.fileVersion ?? null,

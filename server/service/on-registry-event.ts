@@ -46,8 +46,10 @@ function onActivated(ctx: ServiceContext, event: Extract<RegistryEvent, { type: 
     return;
   }
   ctx.metrics.swaps.inc({ plugin: event.name });
-  // The replaced version is retained (retention is infinite): it becomes the previous one just after this event.
-  route.canary = startCanary(version, ctx.config.canary, ctx.now());
+  // The replaced version is retained (retention is infinite): it becomes the previous one just after
+  // this event. A build rolled back before is no canary: it is rolled back again.
+  const rejected = route.rejected.has(version.sha256);
+  route.canary = rejected ? undefined : startCanary(version, ctx.config.canary, ctx.now());
   // A canary starts from the admin's rules and stickiness, not from weights set for older builds.
   route.traffic = withoutWeights(route.traffic);
   const message = `swapped ${label(previous)} → ${label(version)}`;
@@ -69,7 +71,7 @@ function onActivated(ctx: ServiceContext, event: Extract<RegistryEvent, { type: 
     },
     'plugin swapped',
   );
-  rejectIfRolledBack(ctx, route);
+  if (rejected) rejectIfRolledBack(ctx, event.name);
 }
 
 function onFailed(ctx: ServiceContext, event: Extract<RegistryEvent, { type: 'failed' }>) {

@@ -72,28 +72,36 @@ export class PluginService {
       now: Date.now,
     };
     registry.events.onAny((event) => onRegistryEvent(this.#ctx, event));
-    this.#folder = watchPluginFolder(registry, config.plugins, { prefer: config.prefer });
-    this.#folder.events.on('failed', (event) =>
+    this.#folder = this.#watchFolder();
+    this.#stopLoop = startCanaryLoop(this.#ctx, options.canaryTickMs ?? 1000);
+    this.ready = this.#start(this.#folder, store);
+  }
+
+  #watchFolder(): PluginFolder {
+    const { registry, config, log } = this.#ctx;
+    const folder = watchPluginFolder(registry, config.plugins, { prefer: config.prefer });
+    folder.events.on('failed', (event) =>
       log.warn(
         { plugin: event.name, code: event.error.code, err: event.error.message },
         'plugin folder refused',
       ),
     );
-    this.#folder.events.on('error', (event) =>
+    folder.events.on('error', (event) =>
       log.error({ err: event.error }, 'plugin folder watcher failed'),
     );
-    this.#stopLoop = startCanaryLoop(this.#ctx, options.canaryTickMs ?? 1000);
-    const folder = this.#folder;
+    return folder;
+  }
+
+  /** Waits for the folder's plugins, reads their content types, then applies the routing file. */
+  async #start(folder: PluginFolder, store: RoutingStore): Promise<void> {
     const ctx = this.#ctx;
-    this.ready = (async () => {
-      await Promise.all([folder.ready, twins?.ready]);
-      for (const slot of registry.list()) {
-        const route = routeOf(ctx, slot.name);
-        if (route !== undefined) await readContentType(ctx, route);
-      }
-      await this.#apply(await store.start(), true);
-      this.#ready = true;
-    })();
+    await Promise.all([folder.ready, ctx.twins?.ready]);
+    for (const slot of ctx.registry.list()) {
+      const route = routeOf(ctx, slot.name);
+      if (route !== undefined) await readContentType(ctx, route);
+    }
+    await this.#apply(await store.start(), true);
+    this.#ready = true;
   }
 
   /** True once loaded and until shutdown starts. */

@@ -90,8 +90,7 @@ export async function rollbackPlugin(
     ctx.rollingBack.delete(name);
   }
   // A rejected build activated meanwhile (the watcher acting on an older write) goes again.
-  const route2 = routeOf(ctx, name);
-  if (route2 !== undefined) rejectIfRolledBack(ctx, route2);
+  rejectIfRolledBack(ctx, name);
 }
 
 /** Makes the rollback outlive a restart: the folder gets the build rolled back to, when archived. */
@@ -144,6 +143,7 @@ export async function applyStoredState(
     if (stored.traffic?.weights !== undefined && route.canary !== undefined)
       route.canary.progressive = false;
     route.rejected = new Set(stored.rejected ?? []);
+    route.refresh(ctx.registry.get(name)); // the default version depends on the rejected builds
     const command = stored.command;
     if (command === undefined || command.generation <= (applied.get(name) ?? -1)) continue;
     applied.set(name, command.generation);
@@ -151,15 +151,23 @@ export async function applyStoredState(
   }
 }
 
-/** A build rolled back from came back (another process, a late watcher): roll it back again. */
-export function rejectIfRolledBack(ctx: ServiceContext, route: PluginRoute): void {
-  const active = route.active;
-  if (active === undefined || route.previous === undefined || !route.rejected.has(active.sha256))
-    return;
-  void rollbackPlugin(ctx, route.name, {
-    trigger: 'automatic',
-    reason: `build ${active.sha256.slice(0, 12)} was rolled back before`,
-  }).catch((error: unknown) =>
-    ctx.log.error({ err: error, plugin: route.name }, 'rollback failed'),
-  );
+/**
+ * A build rolled back from came back (a late watcher event, another worker): roll it back
+ * again. Runs on the next turn, once the registry has retired the version it replaced (so the
+ * previous version is the one to go back to); requests meanwhile already avoid the rejected
+ * build (see PluginRoute.serving).
+ */
+export function rejectIfRolledBack(ctx: ServiceContext, name: string): void {
+  setImmediate(() => {
+    if (ctx.rollingBack.has(name)) return; // that rollback checks again when it ends
+    const route = routeOf(ctx, name);
+    const active = route?.active;
+    const previous = route?.previous;
+    if (route === undefined || active === undefined || previous === undefined) return;
+    if (!route.rejected.has(active.sha256) || route.rejected.has(previous.sha256)) return;
+    void rollbackPlugin(ctx, name, {
+      trigger: 'automatic',
+      reason: `build ${active.sha256.slice(0, 12)} was rolled back before`,
+    }).catch((error: unknown) => ctx.log.error({ err: error, plugin: name }, 'rollback failed'));
+  });
 }
