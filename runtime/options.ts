@@ -34,6 +34,11 @@ export interface LoadPluginOptions {
   callingConvention?: CallingConvention;
   /** Native only: where shadow copies are written (default: <tmpdir>/twinplug-shadow). */
   shadowDir?: string;
+  /**
+   * Native only: the folder a Windows DLL's own dependencies are copied from into its shadow
+   * folder (default: the folder of `path`; none for `bytes`). See docs/windows.md.
+   */
+  dependencyDir?: string;
 }
 
 export interface ResolvedLoadOptions {
@@ -47,6 +52,7 @@ export interface ResolvedLoadOptions {
   readonly maxMemoryPages: number;
   readonly callingConvention: CallingConvention;
   readonly shadowDir: string;
+  readonly dependencyDir: string | undefined;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
@@ -107,13 +113,20 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
   }
   if (
     backend === 'wasm' &&
-    (options.callingConvention !== undefined || options.shadowDir !== undefined)
+    (options.callingConvention !== undefined ||
+      options.shadowDir !== undefined ||
+      options.dependencyDir !== undefined)
   ) {
-    throw invalidOptions('"callingConvention" and "shadowDir" apply to the native backend only');
+    throw invalidOptions(
+      '"callingConvention", "shadowDir" and "dependencyDir" apply to the native backend only',
+    );
   }
   if (backend === 'native' && options.maxMemoryPages !== undefined) {
     throw invalidOptions('"maxMemoryPages" applies to the wasm backend only');
   }
+  const { dependencyDir } = options;
+  if (dependencyDir !== undefined && (typeof dependencyDir !== 'string' || dependencyDir === ''))
+    throw invalidOptions('"dependencyDir" must be a non-empty string');
   const convention = options.callingConvention ?? 'cdecl';
   if (convention !== 'cdecl' && convention !== 'stdcall') {
     throw invalidOptions(`"callingConvention" must be cdecl or stdcall, got ${String(convention)}`);
@@ -140,5 +153,6 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
     ),
     callingConvention: convention,
     shadowDir: options.shadowDir ?? join(tmpdir(), 'twinplug-shadow'),
+    dependencyDir,
   };
 }
