@@ -7,7 +7,8 @@
 // that node.exe against the compiled dist/: the Windows suite (node:test) and each sample's
 // conformance, DLL against its Wasm twins. Writes reports/windows.json and exits 0 only if
 // everything passed. TWINPLUG_WINDOWS_REGRESSION=upper-divergent swaps a divergent DLL in for
-// upper's, and the run must then fail. Needs scripts/install-windows-toolchain.sh first.
+// upper's, and the run must then fail (reporting to reports/windows-regression.json). Needs
+// scripts/install-windows-toolchain.sh first.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,7 +26,9 @@ const fail = (message) => {
   console.error(`windows: ${message}`);
   process.exit(1);
 };
-const REPORTS = abs('reports/windows');
+// A regression run reports beside the real one, never over it.
+const REPORT_NAME = process.env.TWINPLUG_WINDOWS_REGRESSION ? 'windows-regression' : 'windows';
+const REPORTS = abs(`reports/${REPORT_NAME}`);
 
 function options() {
   const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -110,9 +113,8 @@ const report = buildReport({
   regression: regressionName,
   durationMs: Date.now() - started,
 });
-writeReport(abs('reports/windows.json'), report);
+writeReport(abs(`reports/${REPORT_NAME}.json`), report);
 for (const line of summaryLines(report)) log(line);
-log(
-  `report: reports/windows.json, logs in reports/windows/ (${Math.round(report.durationMs / 1000)} s)`,
-);
+const seconds = Math.round(report.durationMs / 1000);
+log(`report: reports/${REPORT_NAME}.json, logs in reports/${REPORT_NAME}/ (${seconds} s)`);
 process.exitCode = report.pass ? 0 : 1;
