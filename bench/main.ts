@@ -10,6 +10,7 @@ const SUITES: Record<string, () => Promise<{ suite: BenchSuite }>> = {
   'call-overhead': () => import('./suites/call-overhead.js'),
   'hot-swap': () => import('./suites/hot-swap.js'),
   'fuzz-throughput': () => import('./suites/fuzz-throughput.js'),
+  isolation: () => import('./suites/isolation.js'),
 };
 
 const wanted = process.argv.slice(2);

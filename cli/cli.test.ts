@@ -36,6 +36,34 @@ describe('twinplug call', () => {
     });
   }
 
+  it('--isolation contains what would end an in-process call: a hang times out, a crash is reported', () => {
+    const fixture = (name: string, toolchain: string) =>
+      manifest.built.find(
+        (entry) => entry.kind === 'fixture' && entry.name === name && entry.toolchain === toolchain,
+      )?.path;
+    const loop = fixture('endless-loop', 'asc')!;
+    const hung = twinplug([
+      'call',
+      loop,
+      '--isolation',
+      'worker',
+      '--timeout',
+      '200',
+      '--input',
+      'x',
+    ]);
+    expect(hung.status).toBe(1);
+    expect(hung.stderr).toMatch(/PLUGIN_TIMEOUT/);
+    const crash = fixture('null-deref', 'cc');
+    if (crash !== undefined) {
+      const crashed = twinplug(['call', crash, '--isolation', 'process', '--input', 'x']);
+      expect(crashed.status).toBe(1);
+      expect(crashed.stderr).toMatch(/PLUGIN_CRASHED/);
+    }
+    expect(twinplug(['call', loop, '--isolation', 'vm']).stderr).toMatch(/PLUGIN_INVALID_OPTIONS/);
+    expect(twinplug(['call', loop, '--timeout', 'soon']).status).toBe(2);
+  });
+
   it('--hex prints hex; --input-hex and stdin are inputs too', () => {
     const crc = twinsOf(manifest, 'crc32')[0]!.path;
     expect(twinplug(['call', crc, '--input', '123456789', '--hex']).stdout.toString()).toBe(

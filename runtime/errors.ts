@@ -55,6 +55,16 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_ROLLBACK_UNAVAILABLE',
   /** A plugin folder's plugin.json is not JSON of the documented shape. */
   'PLUGIN_MANIFEST_INVALID',
+  /** The input is larger than the plugin's `maxInputBytes`; the plugin never saw it. */
+  'PLUGIN_INPUT_TOO_LARGE',
+  /** A call ran past `timeoutMs`; its worker or child process was ended and a fresh one takes the next call. */
+  'PLUGIN_TIMEOUT',
+  /** The isolated plugin's worker or child process died (segfault, abort, stack overflow, killed); it is restarted. */
+  'PLUGIN_CRASHED',
+  /** The plugin's circuit breaker is open after repeated faults: the call failed fast without reaching it. */
+  'PLUGIN_UNAVAILABLE',
+  /** The plugin's call queue is full (`maxQueuedCalls`): the call was refused without waiting. */
+  'PLUGIN_OVERLOADED',
 ] as const;
 
 export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];

@@ -37,17 +37,28 @@ export {
   type SerializedPluginError,
 } from './errors.js';
 export { readFileVersion } from './file-version.js';
+export { FAULT_CODES, isPluginFault } from './guard/circuit.js';
 export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
 export { sha256Hex } from './loaded-artifact.js';
 export {
+  type BreakerOptions,
   type CallingConvention,
+  DEFAULT_BREAKER,
+  DEFAULT_LOAD_TIMEOUT_MS,
+  DEFAULT_MAX_INPUT_BYTES,
   DEFAULT_MAX_MEMORY_PAGES,
   DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_MAX_QUEUED_CALLS,
+  DEFAULT_TIMEOUT_MS,
   encodeConfig,
+  ISOLATED_MODES,
+  type Isolation,
+  type IsolationByBackend,
+  type IsolationChoice,
   type LoadPluginOptions,
   type PluginConfig,
 } from './options.js';
-export type { ArtifactIdentity, Backend, Plugin, PluginInfo } from './plugin.js';
+export type { ArtifactIdentity, Backend, Plugin, PluginInfo, PluginStats } from './plugin.js';
 /**
  * Hot swap. A registry holds named plugins; each call takes a lease on the version active when
  * it starts and finishes there, while `register` loads a candidate beside it, validates and

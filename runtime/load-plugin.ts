@@ -1,46 +1,82 @@
-import { openWasmPlugin } from './backends/wasm/index.js';
 import { toPluginError } from './errors.js';
 import { readFileVersion } from './file-version.js';
+import { openInProcessCore } from './in-process-core.js';
 import { type LoadedArtifact, loadArtifact } from './loaded-artifact.js';
-import { ManagedPlugin, type PluginCore } from './managed-plugin.js';
-import { type LoadPluginOptions, type ResolvedLoadOptions, resolveLoadOptions } from './options.js';
+import { type GuardOptions, ManagedPlugin, type PluginCore } from './managed-plugin.js';
+import {
+  type Isolation,
+  type LoadPluginOptions,
+  type ResolvedLoadOptions,
+  resolveIsolation,
+  resolveLoadOptions,
+} from './options.js';
 import type { Plugin } from './plugin.js';
+
+async function openIsolatedCore(
+  artifact: LoadedArtifact,
+  options: ResolvedLoadOptions,
+  isolation: 'worker' | 'process',
+): Promise<PluginCore> {
+  if (isolation === 'worker') {
+    const { openWorkerCore } = await import('./isolation/worker/index.js');
+    return openWorkerCore(artifact, options);
+  }
+  const { openProcessCore } = await import('./isolation/process/index.js');
+  return openProcessCore(artifact, options);
+}
 
 async function openCore(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
+  isolation: Isolation,
 ): Promise<PluginCore> {
   try {
-    if (artifact.header.backend === 'wasm') return await openWasmPlugin(artifact, options);
-    // koffi is loaded only when a native plugin is, so Wasm-only hosts never need its binary.
-    const { openNativePlugin } = await import('./backends/native/index.js');
-    return openNativePlugin(artifact, options);
+    if (isolation !== 'in-process') return await openIsolatedCore(artifact, options, isolation);
+    return await openInProcessCore(artifact, options);
   } catch (error) {
     throw toPluginError(error, 'PLUGIN_LOAD_FAILED', `cannot load ${artifact.fileName}`);
   }
+}
+
+function guardOptions(options: ResolvedLoadOptions, isolation: Isolation): GuardOptions {
+  return {
+    isolation,
+    maxInputBytes: options.maxInputBytes,
+    maxOutputBytes: options.maxOutputBytes,
+    timeoutMs: options.timeoutMs,
+    concurrency: isolation === 'in-process' ? 1 : options.concurrency,
+    maxQueuedCalls: options.maxQueuedCalls,
+    breaker: options.breaker,
+  };
 }
 
 /**
  * Loads a plugin from a .wasm module or a native library (.dll, .so, .dylib), chosen by the
  * file's magic bytes, calls its Initialize with `config`, and returns it behind the one
  * {@link Plugin} contract. Fails with a PluginError; nothing is left loaded on failure.
+ * `isolation` runs it in a worker thread (Wasm) or a child process, where a hang is a
+ * PLUGIN_TIMEOUT and a crash a PLUGIN_CRASHED, never the host's end (docs/isolation.md).
  *
  * @example
  * const plugin = await loadPlugin({ path: 'build/plugins/redact/redact.so', config: { words: ['secret'] } });
  * const out = await plugin.processData(new TextEncoder().encode('my secret'));
  * await plugin.close();
+ *
+ * @example
+ * const untrusted = await loadPlugin({ path: 'drop/plugin.so', isolation: 'process', timeoutMs: 2000 });
  */
 export async function loadPlugin(pathOrOptions: string | LoadPluginOptions): Promise<Plugin> {
   const options = resolveLoadOptions(pathOrOptions);
   const artifact = await loadArtifact(options);
-  const core = await openCore(artifact, options);
+  const isolation = resolveIsolation(options, artifact.header.backend);
+  const core = await openCore(artifact, options, isolation);
   try {
     await core.initialize(options.config);
   } catch (error) {
     await core.dispose();
     throw toPluginError(error, 'PLUGIN_INIT_FAILED', 'Initialize failed');
   }
-  return new ManagedPlugin(core, artifact.identity);
+  return new ManagedPlugin(core, artifact.identity, guardOptions(options, isolation));
 }
 
 /** What `twinplug inspect` prints about an artifact. */
@@ -67,7 +103,11 @@ export async function inspectArtifact(
 ): Promise<ArtifactReport> {
   const options = resolveLoadOptions(pathOrOptions);
   const artifact = await loadArtifact(options);
-  const core = await openCore(artifact, options);
+  const core = await openCore(
+    artifact,
+    options,
+    resolveIsolation(options, artifact.header.backend),
+  );
   try {
     return {
       path: artifact.identity.path,

@@ -1,9 +1,21 @@
 import { PluginError, toPluginError } from './errors.js';
-import type { ArtifactIdentity, Backend, Plugin, PluginInfo } from './plugin.js';
+import { CallQueue } from './guard/call-queue.js';
+import { PluginCircuit } from './guard/circuit.js';
+import {
+  DEFAULT_BREAKER,
+  DEFAULT_MAX_INPUT_BYTES,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_MAX_QUEUED_CALLS,
+  DEFAULT_TIMEOUT_MS,
+  type Isolation,
+  type ResolvedBreakerOptions,
+} from './options.js';
+import type { ArtifactIdentity, Backend, Plugin, PluginInfo, PluginStats } from './plugin.js';
 
 /**
  * What a backend implements. The lifecycle rules (no call after close, close waits for calls
- * in flight, close runs once) live in {@link ManagedPlugin}, not in each backend.
+ * in flight, close runs once) and the limits (input and output size, concurrency and queue,
+ * timeout, circuit breaker) live in {@link ManagedPlugin}, not in each backend.
  */
 export interface PluginCore {
   readonly backend: Backend;
@@ -13,23 +25,66 @@ export interface PluginCore {
   initialize(config: Uint8Array): void | Promise<void>;
   /** Runs ProcessData; returns synchronously when the backend runs in this thread. */
   call(input: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Isolated cores only: ends the call in flight that `call` returned, by ending the worker or
+   * child process running it; that call then rejects with `reason`, and a fresh one takes over.
+   * Returns false, ending nothing, while the call still waits for a restarted worker or child:
+   * the timeout counts the plugin's time, not the restart's.
+   */
+  interrupt?(call: Promise<Uint8Array>, reason: PluginError): boolean;
+  /** Isolated cores only: how often a worker or child was replaced, and the children's pids. */
+  health?(): { readonly restarts: number; readonly pids: readonly number[] };
   /** Calls Cleanup when the plugin was initialised, then unloads. Never called twice. */
   dispose(): void | Promise<void>;
 }
+
+/** The limits the guard enforces around every call, whatever the backend. */
+export interface GuardOptions {
+  readonly isolation: Isolation;
+  readonly maxInputBytes: number;
+  readonly maxOutputBytes: number;
+  /** Used when the core can interrupt a call (isolated cores). */
+  readonly timeoutMs: number;
+  /** Calls let into an isolated core at once (in-process calls run one by one on the caller's thread). */
+  readonly concurrency: number;
+  readonly maxQueuedCalls: number;
+  /** Undefined turns the circuit breaker off. */
+  readonly breaker: ResolvedBreakerOptions | undefined;
+}
+
+export const DEFAULT_GUARD: GuardOptions = {
+  isolation: 'in-process',
+  maxInputBytes: DEFAULT_MAX_INPUT_BYTES,
+  maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES,
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+  concurrency: 1,
+  maxQueuedCalls: DEFAULT_MAX_QUEUED_CALLS,
+  breaker: DEFAULT_BREAKER,
+};
 
 const CLOSED_MESSAGE = 'plugin is closed';
 
 /** The {@link Plugin} every backend hands out: one core behind one lifecycle guard. */
 export class ManagedPlugin implements Plugin {
   readonly artifact: ArtifactIdentity;
-  #core: PluginCore;
+  readonly #core: PluginCore;
+  readonly #guard: GuardOptions;
+  readonly #circuit: PluginCircuit | undefined;
+  /** In-process calls finish before processData returns: they never overlap, so need no queue. */
+  readonly #queue: CallQueue | undefined;
   #closing: Promise<void> | undefined;
   #inFlight = 0;
   #drained: (() => void) | undefined;
 
-  constructor(core: PluginCore, artifact: ArtifactIdentity) {
+  constructor(core: PluginCore, artifact: ArtifactIdentity, guard: GuardOptions = DEFAULT_GUARD) {
     this.#core = core;
     this.artifact = artifact;
+    this.#guard = guard;
+    this.#circuit = guard.breaker === undefined ? undefined : new PluginCircuit(guard.breaker);
+    this.#queue =
+      guard.isolation === 'in-process'
+        ? undefined
+        : new CallQueue(guard.concurrency, guard.maxQueuedCalls);
   }
 
   get info(): PluginInfo {
@@ -44,31 +99,131 @@ export class ManagedPlugin implements Plugin {
     return this.#core.exports;
   }
 
+  get isolation(): Isolation {
+    return this.#guard.isolation;
+  }
+
   get closed(): boolean {
     return this.#closing !== undefined;
   }
 
+  stats(): PluginStats {
+    const health = this.#core.health?.();
+    return {
+      isolation: this.#guard.isolation,
+      circuit: this.#circuit?.state ?? 'off',
+      inFlight: this.#inFlight,
+      queued: this.#queue?.queued ?? 0,
+      restarts: health?.restarts ?? 0,
+      pids: health?.pids ?? [],
+    };
+  }
+
   processData(input: Uint8Array): Promise<Uint8Array> {
-    if (this.#closing !== undefined)
-      return Promise.reject(new PluginError('PLUGIN_CLOSED', CLOSED_MESSAGE));
-    if (!(input instanceof Uint8Array)) {
-      return Promise.reject(
-        new PluginError('PLUGIN_INVALID_INPUT', 'processData takes a Uint8Array'),
-      );
-    }
-    let result: Uint8Array | Promise<Uint8Array>;
+    const refusal = this.#refusal(input);
+    if (refusal !== undefined) return Promise.reject(refusal);
+    if (this.#queue === undefined) return this.#runInProcess(input);
+    let slot: true | Promise<void>;
     try {
-      result = this.#core.call(input);
+      slot = this.#queue.acquire();
     } catch (error) {
+      return Promise.reject(error);
+    }
+    const queue = this.#queue;
+    const run = () => Promise.resolve(this.#guarded(input)).finally(() => queue.release());
+    return this.#track(slot === true ? run() : slot.then(run));
+  }
+
+  /**
+   * An in-process call has finished when it returns: nothing to queue or track. While the
+   * circuit is closed this path allocates nothing but the promise (it is the fastest mode).
+   */
+  #runInProcess(input: Uint8Array): Promise<Uint8Array> {
+    const circuit = this.#circuit;
+    if (circuit !== undefined && !circuit.closed)
+      return this.#track(Promise.resolve(circuit.run(() => this.#attempt(input))));
+    let output: Uint8Array | Promise<Uint8Array>;
+    try {
+      output = this.#attempt(input);
+    } catch (error) {
+      if (circuit !== undefined) return circuit.failed(error);
       return Promise.reject(toPluginError(error, 'PLUGIN_CALL_FAILED', 'ProcessData failed'));
     }
-    if (result instanceof Uint8Array) return Promise.resolve(result);
-    return this.#track(result);
+    if (output instanceof Uint8Array)
+      return Promise.resolve(circuit === undefined ? output : circuit.succeeded(output));
+    return this.#track(this.#settled(output as Promise<Uint8Array>));
+  }
+
+  /** A core that answered in-process with a promise: settled through the breaker all the same. */
+  #settled(output: Promise<Uint8Array>): Promise<Uint8Array> {
+    const circuit = this.#circuit;
+    if (circuit === undefined) return output;
+    return output.then(
+      (value) => circuit.succeeded(value),
+      (error: unknown) => circuit.failed(error),
+    );
   }
 
   close(): Promise<void> {
     this.#closing ??= this.#drainThenDispose();
     return this.#closing;
+  }
+
+  /** Why a call is refused before it reaches the plugin, if it is. */
+  #refusal(input: Uint8Array): PluginError | undefined {
+    if (this.#closing !== undefined) return new PluginError('PLUGIN_CLOSED', CLOSED_MESSAGE);
+    if (!(input instanceof Uint8Array))
+      return new PluginError('PLUGIN_INVALID_INPUT', 'processData takes a Uint8Array');
+    if (input.length > this.#guard.maxInputBytes) {
+      return new PluginError(
+        'PLUGIN_INPUT_TOO_LARGE',
+        `input is ${input.length} bytes, the limit is ${this.#guard.maxInputBytes}`,
+        { details: { inputBytes: input.length, maxInputBytes: this.#guard.maxInputBytes } },
+      );
+    }
+    return undefined;
+  }
+
+  #guarded(input: Uint8Array): Uint8Array | Promise<Uint8Array> {
+    if (this.#circuit !== undefined) return this.#circuit.run(() => this.#attempt(input));
+    return this.#attempt(input);
+  }
+
+  #attempt(input: Uint8Array): Uint8Array | Promise<Uint8Array> {
+    const result = this.#core.call(input);
+    if (result instanceof Uint8Array) return this.#checkOutput(result);
+    return this.#watch(result);
+  }
+
+  /** Waits for an isolated call, interrupting it once it has run past the timeout. */
+  async #watch(call: Promise<Uint8Array>): Promise<Uint8Array> {
+    const core = this.#core;
+    const { timeoutMs } = this.#guard;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      timer = setTimeout(() => {
+        const reason = new PluginError('PLUGIN_TIMEOUT', `call ran past ${timeoutMs} ms`, {
+          details: { timeoutMs },
+        });
+        if (core.interrupt?.(call, reason) === false) arm();
+      }, timeoutMs);
+    };
+    if (core.interrupt !== undefined) arm();
+    try {
+      return this.#checkOutput(await call);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The backends already refuse oversized output; this holds for any core. */
+  #checkOutput(output: Uint8Array): Uint8Array {
+    if (output.length <= this.#guard.maxOutputBytes) return output;
+    throw new PluginError(
+      'PLUGIN_OUTPUT_TOO_LARGE',
+      `plugin produced ${output.length} output bytes, the limit is ${this.#guard.maxOutputBytes}`,
+      { details: { outputBytes: output.length, maxOutputBytes: this.#guard.maxOutputBytes } },
+    );
   }
 
   async #track(call: Promise<Uint8Array>): Promise<Uint8Array> {

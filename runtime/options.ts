@@ -1,9 +1,32 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PluginError } from './errors.js';
+import {
+  type BreakerOptions,
+  checkIsolationChoice,
+  type IsolationChoice,
+  type ResolvedBreakerOptions,
+  resolveLimits,
+} from './guard-options.js';
+import { invalidOptions, positiveInteger } from './option-checks.js';
 import type { Backend } from './plugin.js';
 
 export type CallingConvention = 'cdecl' | 'stdcall';
+export {
+  type BreakerOptions,
+  DEFAULT_BREAKER,
+  DEFAULT_LOAD_TIMEOUT_MS,
+  DEFAULT_MAX_INPUT_BYTES,
+  DEFAULT_MAX_QUEUED_CALLS,
+  DEFAULT_TIMEOUT_MS,
+  GUARD_LOAD_KEYS,
+  type GuardLoadOptions,
+  ISOLATED_MODES,
+  type Isolation,
+  type IsolationByBackend,
+  type IsolationChoice,
+  type ResolvedBreakerOptions,
+  resolveIsolation,
+} from './guard-options.js';
 
 /** A JSON value given as config is serialised with JSON.stringify before Initialize sees it. */
 export type PluginConfig =
@@ -39,6 +62,25 @@ export interface LoadPluginOptions {
    * folder (default: the folder of `path`; none for `bytes`). See docs/windows.md.
    */
   dependencyDir?: string;
+  /**
+   * Where the plugin runs (default `in-process`): one mode, or one per backend such as
+   * {@link ISOLATED_MODES}. `worker` is for Wasm only.
+   */
+  isolation?: IsolationChoice;
+  /** Worker and process only: a call (or a load) past this is PLUGIN_TIMEOUT (default 10 s). */
+  timeoutMs?: number;
+  /** Worker and process only: starting a worker or child and loading the plugin in it past this is PLUGIN_TIMEOUT (default 10 s). */
+  loadTimeoutMs?: number;
+  /** Largest input a call may pass (default 64 MiB); more is PLUGIN_INPUT_TOO_LARGE. */
+  maxInputBytes?: number;
+  /** Worker and process only: workers or child processes that run calls side by side (default 1). */
+  concurrency?: number;
+  /** Calls that may wait for a free slot (default 100); one more is PLUGIN_OVERLOADED. */
+  maxQueuedCalls?: number;
+  /** The circuit breaker's settings, or false to turn it off. */
+  breaker?: BreakerOptions | false;
+  /** Process only: receives the child's stdout and stderr, bounded (default: this process's stderr). */
+  onStderr?: (text: string) => void;
 }
 
 export interface ResolvedLoadOptions {
@@ -53,28 +95,23 @@ export interface ResolvedLoadOptions {
   readonly callingConvention: CallingConvention;
   readonly shadowDir: string;
   readonly dependencyDir: string | undefined;
+  /** As given: the default depends on the artifact's backend, see {@link resolveIsolation}. */
+  readonly isolation: IsolationChoice | undefined;
+  readonly timeoutMs: number;
+  readonly loadTimeoutMs: number;
+  readonly maxInputBytes: number;
+  readonly concurrency: number;
+  readonly maxQueuedCalls: number;
+  readonly breaker: ResolvedBreakerOptions | undefined;
+  readonly onStderr: ((text: string) => void) | undefined;
+  /** Which options the caller set, for the checks that need the artifact's backend. */
+  readonly given: ReadonlySet<keyof LoadPluginOptions>;
 }
 
+/** Largest output a call may produce unless `maxOutputBytes` says otherwise (64 MiB). */
 export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_MEMORY_PAGES = 4096;
 const WASM_MAX_PAGES = 65536;
-
-function invalidOptions(message: string): PluginError {
-  return new PluginError('PLUGIN_INVALID_OPTIONS', message);
-}
-
-function positiveInteger(
-  value: number | undefined,
-  name: string,
-  fallback: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw invalidOptions(`"${name}" must be an integer from 1 to ${max}, got ${String(value)}`);
-  }
-  return value;
-}
 
 export function encodeConfig(config: PluginConfig | undefined): Uint8Array {
   if (config === undefined) return new Uint8Array(0);
@@ -101,13 +138,7 @@ function resolveSource(options: LoadPluginOptions): ResolvedLoadOptions['source'
   return { bytes, fileName: name };
 }
 
-/** Fills every default and rejects impossible combinations, once, before any backend runs. */
-export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): ResolvedLoadOptions {
-  const options: LoadPluginOptions =
-    typeof pathOrOptions === 'string' ? { path: pathOrOptions } : pathOrOptions;
-  if (typeof options !== 'object' || options === null)
-    throw invalidOptions('expected a path or an options object');
-  const backend = options.backend ?? 'auto';
+function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'auto'): void {
   if (backend !== 'auto' && backend !== 'native' && backend !== 'wasm') {
     throw invalidOptions(`"backend" must be auto, native or wasm, got ${String(backend)}`);
   }
@@ -121,12 +152,24 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
       '"callingConvention", "shadowDir" and "dependencyDir" apply to the native backend only',
     );
   }
-  if (backend === 'native' && options.maxMemoryPages !== undefined) {
-    throw invalidOptions('"maxMemoryPages" applies to the wasm backend only');
-  }
   const { dependencyDir } = options;
   if (dependencyDir !== undefined && (typeof dependencyDir !== 'string' || dependencyDir === ''))
     throw invalidOptions('"dependencyDir" must be a non-empty string');
+  if (backend === 'native' && options.maxMemoryPages !== undefined) {
+    throw invalidOptions('"maxMemoryPages" applies to the wasm backend only');
+  }
+  if (options.isolation !== undefined)
+    checkIsolationChoice(options.isolation, backend, (name) => options[name] !== undefined);
+}
+
+/** Fills every default and rejects impossible combinations, once, before any backend runs. */
+export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): ResolvedLoadOptions {
+  const options: LoadPluginOptions =
+    typeof pathOrOptions === 'string' ? { path: pathOrOptions } : pathOrOptions;
+  if (typeof options !== 'object' || options === null)
+    throw invalidOptions('expected a path or an options object');
+  const backend = options.backend ?? 'auto';
+  checkBackendOptions(options, backend);
   const convention = options.callingConvention ?? 'cdecl';
   if (convention !== 'cdecl' && convention !== 'stdcall') {
     throw invalidOptions(`"callingConvention" must be cdecl or stdcall, got ${String(convention)}`);
@@ -134,6 +177,8 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
   const sha256 = options.sha256?.toLowerCase();
   if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256))
     throw invalidOptions('"sha256" must be 64 hex digits');
+  if (options.onStderr !== undefined && typeof options.onStderr !== 'function')
+    throw invalidOptions('"onStderr" must be a function');
   return {
     source: resolveSource(options),
     backend,
@@ -153,6 +198,14 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
     ),
     callingConvention: convention,
     shadowDir: options.shadowDir ?? join(tmpdir(), 'twinplug-shadow'),
-    dependencyDir,
+    dependencyDir: options.dependencyDir,
+    isolation: options.isolation,
+    ...resolveLimits(options),
+    onStderr: options.onStderr,
+    given: new Set(
+      (Object.keys(options) as (keyof LoadPluginOptions)[]).filter(
+        (key) => options[key] !== undefined,
+      ),
+    ),
   };
 }

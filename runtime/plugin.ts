@@ -1,4 +1,5 @@
 import type { ArtifactFormat } from './artifact-format.js';
+import type { Isolation } from './options.js';
 
 /** Which backend runs a plugin. */
 export type Backend = 'native' | 'wasm';
@@ -37,6 +38,8 @@ export interface Plugin {
   readonly artifact: ArtifactIdentity;
   /** The ABI exports this artifact provides (ProcessData, PluginInfo, Initialize, Cleanup...). */
   readonly exports: readonly string[];
+  /** Where the plugin's code runs: this thread, a worker thread, or a child process. */
+  readonly isolation: Isolation;
   /** True once close() has been called. */
   readonly closed: boolean;
   /**
@@ -44,6 +47,23 @@ export interface Plugin {
    * plugin reports an error, PLUGIN_CLOSED after close(), and the codes in errors.ts otherwise.
    */
   processData(input: Uint8Array): Promise<Uint8Array>;
+  /** A snapshot of the guard's and the isolation's state, for health checks and operators. */
+  stats(): PluginStats;
   /** Waits for calls in flight, calls Cleanup, unloads. Safe to call more than once. */
   close(): Promise<void>;
+}
+
+/** What {@link Plugin.stats} reports. */
+export interface PluginStats {
+  readonly isolation: Isolation;
+  /** The circuit breaker: `open` while calls fail fast with PLUGIN_UNAVAILABLE; `off` when disabled. */
+  readonly circuit: 'closed' | 'open' | 'half-open' | 'off';
+  /** Calls accepted and not yet settled, the queued ones included. */
+  readonly inFlight: number;
+  /** Calls waiting for a free worker or child process. */
+  readonly queued: number;
+  /** How often a worker or child process was replaced after a crash or a timeout. */
+  readonly restarts: number;
+  /** The ids of the plugin's child processes (process isolation), empty otherwise. */
+  readonly pids: readonly number[];
 }

@@ -1,9 +1,9 @@
 // The floors here call koffi and WebAssembly directly: that is what they measure. This is the
 // one place outside runtime/backends/native where koffi is imported.
-import { readFileSync } from 'node:fs';
 import koffi from 'koffi';
 import { loadPlugin, type Plugin } from '../../runtime/index.js';
 import { findArtifact, readArtifactManifest } from '../../scripts/artifacts.js';
+import { wasmFloor } from '../floors.js';
 import { compare, formatNs, formatRatio, printTable } from '../harness.js';
 import type { BenchSuite } from '../main.js';
 
@@ -44,36 +44,6 @@ function nativeFloor(path: string): { call: (input: Uint8Array) => Uint8Array; c
       return output.slice(0, outLen[0]);
     },
     close: () => library.unload(),
-  };
-}
-
-interface FloorExports {
-  memory: WebAssembly.Memory;
-  alloc(size: number): number;
-  ProcessData(
-    inPtr: number,
-    inLen: number,
-    outPtr: number,
-    outCap: number,
-    outLenPtr: number,
-  ): number;
-}
-
-/** Raw Wasm export call with one preallocated region: copy in, call, copy out. */
-function wasmFloor(path: string): (input: Uint8Array) => Uint8Array {
-  const module = new WebAssembly.Module(readFileSync(path));
-  const instance = new WebAssembly.Instance(module, { env: { abort: () => {} } });
-  const exports = instance.exports as unknown as FloorExports;
-  const capacity = 2 * 1024 * 1024;
-  const inPtr = exports.alloc(capacity);
-  const outPtr = exports.alloc(capacity);
-  const outLenPtr = exports.alloc(8);
-  return (input) => {
-    const memory = new Uint8Array(exports.memory.buffer);
-    memory.set(input, inPtr);
-    exports.ProcessData(inPtr, input.length, outPtr, capacity, outLenPtr);
-    const length = new DataView(exports.memory.buffer).getUint32(outLenPtr, true);
-    return memory.slice(outPtr, outPtr + length);
   };
 }
 

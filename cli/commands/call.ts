@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { loadPlugin } from '../../runtime/index.js';
+import { type Isolation, type LoadPluginOptions, loadPlugin } from '../../runtime/index.js';
 import { type Command, EXIT_OK, UsageError } from '../command.js';
 import { parseCommandLine } from '../parse.js';
 import { reportPluginError } from '../report-error.js';
@@ -47,12 +47,31 @@ function parseConfig(text: string | undefined): string | undefined {
   return text;
 }
 
+/** The load options the flags give: --config, --isolation, --timeout. */
+function loadOptions(
+  path: string,
+  values: { config?: string; isolation?: string; timeout?: string },
+): LoadPluginOptions {
+  const options: LoadPluginOptions = { path };
+  const config = parseConfig(values.config);
+  if (config !== undefined) options.config = config;
+  // The runtime checks the mode (and refuses a worker for a native library) with a typed error.
+  if (values.isolation !== undefined) options.isolation = values.isolation as Isolation;
+  if (values.timeout !== undefined) {
+    const timeoutMs = Number(values.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+      throw new UsageError('--timeout takes a whole number of milliseconds');
+    options.timeoutMs = timeoutMs;
+  }
+  return options;
+}
+
 export const callCommand: Command = {
   name: 'call',
   usage:
-    'twinplug call <artifact> [--input TEXT | --input-hex HEX | --input-file PATH] [--config JSON] [--hex]',
+    'twinplug call <artifact> [--input TEXT | --input-hex HEX | --input-file PATH] [--config JSON] [--hex] [--isolation in-process|worker|process] [--timeout MS]',
   summary:
-    'Runs ProcessData once and writes the output bytes to stdout (stdin is the input when no --input is given).',
+    'Runs ProcessData once and writes the output bytes to stdout (stdin is the input when no --input is given); --isolation process runs an untrusted library in a child process.',
   async run(args) {
     const { values, positionals } = parseCommandLine(args, {
       input: { type: 'string' },
@@ -60,14 +79,14 @@ export const callCommand: Command = {
       'input-file': { type: 'string' },
       config: { type: 'string' },
       hex: { type: 'boolean', default: false },
+      isolation: { type: 'string' },
+      timeout: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one artifact');
     const input = await readInput(values);
-    const config = parseConfig(values.config);
+    const options = loadOptions(positionals[0]!, values);
     try {
-      const plugin = await loadPlugin(
-        config === undefined ? { path: positionals[0]! } : { path: positionals[0]!, config },
-      );
+      const plugin = await loadPlugin(options);
       try {
         const output = await plugin.processData(input);
         process.stdout.write(values.hex ? `${Buffer.from(output).toString('hex')}\n` : output);

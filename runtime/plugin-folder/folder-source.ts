@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { PluginConfig } from '../options.js';
+import { ISOLATED_MODES, type PluginConfig } from '../options.js';
 import type { Backend } from '../plugin.js';
 import type { PluginSource } from '../registry/index.js';
 import { orderArtifacts, type PluginFolderContents } from './folder-scan.js';
@@ -21,12 +21,12 @@ export function folderSource(
     }),
   };
   if (contents.cases !== undefined) source.cases = contents.cases;
+  // A plugin dropped into the folder can never hang or crash the service: isolated unless its
+  // plugin.json opts a trusted plugin into in-process.
+  source.isolation = manifest?.isolation ?? ISOLATED_MODES;
   if (manifest === undefined) return source;
   if (manifest.config !== undefined) source.config = manifest.config as PluginConfig;
-  if (manifest.limits.maxOutputBytes !== undefined)
-    source.maxOutputBytes = manifest.limits.maxOutputBytes;
-  if (manifest.limits.maxMemoryPages !== undefined)
-    source.maxMemoryPages = manifest.limits.maxMemoryPages;
+  Object.assign(source, manifest.limits);
   if (manifest.idleUnloadMs !== undefined) source.idleUnloadMs = manifest.idleUnloadMs;
   source.lazy = manifest.lazy;
   source.force = manifest.force;

@@ -39,6 +39,22 @@ describe('plugin.json', () => {
     });
   });
 
+  it('reads isolation, as one mode or per backend, and the guard limits', () => {
+    const limits = {
+      timeoutMs: 500,
+      loadTimeoutMs: 2000,
+      maxInputBytes: 64,
+      concurrency: 2,
+      maxQueuedCalls: 5,
+    };
+    expect(parse({ isolation: 'in-process' })).toMatchObject({ isolation: 'in-process' });
+    expect(parse({ isolation: { wasm: 'worker', native: 'process' }, limits })).toMatchObject({
+      isolation: { wasm: 'worker', native: 'process' },
+      limits,
+    });
+    expect(parse({})).toMatchObject({ isolation: undefined });
+  });
+
   it('fills defaults for an empty object', () => {
     expect(parse({})).toEqual({
       prefer: undefined,
@@ -66,6 +82,11 @@ describe('plugin.json', () => {
     ['lazy not a boolean', '{"lazy":"yes"}', 'lazy'],
     ['force not a boolean', '{"force":1}', 'force'],
     ['idleUnloadMs not positive', '{"idleUnloadMs":0}', 'idleUnloadMs'],
+    ['an unknown isolation', '{"isolation":"vm"}', 'isolation'],
+    ['a worker for native', '{"isolation":{"native":"worker"}}', 'isolation'],
+    ['an unknown backend in isolation', '{"isolation":{"jvm":"process"}}', 'isolation'],
+    ['a timeout in-process', '{"isolation":"in-process","limits":{"timeoutMs":100}}', 'isolation'],
+    ['no concurrency', '{"limits":{"concurrency":0}}', 'limits'],
   ])('refuses %s with PLUGIN_MANIFEST_INVALID naming the field', (_label, text, field) => {
     expect(fieldOf(text)).toBe(field);
   });

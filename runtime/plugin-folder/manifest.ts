@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isPluginError, PluginError } from '../errors.js';
-import { resolveLoadOptions } from '../options.js';
+import { type IsolationChoice, resolveLoadOptions } from '../options.js';
 import type { Backend } from '../plugin.js';
 
 /** A plugin folder's plugin.json, checked. Every field is optional. */
@@ -11,7 +11,12 @@ export interface PluginManifest {
   readonly config: unknown;
   /** Pinned sha256 per artifact file name: any other bytes are refused. */
   readonly sha256: Readonly<Record<string, string>>;
-  readonly limits: { readonly maxOutputBytes?: number; readonly maxMemoryPages?: number };
+  readonly limits: ManifestLimits;
+  /**
+   * Where the plugin runs: a mode or `{ wasm, native }`. Absent, the folder's default applies
+   * (worker for Wasm, a child process for native): only a trusted plugin says `in-process`.
+   */
+  readonly isolation: IsolationChoice | undefined;
   /** Load on the first call instead of when the folder appears. */
   readonly lazy: boolean;
   /** Unload after this long without calls; the next call loads it again. */
@@ -20,8 +25,36 @@ export interface PluginManifest {
   readonly force: boolean;
 }
 
-const KEYS = ['prefer', 'config', 'sha256', 'limits', 'lazy', 'idleUnloadMs', 'force'] as const;
-const LIMIT_KEYS = ['maxOutputBytes', 'maxMemoryPages'] as const;
+/** The limits plugin.json may set, as for loadPlugin. */
+export interface ManifestLimits {
+  readonly maxOutputBytes?: number;
+  readonly maxMemoryPages?: number;
+  readonly maxInputBytes?: number;
+  readonly timeoutMs?: number;
+  readonly loadTimeoutMs?: number;
+  readonly concurrency?: number;
+  readonly maxQueuedCalls?: number;
+}
+
+const KEYS = [
+  'prefer',
+  'config',
+  'sha256',
+  'limits',
+  'isolation',
+  'lazy',
+  'idleUnloadMs',
+  'force',
+] as const;
+const LIMIT_KEYS = [
+  'maxOutputBytes',
+  'maxMemoryPages',
+  'maxInputBytes',
+  'timeoutMs',
+  'loadTimeoutMs',
+  'concurrency',
+  'maxQueuedCalls',
+] as const;
 const ARTIFACT_SUFFIXES = ['.wasm', '.dll', '.so', '.dylib'];
 
 function invalid(path: string, message: string, field?: string): PluginError {
@@ -65,18 +98,32 @@ function parseSha256(value: unknown, name: string, path: string): Record<string,
   return pinned;
 }
 
-function parseLimits(value: unknown, path: string): PluginManifest['limits'] {
+function parseLimits(value: unknown, path: string): ManifestLimits {
   if (value === undefined) return {};
   if (!isRecord(value)) throw invalid(path, '"limits" must be an object', 'limits');
   checkKeys(value, LIMIT_KEYS, path, '"limits"');
-  const limits = value as { maxOutputBytes?: number; maxMemoryPages?: number };
+  return value as ManifestLimits;
+}
+
+function tryOptions(options: object, field: 'limits' | 'isolation', path: string): void {
   try {
-    resolveLoadOptions({ bytes: new Uint8Array(0), ...limits });
+    resolveLoadOptions({ bytes: new Uint8Array(0), ...options });
   } catch (error) {
     if (!isPluginError(error, 'PLUGIN_INVALID_OPTIONS')) throw error;
-    throw invalid(path, `"limits": ${error.message}`, 'limits');
+    throw invalid(path, `"${field}": ${error.message}`, field);
   }
-  return limits;
+}
+
+/** Checks the limits, then isolation with them, as loadPlugin will (a timeout in-process is refused). */
+function checkPlacement(
+  isolation: unknown,
+  limits: ManifestLimits,
+  path: string,
+): IsolationChoice | undefined {
+  tryOptions(limits, 'limits', path);
+  if (isolation === undefined) return undefined;
+  tryOptions({ ...limits, isolation }, 'isolation', path);
+  return isolation as IsolationChoice;
 }
 
 function optionalBoolean(value: unknown, key: string, path: string): boolean {
@@ -96,6 +143,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
   if (!isRecord(raw)) throw invalid(path, 'must be a JSON object');
   checkKeys(raw, KEYS, path, 'plugin.json');
   const { prefer, idleUnloadMs } = raw;
+  const limits = parseLimits(raw.limits, path);
   if (prefer !== undefined && prefer !== 'native' && prefer !== 'wasm') {
     throw invalid(path, '"prefer" must be "native" or "wasm"', 'prefer');
   }
@@ -106,7 +154,8 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     prefer,
     config: raw.config,
     sha256: parseSha256(raw.sha256, name, path),
-    limits: parseLimits(raw.limits, path),
+    limits,
+    isolation: checkPlacement(raw.isolation, limits, path),
     lazy: optionalBoolean(raw.lazy, 'lazy', path),
     idleUnloadMs,
     force: optionalBoolean(raw.force, 'force', path),

@@ -193,3 +193,48 @@ describe('plugin.json', () => {
     },
   );
 });
+
+describe('plugins dropped into the folder run isolated', () => {
+  it.skipIf(isSkipped('asc'))(
+    'an endless loop in Wasm is a PLUGIN_TIMEOUT, and the folder keeps serving',
+    async () => {
+      copyFileSync(
+        artifact('endless-loop', 'asc', 'fixture'),
+        plugins.write('endless-loop', 'endless-loop.wasm', ''),
+      );
+      plugins.write('endless-loop', 'plugin.json', JSON.stringify({ limits: { timeoutMs: 200 } }));
+      copyFileSync(artifact('upper', 'asc'), plugins.write('upper', 'upper.wasm', ''));
+      await watching();
+      await expect(registry.call('endless-loop', utf8('x'))).rejects.toMatchObject({
+        code: 'PLUGIN_TIMEOUT',
+      });
+      expect(text(await registry.call('upper', utf8('served')))).toBe('SERVED');
+      expect(registry.get('endless-loop')?.active?.isolation).toBe('worker');
+    },
+  );
+
+  it.skipIf(isSkipped('cc'))(
+    'a native crash is PLUGIN_CRASHED, not the end of the service',
+    async () => {
+      copyFileSync(
+        artifact('null-deref', 'cc', 'fixture'),
+        plugins.write('null-deref', 'null-deref.so', ''),
+      );
+      copyFileSync(artifact('upper', 'cc'), plugins.write('upper', 'upper.so', ''));
+      await watching();
+      await expect(registry.call('null-deref', utf8('x'))).rejects.toMatchObject({
+        code: 'PLUGIN_CRASHED',
+      });
+      expect(text(await registry.call('upper', utf8('served')))).toBe('SERVED');
+      expect(registry.get('upper')?.active?.isolation).toBe('process');
+    },
+  );
+
+  it.skipIf(isSkipped('asc'))('plugin.json can opt a trusted plugin into in-process', async () => {
+    copyFileSync(artifact('upper', 'asc'), plugins.write('upper', 'upper.wasm', ''));
+    plugins.write('upper', 'plugin.json', JSON.stringify({ isolation: 'in-process' }));
+    await watching();
+    expect(text(await registry.call('upper', utf8('trusted')))).toBe('TRUSTED');
+    expect(registry.get('upper')?.active?.isolation).toBe('in-process');
+  });
+});

@@ -1,4 +1,5 @@
 import type { PluginError } from '../errors.js';
+import type { Isolation } from '../options.js';
 import type { Backend } from '../plugin.js';
 
 /**
@@ -27,6 +28,8 @@ export interface VersionSnapshot {
   /** PluginInfo's semantic version; undefined until loaded. */
   readonly version: string | undefined;
   readonly backend: Backend | undefined;
+  /** Where it runs: this thread, a worker, or a child process; undefined until loaded. */
+  readonly isolation: Isolation | undefined;
   /** The DLL's VERSIONINFO FileVersion (Windows PE artifacts on Windows), else undefined. */
   readonly fileVersion: string | undefined;
   readonly state: VersionState;

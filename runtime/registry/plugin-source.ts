@@ -3,6 +3,8 @@ import { PluginError } from '../errors.js';
 import {
   type CallingConvention,
   encodeConfig,
+  GUARD_LOAD_KEYS,
+  type GuardLoadOptions,
   type LoadPluginOptions,
   type PluginConfig,
   resolveLoadOptions,
@@ -14,8 +16,12 @@ export interface ArtifactChoice {
   readonly sha256?: string;
 }
 
-/** What {@link PluginRegistry.register} loads: an artifact or its twins, and how. */
-export interface PluginSource {
+/**
+ * What {@link PluginRegistry.register} loads: an artifact or its twins, and how. `isolation` and
+ * the guard's limits are passed to loadPlugin as they are (default in-process; a watched folder
+ * defaults to ISOLATED_MODES).
+ */
+export interface PluginSource extends GuardLoadOptions {
   /**
    * The artifact, or its twins most preferred first (e.g. `['x.so', 'x.wasm']`): when one
    * fails to load or validate, the next one serves and a `fallback` event says so.
@@ -82,6 +88,9 @@ function sharedLoadOptions(source: PluginSource): SharedLoadOptions {
   if (source.maxMemoryPages !== undefined) load.maxMemoryPages = source.maxMemoryPages;
   if (source.callingConvention !== undefined) load.callingConvention = source.callingConvention;
   if (source.shadowDir !== undefined) load.shadowDir = source.shadowDir;
+  for (const key of GUARD_LOAD_KEYS) {
+    if (source[key] !== undefined) Object.assign(load, { [key]: source[key] });
+  }
   return load;
 }
 
@@ -102,6 +111,13 @@ export function resolveSource(source: PluginSource): ResolvedSource {
       resolved.maxOutputBytes,
       resolved.maxMemoryPages,
       resolved.callingConvention,
+      resolved.isolation ?? null,
+      resolved.timeoutMs,
+      resolved.loadTimeoutMs,
+      resolved.maxInputBytes,
+      resolved.concurrency,
+      resolved.maxQueuedCalls,
+      resolved.breaker ?? null,
     ]),
     cases: source.cases,
     force: source.force === true,

@@ -29,6 +29,7 @@ export class PluginVersion {
   #plugin: Plugin | undefined;
   #info: Plugin['info'] | undefined;
   #backend: Plugin['backend'] | undefined;
+  #isolation: Plugin['isolation'] | undefined;
   #fileVersion: string | undefined;
   #resuming: Promise<Plugin> | undefined;
   #unloading: Promise<void> | undefined;
@@ -84,6 +85,7 @@ export class PluginVersion {
       sha256: this.source.sha256,
       version: this.#info?.version,
       backend: this.#backend,
+      isolation: this.#isolation,
       fileVersion: this.#fileVersion,
       state: this.#state,
       inFlight: this.#leases.count,
@@ -96,6 +98,7 @@ export class PluginVersion {
     this.#plugin = plugin;
     this.#info = plugin.info;
     this.#backend = plugin.backend;
+    this.#isolation = plugin.isolation;
     this.#fileVersion = fileVersion;
     this.#state = 'validating';
   }

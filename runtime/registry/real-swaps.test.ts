@@ -43,6 +43,8 @@ function checkedLoader(): {
       backend: plugin.backend,
       artifact: plugin.artifact,
       exports: plugin.exports,
+      isolation: plugin.isolation,
+      stats: () => plugin.stats(),
       get closed() {
         return plugin.closed;
       },

@@ -1,7 +1,6 @@
-import { dirname } from 'node:path';
 import koffi from 'koffi';
 import { toPluginError } from '../../errors.js';
-import type { LoadedArtifact } from '../../loaded-artifact.js';
+import { dependencyDirOf, type LoadedArtifact } from '../../loaded-artifact.js';
 import type { ResolvedLoadOptions } from '../../options.js';
 import { collectDependencies, type Dependency } from './dependencies.js';
 import { createShadowCopy } from './shadow-copy.js';
@@ -15,12 +14,9 @@ export interface ShadowLoadedLibrary {
   release(): void;
 }
 
-/** Where a PE plugin's own DLLs are found: the option, else the folder of the file loaded. */
+/** A PE plugin's own DLLs: the ones it imports from the folder it came from. */
 function dependenciesOf(artifact: LoadedArtifact, options: ResolvedLoadOptions): Dependency[] {
-  if (artifact.header.format !== 'pe') return [];
-  const dir =
-    options.dependencyDir ??
-    (artifact.identity.path === undefined ? undefined : dirname(artifact.identity.path));
+  const dir = dependencyDirOf(artifact, options);
   return dir === undefined ? [] : collectDependencies(artifact.bytes, artifact.fileName, dir);
 }
 

@@ -1,1 +1,6 @@
-export { openWasmPlugin } from './wasm-plugin.js';
+export {
+  compileWasmModule,
+  createWasmCore,
+  openWasmPlugin,
+  type WasmCoreSettings,
+} from './wasm-plugin.js';

@@ -24,6 +24,14 @@ interface LiveInstance {
 
 const ABI_EXPORTS: readonly string[] = [...REQUIRED_EXPORTS, ...OPTIONAL_EXPORTS];
 
+/** What a Wasm core needs besides its compiled module: plain data, so it can cross to a worker. */
+export interface WasmCoreSettings {
+  /** Names a plugin without PluginInfo. */
+  readonly fileName: string;
+  readonly maxMemoryPages: number;
+  readonly maxOutputBytes: number;
+}
+
 class WasmPluginCore implements PluginCore {
   readonly backend = 'wasm' as const;
   readonly info: PluginInfo;
@@ -36,17 +44,17 @@ class WasmPluginCore implements PluginCore {
   #initialized = false;
   #live: LiveInstance | undefined;
 
-  constructor(module: WebAssembly.Module, artifact: LoadedArtifact, options: ResolvedLoadOptions) {
+  constructor(module: WebAssembly.Module, settings: WasmCoreSettings) {
     this.#module = module;
     this.#assemblyScript = checkImports(module).assemblyScript;
-    this.#maxPages = options.maxMemoryPages;
-    this.#maxOutputBytes = options.maxOutputBytes;
+    this.#maxPages = settings.maxMemoryPages;
+    this.#maxOutputBytes = settings.maxOutputBytes;
     const exported = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
     this.exports = ABI_EXPORTS.filter((name) => exported.has(name));
     const live = this.#instantiate();
     this.#live = live;
     const text = this.#guard(live, 'PluginInfo', () => readPluginInfoText(live.exports));
-    this.info = text === undefined ? defaultPluginInfo(artifact.fileName) : parsePluginInfo(text);
+    this.info = text === undefined ? defaultPluginInfo(settings.fileName) : parsePluginInfo(text);
   }
 
   initialize(config: Uint8Array): void {
@@ -128,11 +136,14 @@ class WasmPluginCore implements PluginCore {
   }
 }
 
-/** Compiles once (with memory capped), checks imports and exports, reads PluginInfo. */
-export async function openWasmPlugin(
+/**
+ * Compiles the module with its memory capped and checks its imports, without running any of
+ * its code: what can be known about an untrusted module before it runs (in a worker, say).
+ */
+export async function compileWasmModule(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
-): Promise<PluginCore> {
+): Promise<WebAssembly.Module> {
   const capped = capMemory(artifact.bytes, options.maxMemoryPages);
   let module: WebAssembly.Module;
   try {
@@ -144,5 +155,20 @@ export async function openWasmPlugin(
       { cause: error },
     );
   }
-  return new WasmPluginCore(module, artifact, options);
+  checkImports(module);
+  return module;
+}
+
+/** Instantiates a compiled module on this thread, checks its exports and reads PluginInfo. */
+export function createWasmCore(module: WebAssembly.Module, settings: WasmCoreSettings): PluginCore {
+  return new WasmPluginCore(module, settings);
+}
+
+/** Compiles once (with memory capped), checks imports and exports, reads PluginInfo. */
+export async function openWasmPlugin(
+  artifact: LoadedArtifact,
+  options: ResolvedLoadOptions,
+): Promise<PluginCore> {
+  const module = await compileWasmModule(artifact, options);
+  return createWasmCore(module, { ...options, fileName: artifact.fileName });
 }

@@ -1,6 +1,6 @@
 import { PluginError } from '../../errors.js';
 import type { LoadPluginOptions } from '../../options.js';
-import type { Plugin, PluginInfo } from '../../plugin.js';
+import type { Plugin, PluginInfo, PluginStats } from '../../plugin.js';
 
 /**
  * What a fake artifact holds (as JSON): a plugin that answers `<version>:<input>` after an
@@ -22,6 +22,7 @@ export class FakePlugin implements Plugin {
   readonly backend: 'native' | 'wasm';
   readonly exports = ['ProcessData', 'PluginInfo'];
   readonly artifact: Plugin['artifact'];
+  readonly isolation = 'in-process' as const;
   readonly spec: FakeSpec;
   callsAfterClose = 0;
   calls = 0;
@@ -49,6 +50,18 @@ export class FakePlugin implements Plugin {
 
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  stats(): PluginStats {
+    const { isolation } = this;
+    return {
+      isolation,
+      circuit: 'off',
+      inFlight: this.#inFlight,
+      queued: 0,
+      restarts: 0,
+      pids: [],
+    };
   }
 
   async processData(input: Uint8Array): Promise<Uint8Array> {

@@ -1,0 +1,25 @@
+import { compileWasmModule } from '../../backends/wasm/index.js';
+import type { LoadedArtifact } from '../../loaded-artifact.js';
+import type { PluginCore } from '../../managed-plugin.js';
+import type { ResolvedLoadOptions } from '../../options.js';
+import { IsolatedCore } from '../isolated-core.js';
+import { workerSessions } from './start-worker.js';
+
+/**
+ * Wasm in worker threads: the host compiles and checks the module (no plugin code runs in the
+ * host), each worker instantiates it and runs its calls.
+ */
+export async function openWorkerCore(
+  artifact: LoadedArtifact,
+  options: ResolvedLoadOptions,
+): Promise<PluginCore> {
+  const module = await compileWasmModule(artifact, options);
+  const start = workerSessions({
+    module,
+    fileName: artifact.fileName,
+    maxMemoryPages: options.maxMemoryPages,
+    maxOutputBytes: options.maxOutputBytes,
+    loadTimeoutMs: options.loadTimeoutMs,
+  });
+  return IsolatedCore.open(start, options.concurrency, options.loadTimeoutMs);
+}

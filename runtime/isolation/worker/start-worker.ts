@@ -1,0 +1,73 @@
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { PluginError, type SerializedPluginError } from '../../errors.js';
+import type { PluginInfo } from '../../plugin.js';
+import { compiledEntry } from '../entry-point.js';
+import type { SessionHello, StartSession } from '../session.js';
+import { channelViews, createChannel, type WorkerHello, type WorkerStart } from './channel.js';
+import {
+  RESOURCE_LIMITS,
+  WorkerSession,
+  type WorkerSessionOptions,
+  workerDied,
+} from './worker-session.js';
+
+function spawn(
+  options: WorkerSessionOptions,
+  buffer: SharedArrayBuffer,
+  port: MessagePort,
+): Worker {
+  const start: WorkerStart = { ...options, buffer, port };
+  return new Worker(compiledEntry('worker/worker-main.js'), {
+    workerData: start,
+    transferList: [port],
+    resourceLimits: RESOURCE_LIMITS,
+    execArgv: [],
+  });
+}
+
+function loadTimeout(timeoutMs: number): PluginError {
+  return new PluginError('PLUGIN_TIMEOUT', `loading took longer than ${timeoutMs} ms`, {
+    details: { timeoutMs },
+  });
+}
+
+/** Waits for the worker's hello; on a failure, an exit or the timeout, terminates it. */
+function instantiated(worker: Worker, loadTimeoutMs: number): Promise<SessionHello> {
+  return new Promise((resolve, reject) => {
+    const settle = (error: PluginError | undefined, hello?: SessionHello) => {
+      clearTimeout(timer);
+      worker.removeAllListeners();
+      if (error === undefined) return resolve(hello!);
+      void worker.terminate();
+      reject(error);
+    };
+    const timer = setTimeout(() => settle(loadTimeout(loadTimeoutMs)), loadTimeoutMs);
+    worker.once('error', (error) => settle(workerDied(error)));
+    worker.once('exit', (code) => settle(workerDied(`exit code ${code} while loading`)));
+    worker.once('message', (hello: WorkerHello) => {
+      if (hello.type === 'failed')
+        return settle(PluginError.fromJSON(hello.error as SerializedPluginError));
+      settle(undefined, {
+        backend: 'wasm',
+        info: hello.info as PluginInfo,
+        exports: hello.exports,
+      });
+    });
+  });
+}
+
+/** Starts Wasm workers for one plugin: each resolves once the module is instantiated. */
+export function workerSessions(options: WorkerSessionOptions): StartSession {
+  return async (onEnded) => {
+    const buffer = createChannel();
+    const { port1, port2 } = new MessageChannel();
+    const worker = spawn(options, buffer, port2);
+    try {
+      const hello = await instantiated(worker, options.loadTimeoutMs);
+      return new WorkerSession(worker, channelViews(buffer), port1, hello, onEnded);
+    } catch (error) {
+      port1.close();
+      throw error;
+    }
+  };
+}

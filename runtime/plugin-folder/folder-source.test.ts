@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ISOLATED_MODES } from '../options.js';
+import type { PluginFolderContents } from './folder-scan.js';
+import { folderSource } from './folder-source.js';
+import { parseManifest } from './manifest.js';
+
+const contents: PluginFolderContents = {
+  name: 'upper',
+  dir: '/plugins/upper',
+  wasm: '/plugins/upper/upper.wasm',
+  native: ['/plugins/upper/upper.so'],
+  manifest: undefined,
+  cases: undefined,
+};
+
+const manifest = (json: object) => parseManifest(JSON.stringify(json), 'upper', 'plugin.json');
+
+describe('folderSource', () => {
+  it('isolates a dropped-in plugin by default: worker for Wasm, a child process for native', () => {
+    expect(folderSource(contents, undefined, 'wasm').isolation).toEqual(ISOLATED_MODES);
+    expect(folderSource(contents, manifest({}), 'wasm').isolation).toEqual(ISOLATED_MODES);
+    expect(ISOLATED_MODES).toEqual({ wasm: 'worker', native: 'process' });
+  });
+
+  it('plugin.json opts a trusted plugin into in-process, and sets the guard limits', () => {
+    const source = folderSource(
+      contents,
+      manifest({ isolation: 'in-process', limits: { maxInputBytes: 10, maxOutputBytes: 20 } }),
+      'wasm',
+    );
+    expect(source).toMatchObject({
+      isolation: 'in-process',
+      maxInputBytes: 10,
+      maxOutputBytes: 20,
+    });
+    const timed = folderSource(contents, manifest({ limits: { timeoutMs: 250 } }), 'wasm');
+    expect(timed).toMatchObject({ isolation: ISOLATED_MODES, timeoutMs: 250 });
+  });
+});
