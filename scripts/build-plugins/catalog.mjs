@@ -20,6 +20,7 @@ const WINDOWS_ONLY = 'windows only: a plugin DLL that imports from a DLL beside 
 export const FIXTURES = [
   { name: 'null-deref', only: 'native', why: NULL_WRITE },
   { name: 'crash-in-init', only: 'native', why: NULL_WRITE },
+  { name: 'crash-on-demand', only: 'native', why: NULL_WRITE },
   { name: 'endless-loop' },
   { name: 'out-len-lie' },
   { name: 'wrong-abi' },
