@@ -114,7 +114,9 @@ const report = buildReport({
   durationMs: Date.now() - started,
 });
 writeReport(abs(`reports/${REPORT_NAME}.json`), report);
-for (const line of summaryLines(report)) log(line);
+const lines = summaryLines(report);
+for (const line of lines.slice(0, -1)) log(line);
 const seconds = Math.round(report.durationMs / 1000);
 log(`report: reports/${REPORT_NAME}.json, logs in reports/${REPORT_NAME}/ (${seconds} s)`);
+log(lines.at(-1)); // the closing count of tests and conformance cases, last
 process.exitCode = report.pass ? 0 : 1;
