@@ -47,10 +47,16 @@ function callContinuously(registry: PluginRegistry, name: string): CallLog {
   };
 }
 
-async function servedFolder(): Promise<{ registry: PluginRegistry; file: string }> {
+/** A plugins folder serving versioned.dll 1.0.0, in a child process unless told in-process. */
+async function servedFolder(
+  isolation: 'process' | 'in-process',
+): Promise<{ registry: PluginRegistry; file: string }> {
   const root = tempDir('hot-swap');
   const pluginDir = join(root.path, 'versioned');
   mkdirSync(pluginDir);
+  // A watched folder runs a DLL in a child process unless its plugin.json says otherwise.
+  if (isolation === 'in-process')
+    writeFileSync(join(pluginDir, 'plugin.json'), JSON.stringify({ isolation }));
   const file = join(pluginDir, 'versioned.dll');
   writeFileSync(file, readFileSync(dll('versioned-1.0.0', 'fixture')));
   const registry = createRegistry({ retentionMs: 0 });
@@ -76,22 +82,26 @@ function activation(registry: PluginRegistry, version: string): Promise<unknown>
   });
 }
 
+const DEPLOYS = [
+  ['overwritten in place', (file: string, bytes: Uint8Array) => writeFileSync(file, bytes)],
+  [
+    'renamed over (write beside, then rename)',
+    (file: string, bytes: Uint8Array) => {
+      writeFileSync(`${file}.tmp`, bytes);
+      renameSync(`${file}.tmp`, file);
+    },
+  ],
+] as const;
+
 describe('hot swap of a DLL in a watched folder', () => {
-  for (const [how, deploy] of [
-    ['overwritten in place', (file: string, bytes: Uint8Array) => writeFileSync(file, bytes)],
-    [
-      'renamed over (write beside, then rename)',
-      (file: string, bytes: Uint8Array) => {
-        writeFileSync(`${file}.tmp`, bytes);
-        renameSync(`${file}.tmp`, file);
-      },
-    ],
-  ] as const) {
+  for (const [[how, deploy], isolation] of DEPLOYS.flatMap((entry) =>
+    (['process', 'in-process'] as const).map((mode) => [entry, mode] as const),
+  )) {
     // The timeout only keeps a swap that never comes from hanging the run.
-    it(`the loaded DLL ${how} while calls run: every call answers, v1 then v2`, {
+    it(`${isolation}: the loaded DLL ${how} while calls run: every call answers, v1 then v2`, {
       timeout: 120_000,
     }, async () => {
-      const { registry, file } = await servedFolder();
+      const { registry, file } = await servedFolder(isolation);
       assert.equal(registry.get('versioned')?.active?.version, '1.0.0');
       const calls = callContinuously(registry, 'versioned');
       const swapped = activation(registry, '2.0.0');
