@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadPlugin } from '../load-plugin.js';
 import { artifact, isSkipped, text, utf8 } from '../test-support/artifacts.js';
@@ -70,11 +71,33 @@ describe('isolated plugins', () => {
     await plugin.close();
   });
 
-  it('a hang in a start function or PluginInfo is a load timeout, in a worker', async () => {
-    // The endless-loop fixture loads fine; loading it under a 1 ms budget shows the bound holds.
+  it('loading has its own bound: a worker not ready within loadTimeoutMs is PLUGIN_TIMEOUT', async () => {
+    // No fixture hangs while loading; a 1 ms budget, which no worker can meet, shows the bound.
     await expect(
       loadPlugin({ path: artifact('upper', 'asc'), isolation: 'worker', loadTimeoutMs: 1 }),
     ).rejects.toMatchObject({ code: 'PLUGIN_TIMEOUT' });
+  });
+
+  it('a start function that never returns is PLUGIN_TIMEOUT at load, and the worker is ended', async () => {
+    // (module (memory (export "memory") 1) (func $spin (loop (br 0))) (start $spin))
+    const bytes = Uint8Array.from([
+      ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      ...[0x01, 0x04, 0x01, 0x60, 0x00, 0x00], // type: () -> ()
+      ...[0x03, 0x02, 0x01, 0x00], // function 0 has type 0
+      ...[0x05, 0x03, 0x01, 0x00, 0x01], // memory: 1 page
+      ...[0x07, 0x0a, 0x01, 0x06, ...utf8('memory'), 0x02, 0x00],
+      ...[0x08, 0x01, 0x00], // start: function 0
+      ...[0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b], // loop { br 0 }
+    ]);
+    const threads = () => readdirSync('/proc/self/task').length;
+    await readFile(artifact('upper', 'asc')); // libuv's thread pool starts on first use: not here
+    const before = process.platform === 'linux' ? threads() : 0;
+    await expect(
+      loadPlugin({ bytes, fileName: 'spin.wasm', isolation: 'worker', loadTimeoutMs: 300 }),
+    ).rejects.toMatchObject({ code: 'PLUGIN_TIMEOUT', details: { timeoutMs: 300 } });
+    if (process.platform !== 'linux') return;
+    // The spinning worker's thread goes away (a worker left running would keep it forever).
+    while (threads() > before) await new Promise((resolve) => setTimeout(resolve, 10));
   });
 
   it('refuses a worker for a native library once the artifact says what it is', async () => {

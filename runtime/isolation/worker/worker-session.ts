@@ -150,10 +150,9 @@ export class WorkerSession implements Session {
     words[OP] = op;
     words[LENGTH] = payload.length;
     const budget = this.#spinBudget();
-    const until = performance.now() + budget;
     Atomics.store(words, STATE, REQUEST);
     Atomics.notify(words, STATE);
-    const answered = budget > 0 && spinForResponse(words, until);
+    const answered = budget > 0 && waitBriefly(words, budget);
     if (budget > 0) this.#spin.record(answered);
     if (!answered) await this.#waitForResponse();
     this.#typicalMs = this.#typicalMs * 0.8 + (words[BUSY_US]! / 1000) * 0.2;
@@ -193,10 +192,20 @@ export class WorkerSession implements Session {
   }
 }
 
-/** True when the worker answered (or died) before `until`; a small call usually does. */
-function spinForResponse(words: Int32Array, until: number): boolean {
+/** The first part of the host's wait that spins: a small call is answered within it. */
+const SPIN_FIRST_MS = 0.005;
+
+/**
+ * True when the worker answered (or died) within `budgetMs`: a short spin, then a synchronous
+ * Atomics.wait for the rest. Unlike spinning, the wait leaves the core to the worker (it matters
+ * when cores are scarce) and the worker's notify wakes it directly, not through the event loop.
+ * It holds the event loop no longer than a spin of the same budget would.
+ */
+function waitBriefly(words: Int32Array, budgetMs: number): boolean {
+  const spinUntil = performance.now() + Math.min(budgetMs, SPIN_FIRST_MS);
   do {
     if (Atomics.load(words, STATE) !== REQUEST) return true;
-  } while (performance.now() < until);
-  return false;
+  } while (performance.now() < spinUntil);
+  if (budgetMs > SPIN_FIRST_MS) Atomics.wait(words, STATE, REQUEST, budgetMs - SPIN_FIRST_MS);
+  return Atomics.load(words, STATE) !== REQUEST;
 }
