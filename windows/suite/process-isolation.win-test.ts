@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadPlugin, type Plugin } from '../../runtime/index.js';
-import { dll, text, utf8 } from './support.js';
+import { cli, dll, text, utf8 } from './support.js';
 
 /** NTSTATUS exit codes of a process ended by an unhandled exception. */
 const STATUS_ACCESS_VIOLATION = 0xc0000005;
@@ -116,6 +116,15 @@ describe('process isolation on Windows', () => {
     while (plugin.stats().restarts === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(plugin.stats().restarts, 1);
     assert.equal(isAlive(pid), false);
+  });
+
+  it('twinplug call --isolation process on a crashing DLL: exit 1, PLUGIN_CRASHED on stderr', () => {
+    const crashedCall = cli(['call', dll('null-deref', 'fixture'), '--isolation', 'process']);
+    assert.equal(crashedCall.status, 1);
+    assert.match(crashedCall.stderr, /PLUGIN_CRASHED/);
+    const answered = cli(['call', dll('upper'), '--isolation', 'process', '--input', 'ok']);
+    assert.equal(answered.status, 0, answered.stderr);
+    assert.equal(answered.stdout.trim(), 'OK');
   });
 
   it("a DLL's own dependencies are found in its child too (the child gets its folder)", async () => {
