@@ -114,19 +114,41 @@ function stages(targets, libraryPath) {
 
 /**
  * On Windows, each DLL gets a VERSIONINFO resource with its PluginInfo version: the .rc is
- * generated, compiled by windres, and linked in. Returns the per-target resource and the
- * prepare hook, or a note saying why DLLs go without one.
+ * generated, compiled by windres, and linked in. Returns the per-target resources, the prepare
+ * hook, the targets whose version cannot be a resource (as failures), or a note saying why DLLs
+ * go without one.
  */
 async function versionResources({ platform, target, outRoot, file, msvc, targets }) {
-  if (platform !== 'win32') return { note: '' };
+  if (platform !== 'win32') return { failures: [], note: '' };
   const windres = msvc ? null : await findWindres(target, file);
-  if (!windres)
-    return { note: `; no VERSIONINFO (${msvc ? 'rc.exe is not wired up' : 'windres not found'})` };
+  if (!windres) {
+    const why = msvc ? 'rc.exe is not wired up' : 'windres not found';
+    return { failures: [], note: `; no VERSIONINFO (${why})` };
+  }
   const resources = new Map();
-  for (const t of targets) resources.set(t.name, await resourceFor(t, outRoot));
+  const failures = [];
+  for (const t of targets) {
+    try {
+      resources.set(t.name, await resourceFor(t, outRoot));
+    } catch (error) {
+      failures.push({ target: t, error: `VERSIONINFO: ${error.message}` });
+    }
+  }
   const prepare = (t, output) =>
     compileResource(windres, t, resources.get(t.name), path.basename(output));
-  return { resources, prepare, note: '; VERSIONINFO from PluginInfo versions' };
+  return { resources, prepare, failures, note: '; VERSIONINFO from PluginInfo versions' };
+}
+
+/** Compiles the targets stage by stage; a target without its resource is already a failure. */
+async function compileStages({ targets, resourceInfo, outputFor, fixturePath, ...common }) {
+  const failed = new Set(resourceInfo.failures.map((f) => f.target.name));
+  const results = resourceInfo.failures.map((f) => ({ ...f, output: outputFor(f.target) }));
+  const buildable = targets.filter((t) => !failed.has(t.name));
+  for (const stage of stages(buildable, fixturePath)) {
+    const { prepare } = resourceInfo;
+    results.push(...(await compileTargets({ targets: stage, outputFor, prepare, ...common })));
+  }
+  return results;
 }
 
 /** Builds the native samples and fixtures into <outRoot>/plugins and <outRoot>/fixtures/native. */
@@ -143,34 +165,22 @@ export async function buildNative({ state, target, outRoot }) {
   const fixturePath = (name) => `${outRoot}/fixtures/native/${name}${ext}`;
   const outputFor = (t) =>
     t.kind === 'sample' ? `${outRoot}/plugins/${t.name}/${t.name}${ext}` : fixturePath(t.name);
-  let resourceInfo;
-  try {
-    resourceInfo = await versionResources({ platform, target, outRoot, file, msvc, targets });
-  } catch (error) {
-    return {
-      ...unavailable('cc', error.message, label),
-      failures: [{ target: { name: 'VERSIONINFO' }, error: error.message }],
-    };
-  }
-  const { resources, prepare, note } = resourceInfo;
+  const resourceInfo = await versionResources({ platform, target, outRoot, file, msvc, targets });
+  const { resources, note } = resourceInfo;
   const objects = (t) => (resources ? [resources.get(t.name).object] : []);
   const commandFor = (t, output) => ({
     file,
     args: msvc ? msvcArgs(t, output) : [...pre, ...gnuArgs(platform, t, output, objects(t))],
   });
-  const results = [];
-  for (const stage of stages(targets, fixturePath)) {
-    results.push(
-      ...(await compileTargets({
-        targets: stage,
-        state,
-        outputFor,
-        commandFor,
-        key: version,
-        prepare,
-      })),
-    );
-  }
+  const results = await compileStages({
+    targets,
+    resourceInfo,
+    outputFor,
+    fixturePath,
+    state,
+    commandFor,
+    key: version,
+  });
   const skippedGroups = groupByReason(skipped).map((g) => ({ toolchain: 'cc', ...g }));
   const where = `${file}${pre.length ? ` ${pre.join(' ')}` : ''}`;
   return report({
