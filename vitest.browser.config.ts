@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.browser.test.ts'],
-    exclude: ['node_modules/**', 'dist/**', 'build/**', 'plugins-wasm/**'],
+    exclude: ['node_modules/**', 'dist/**', 'build/**', 'plugins-wasm/**', '.cache/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { type ArtifactHeader, platformMismatch, readArtifactHeader } from './artifact-format.js';
 import { PluginError } from './errors.js';
 import { checkNativeLayout } from './native-layout.js';
@@ -42,6 +42,20 @@ async function readSource(
       },
     );
   }
+}
+
+/**
+ * The folder a Windows DLL's own dependencies are taken from (docs/windows.md): the
+ * `dependencyDir` option, else the folder of the file read; undefined for other formats and for
+ * bytes given without a folder.
+ */
+export function dependencyDirOf(
+  artifact: LoadedArtifact,
+  options: ResolvedLoadOptions,
+): string | undefined {
+  if (artifact.header.format !== 'pe') return undefined;
+  const { path } = artifact.identity;
+  return options.dependencyDir ?? (path === undefined ? undefined : dirname(path));
 }
 
 /**

@@ -47,6 +47,8 @@ describe('resolveLoadOptions', () => {
     ['an unknown backend', { path: 'a', backend: 'jvm' as 'wasm' }],
     ['a calling convention for Wasm', { path: 'a', backend: 'wasm', callingConvention: 'stdcall' }],
     ['a memory cap for native', { path: 'a', backend: 'native', maxMemoryPages: 10 }],
+    ['a dependency folder for Wasm', { path: 'a', backend: 'wasm', dependencyDir: 'plugins' }],
+    ['an empty dependency folder', { path: 'a', dependencyDir: '' }],
     ['an unknown calling convention', { path: 'a', callingConvention: 'fastcall' as 'cdecl' }],
     ['a short sha256', { path: 'a', sha256: 'abc' }],
     ['zero memory pages', { path: 'a', maxMemoryPages: 0 }],

@@ -58,6 +58,11 @@ export interface LoadPluginOptions {
   /** Native only: where shadow copies are written (default: <tmpdir>/twinplug-shadow). */
   shadowDir?: string;
   /**
+   * Native only: the folder a Windows DLL's own dependencies are copied from into its shadow
+   * folder (default: the folder of `path`; none for `bytes`). See docs/windows.md.
+   */
+  dependencyDir?: string;
+  /**
    * Where the plugin runs (default `in-process`): one mode, or one per backend such as
    * {@link ISOLATED_MODES}. `worker` is for Wasm only.
    */
@@ -89,6 +94,7 @@ export interface ResolvedLoadOptions {
   readonly maxMemoryPages: number;
   readonly callingConvention: CallingConvention;
   readonly shadowDir: string;
+  readonly dependencyDir: string | undefined;
   /** As given: the default depends on the artifact's backend, see {@link resolveIsolation}. */
   readonly isolation: IsolationChoice | undefined;
   readonly timeoutMs: number;
@@ -138,10 +144,17 @@ function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'aut
   }
   if (
     backend === 'wasm' &&
-    (options.callingConvention !== undefined || options.shadowDir !== undefined)
+    (options.callingConvention !== undefined ||
+      options.shadowDir !== undefined ||
+      options.dependencyDir !== undefined)
   ) {
-    throw invalidOptions('"callingConvention" and "shadowDir" apply to the native backend only');
+    throw invalidOptions(
+      '"callingConvention", "shadowDir" and "dependencyDir" apply to the native backend only',
+    );
   }
+  const { dependencyDir } = options;
+  if (dependencyDir !== undefined && (typeof dependencyDir !== 'string' || dependencyDir === ''))
+    throw invalidOptions('"dependencyDir" must be a non-empty string');
   if (backend === 'native' && options.maxMemoryPages !== undefined) {
     throw invalidOptions('"maxMemoryPages" applies to the wasm backend only');
   }
@@ -185,6 +198,7 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
     ),
     callingConvention: convention,
     shadowDir: options.shadowDir ?? join(tmpdir(), 'twinplug-shadow'),
+    dependencyDir: options.dependencyDir,
     isolation: options.isolation,
     ...resolveLimits(options),
     onStderr: options.onStderr,

@@ -38,9 +38,12 @@ export function repoRoot(): string {
   return dir;
 }
 
-/** Reads build/artifacts.json, which `npm run build:plugins` writes. */
-export function readArtifactManifest(root = repoRoot()): ArtifactManifest {
-  const file = join(root, 'build', 'artifacts.json');
+/**
+ * Reads build/artifacts.json, which `npm run build:plugins` writes, or the manifest of a
+ * cross build (`buildDir` build/win32-x64, from `build:plugins --target=win32-x64`).
+ */
+export function readArtifactManifest(root = repoRoot(), buildDir = 'build'): ArtifactManifest {
+  const file = join(root, buildDir, 'artifacts.json');
   if (!existsSync(file))
     throw new Error(`${file} is missing: run \`npm run build:plugins\` (npm install runs it)`);
   const raw = JSON.parse(readFileSync(file, 'utf8')) as {

@@ -3,20 +3,33 @@ import { commonInputs } from './catalog.mjs';
 import { ensureDirFor, mapLimit, rel, run } from './util.mjs';
 
 /**
- * Builds each target with commandFor(target, output) -> { file, args }. verify(target, output)
- * may return a problem string for an output that compiled but is wrong. Returns per target
- * { target, output, fresh } or { target, output, error }.
+ * Builds each target with commandFor(target, output) -> { file, args }, after
+ * prepare(target, output) (optional: generated inputs the command names, as a string error or
+ * null) when the output is not fresh. verify(target, output) may return a problem string for
+ * an output that compiled but is wrong. Returns per target { target, output, fresh } or
+ * { target, output, error }.
  */
-export async function compileTargets({ targets, state, outputFor, commandFor, key, verify }) {
+export async function compileTargets({
+  targets,
+  state,
+  outputFor,
+  commandFor,
+  key,
+  prepare,
+  verify,
+}) {
   const headers = await commonInputs();
   return mapLimit(targets, async (target) => {
     const output = outputFor(target);
     const { file, args } = commandFor(target, output);
     const stamp = JSON.stringify([key, file, args]);
-    const fresh = await state.isFresh(output, [...target.sources, ...headers], stamp);
+    const inputs = [...target.sources, ...(target.inputs ?? []), ...headers];
+    const fresh = await state.isFresh(output, inputs, stamp);
     if (!fresh) {
       state.forget(output);
       await ensureDirFor(output);
+      const prepared = prepare ? await prepare(target, output) : null;
+      if (prepared) return { target, output, error: prepared };
       const result = await run(file, args);
       if (!result.ok) {
         const log = `${result.stderr}${result.stdout}`.trim();

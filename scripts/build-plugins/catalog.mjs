@@ -1,5 +1,5 @@
 // What the C toolchains build: the samples of docs/samples.md and the fault fixtures.
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { abs } from './util.mjs';
 
 export const SAMPLES = ['upper', 'crc32', 'pricing', 'redact'];
@@ -14,15 +14,18 @@ const NULL_WRITE =
 const STDERR = 'native only: writes to file descriptor 2';
 const SLOW = 'native only: holds a native call in flight';
 const WASM_ONLY = 'wasm only: linear memory growth and module imports have no native counterpart';
+const WINDOWS_ONLY = 'windows only: a plugin DLL that imports from a DLL beside it';
 
 /** The fixtures, with the one backend a fixture is limited to when it makes sense on one only. */
 export const FIXTURES = [
   { name: 'null-deref', only: 'native', why: NULL_WRITE },
   { name: 'crash-in-init', only: 'native', why: NULL_WRITE },
+  { name: 'crash-on-demand', only: 'native', why: NULL_WRITE },
   { name: 'endless-loop' },
   { name: 'out-len-lie' },
   { name: 'wrong-abi' },
-  { name: 'bad-info' },
+  // Its PluginInfo is not JSON: the ABI's version for a plugin that has none.
+  { name: 'bad-info', version: '0.0.0' },
   { name: 'missing-process' },
   { name: 'init-fails' },
   { name: 'stack-overflow' },
@@ -32,6 +35,26 @@ export const FIXTURES = [
   { name: 'versioned', versions: ['1.0.0', '2.0.0'] },
   { name: 'grow-memory', only: 'wasm', why: WASM_ONLY },
   { name: 'foreign-import', only: 'wasm', why: WASM_ONLY, imports: ['evil.steal'] },
+  { name: 'upper-divergent' },
+  // helper.dll is not a plugin: uses-helper.dll imports from it, so it is built first.
+  {
+    name: 'helper',
+    only: 'native',
+    platform: 'win32',
+    why: WINDOWS_ONLY,
+    sources: ['plugins-dll/fixtures/helper/helper.c'],
+    inputs: ['plugins-dll/fixtures/helper/helper.h'],
+    defines: ['HELPER_BUILD'],
+    version: '1.0.0',
+  },
+  {
+    name: 'uses-helper',
+    only: 'native',
+    platform: 'win32',
+    why: WINDOWS_ONLY,
+    inputs: ['plugins-dll/fixtures/helper/helper.h'],
+    links: ['helper'],
+  },
 ];
 
 /** Every input a C build depends on besides its own sources: the ABI and common headers. */
@@ -45,38 +68,60 @@ export async function commonInputs() {
 }
 
 /**
- * The C build targets for one backend ('native' or 'wasm'): { kind, name, sources, defines,
- * imports }, and the fixtures left out with the reason.
+ * The C build targets for one backend ('native' or 'wasm') and platform (a native build's OS):
+ * { kind, name, sources, inputs, defines, imports, links, version }, and the fixtures left out
+ * with the reason. `inputs` are extra files the build depends on (headers outside the common
+ * ones); `links` names fixtures whose library the target links against (built before it);
+ * `version` is the one PluginInfo reports, or undefined to read it from the source.
  */
-export function cTargets(backend) {
+export function cTargets(backend, platform) {
   const targets = SAMPLES.map((name) => ({
     kind: 'sample',
     name,
     sources: [`plugins-dll/${name}/${name}.c`, ...(JSON_SAMPLES.has(name) ? JSON_SOURCES : [])],
+    inputs: [],
     defines: [],
     imports: [],
+    links: [],
+    version: undefined,
   }));
   const skipped = [];
   for (const fixture of FIXTURES) {
-    if (fixture.only && fixture.only !== backend) {
+    const wrongPlatform = fixture.platform && fixture.platform !== platform;
+    if ((fixture.only && fixture.only !== backend) || wrongPlatform) {
       skipped.push({ name: fixture.name, reason: fixture.why });
       continue;
     }
     const base = {
       kind: 'fixture',
-      sources: [`plugins-dll/fixtures/${fixture.name}.c`],
+      sources: fixture.sources ?? [`plugins-dll/fixtures/${fixture.name}.c`],
+      inputs: fixture.inputs ?? [],
       imports: fixture.imports ?? [],
+      links: fixture.links ?? [],
     };
-    if (!fixture.versions) targets.push({ ...base, name: fixture.name, defines: [] });
+    if (!fixture.versions) {
+      const { name, version } = fixture;
+      targets.push({ ...base, name, defines: fixture.defines ?? [], version });
+    }
     for (const version of fixture.versions ?? []) {
       targets.push({
         ...base,
         name: `${fixture.name}-${version}`,
         defines: [`TP_VERSION="${version}"`],
+        version,
       });
     }
   }
   return { targets, skipped };
+}
+
+/** The version a C target's PluginInfo reports: given, or read from its JSON in the source. */
+export async function versionOfTarget(target) {
+  if (target.version) return target.version;
+  const source = await readFile(abs(target.sources[0]), 'utf8');
+  const found = /\\"version\\":\\"([^\\"]+)\\"/.exec(source);
+  if (!found) throw new Error(`${target.sources[0]}: no "version" in its PluginInfo JSON`);
+  return found[1];
 }
 
 /** Groups skipped names by reason: [{ reason, names }]. */

@@ -1,14 +1,12 @@
-import koffi from 'koffi';
 import { type ProcessDataTransport, runProcessData } from '../../call-protocol.js';
-import { PluginError, toPluginError } from '../../errors.js';
+import { PluginError } from '../../errors.js';
 import type { LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import type { CallingConvention, ResolvedLoadOptions } from '../../options.js';
 import type { PluginInfo } from '../../plugin.js';
 import { defaultPluginInfo, parsePluginInfo } from '../../plugin-info.js';
-import { createShadowCopy, type ShadowCopy } from './shadow-copy.js';
+import { type KoffiLibrary, loadFromShadowCopy, type ShadowLoadedLibrary } from './shadow-load.js';
 
-type KoffiLibrary = ReturnType<typeof koffi.load>;
 type KoffiFunction = ReturnType<KoffiLibrary['func']>;
 
 // Buffers are declared void * rather than uint8_t *: koffi then passes a typed array's memory
@@ -70,25 +68,18 @@ class NativePluginCore implements PluginCore {
   readonly backend = 'native' as const;
   readonly info: PluginInfo;
   readonly exports: readonly string[];
-  readonly #library: KoffiLibrary;
-  readonly #shadow: ShadowCopy;
+  readonly #loaded: ShadowLoadedLibrary;
   readonly #functions: Partial<Record<ExportName, KoffiFunction>>;
   readonly #transport: NativeTransport;
   readonly #maxOutputBytes: number;
   #initialized = false;
 
-  constructor(
-    library: KoffiLibrary,
-    shadow: ShadowCopy,
-    artifact: LoadedArtifact,
-    options: ResolvedLoadOptions,
-  ) {
-    this.#library = library;
-    this.#shadow = shadow;
+  constructor(loaded: ShadowLoadedLibrary, artifact: LoadedArtifact, options: ResolvedLoadOptions) {
+    this.#loaded = loaded;
     this.#maxOutputBytes = options.maxOutputBytes;
     this.#functions = {};
     for (const name of Object.keys(SIGNATURES) as ExportName[]) {
-      const bound = bindExport(library, name, options.callingConvention);
+      const bound = bindExport(loaded.library, name, options.callingConvention);
       if (bound !== undefined) this.#functions[name] = bound;
     }
     this.exports = Object.keys(this.#functions);
@@ -131,8 +122,7 @@ class NativePluginCore implements PluginCore {
     try {
       if (this.#initialized) this.#functions.Cleanup?.();
     } finally {
-      this.#library.unload();
-      this.#shadow.remove();
+      this.#loaded.release();
     }
   }
 }
@@ -142,28 +132,11 @@ export function openNativePlugin(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
 ): PluginCore {
-  const shadow = createShadowCopy(
-    artifact.bytes,
-    artifact.identity.sha256,
-    artifact.fileName,
-    options.shadowDir,
-  );
-  let library: KoffiLibrary;
+  const loaded = loadFromShadowCopy(artifact, options);
   try {
-    library = koffi.load(shadow.path);
+    return new NativePluginCore(loaded, artifact, options);
   } catch (error) {
-    shadow.remove();
-    throw toPluginError(
-      error,
-      'PLUGIN_LOAD_FAILED',
-      `cannot load native library ${artifact.fileName}`,
-    );
-  }
-  try {
-    return new NativePluginCore(library, shadow, artifact, options);
-  } catch (error) {
-    library.unload();
-    shadow.remove();
+    loaded.release();
     throw error;
   }
 }

@@ -35,6 +35,8 @@ export interface ChildSettings {
   readonly maxMemoryPages: number;
   readonly callingConvention: 'cdecl' | 'stdcall';
   readonly shadowDir: string;
+  /** A Windows DLL's folder, for its own dependencies: the child has the bytes, not the path. */
+  readonly dependencyDir?: string;
 }
 
 export interface Frame {

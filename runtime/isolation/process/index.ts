@@ -1,4 +1,4 @@
-import type { LoadedArtifact } from '../../loaded-artifact.js';
+import { dependencyDirOf, type LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import type { ResolvedLoadOptions } from '../../options.js';
 import { IsolatedCore } from '../isolated-core.js';
@@ -19,6 +19,7 @@ export async function openProcessCore(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
 ): Promise<PluginCore> {
+  const dependencyDir = dependencyDirOf(artifact, options);
   const start = processSessions({
     settings: {
       fileName: artifact.fileName,
@@ -27,6 +28,7 @@ export async function openProcessCore(
       maxMemoryPages: options.maxMemoryPages,
       callingConvention: options.callingConvention,
       shadowDir: options.shadowDir,
+      ...(dependencyDir !== undefined && { dependencyDir }),
     },
     artifact: artifact.bytes,
     label: artifact.fileName,
