@@ -76,6 +76,19 @@ export function findArtifact(
   return twinsOf(manifest, name, kind).find((entry) => entry.toolchain === toolchain);
 }
 
+/** The path a toolchain built, failing loudly when a toolchain that ran did not build it. */
+export function requireArtifact(
+  manifest: ArtifactManifest,
+  name: string,
+  toolchain: Toolchain,
+  kind: BuiltArtifact['kind'] = 'sample',
+): string {
+  const found = findArtifact(manifest, name, toolchain, kind);
+  if (found === undefined)
+    throw new Error(`${toolchain} did not build ${kind} ${name}: run npm run build:plugins`);
+  return found.path;
+}
+
 /** Why a toolchain built nothing, when it was skipped as a whole (not just for some artifacts). */
 export function skipReason(manifest: ArtifactManifest, toolchain: Toolchain): string | undefined {
   return manifest.skipped.find(

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   type BuiltArtifact,
   readArtifactManifest,
+  requireArtifact,
   skipReason,
   type Toolchain,
 } from '../../scripts/artifacts.js';
@@ -17,12 +18,7 @@ export function built(
   toolchain: Toolchain,
   kind: BuiltArtifact['kind'] = 'sample',
 ): string {
-  const found = manifest.built.find(
-    (entry) => entry.kind === kind && entry.name === name && entry.toolchain === toolchain,
-  );
-  if (found === undefined)
-    throw new Error(`${toolchain} did not build ${kind} ${name}: run npm run build:plugins`);
-  return found.path;
+  return requireArtifact(manifest, name, toolchain, kind);
 }
 
 /**

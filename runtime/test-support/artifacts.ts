@@ -1,6 +1,7 @@
 import {
   type BuiltArtifact,
   readArtifactManifest,
+  requireArtifact,
   skipReason,
   type Toolchain,
 } from '../../scripts/artifacts.js';
@@ -25,12 +26,7 @@ export function artifact(
   toolchain: Toolchain,
   kind: BuiltArtifact['kind'] = 'sample',
 ): string {
-  const found = manifest.built.find(
-    (entry) => entry.kind === kind && entry.name === name && entry.toolchain === toolchain,
-  );
-  if (found === undefined)
-    throw new Error(`${toolchain} did not build ${kind} ${name}: run npm run build:plugins`);
-  return found.path;
+  return requireArtifact(manifest, name, toolchain, kind);
 }
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
