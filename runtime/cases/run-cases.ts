@@ -99,11 +99,13 @@ function configKey(config: Uint8Array | undefined): string {
  * Initialize fails gives each of its cases a PLUGIN_INIT_FAILED outcome; any other load
  * error is thrown, because then the artifact, not a case, is at fault. `loader` replaces the
  * runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated).
+ * An aborted `signal` closes the instance under test (ending a hanging call) and rejects.
  */
 export async function runCases(
   load: LoadPluginOptions,
   cases: readonly PluginCase[],
   loader: (options: LoadPluginOptions) => Promise<Plugin> = loadPlugin,
+  signal?: AbortSignal,
 ): Promise<CaseResult[]> {
   const groups = new Map<string, PluginCase[]>();
   for (const entry of cases) {
@@ -116,18 +118,24 @@ export async function runCases(
     const options: LoadPluginOptions = config === undefined ? load : { ...load, config };
     let plugin: Plugin | undefined;
     let loadFailure: CallOutcome | undefined;
+    signal?.throwIfAborted();
     try {
       plugin = await loader(options);
     } catch (error) {
       if (!isPluginError(error, 'PLUGIN_INIT_FAILED')) throw error;
       loadFailure = failureOutcome(error);
     }
+    // Closing the instance ends a hanging call (its worker or child process goes with it).
+    const stop = () => void plugin?.close();
+    signal?.addEventListener('abort', stop, { once: true });
     try {
       for (const entry of group) {
+        signal?.throwIfAborted();
         const outcome = loadFailure ?? (await callOutcome(plugin!, entry.input));
         results.set(entry, { case: entry, outcome, ...checkOutcome(outcome, entry.expect) });
       }
     } finally {
+      signal?.removeEventListener('abort', stop);
       await plugin?.close();
     }
   }

@@ -61,22 +61,33 @@ function fail(
   return { kind: 'failed', error };
 }
 
-/** Checks, then self-tests, a loaded candidate; closes it when it fails. */
+/** The error a registration stopped by its caller's signal ends with. */
+export function cancelled(signal: AbortSignal): PluginError {
+  return new PluginError('PLUGIN_SELF_TEST_FAILED', 'validation stopped: its caller gave up', {
+    cause: signal.reason,
+  });
+}
+
+/** Checks, then self-tests, a loaded candidate; closes it when it fails (or is stopped). */
 async function validate(
   ctx: CandidateContext,
   source: ResolvedSource,
   version: PluginVersion,
   plugin: Plugin,
   load: LoadPluginOptions,
+  signal: AbortSignal | undefined,
 ): Promise<{ stage: FailedStage; error: PluginError } | undefined> {
   let stage: FailedStage = 'validate';
   try {
     checkCandidate(ctx.name, plugin, version.source.sha256, ctx.peers, source.force);
     stage = 'self-test';
-    if (source.cases !== undefined) await runSelfTest(ctx.name, source.cases, load, ctx.loadPlugin);
+    if (source.cases !== undefined)
+      await runSelfTest(ctx.name, source.cases, load, ctx.loadPlugin, signal);
+    signal?.throwIfAborted();
     return undefined;
   } catch (error) {
     await version.close();
+    if (signal?.aborted) return { stage, error: cancelled(signal) };
     return { stage, error: toPluginError(error, 'PLUGIN_SELF_TEST_FAILED', 'self-test failed') };
   }
 }
@@ -142,6 +153,7 @@ async function tryArtifact(
   ctx: CandidateContext,
   source: ResolvedSource,
   artifact: ArtifactChoice,
+  signal: AbortSignal | undefined,
 ): Promise<Attempt> {
   const identified = await identify(ctx, source, artifact);
   if (identified.kind !== 'identified') return identified;
@@ -167,7 +179,7 @@ async function tryArtifact(
     version: version.snapshot(),
     durationMs: performance.now() - started,
   });
-  const failure = await validate(ctx, source, version, plugin, load);
+  const failure = await validate(ctx, source, version, plugin, load, signal);
   if (failure === undefined) return { kind: 'ready', version, fallback: undefined };
   ctx.rejections.remember(rejectKey, failure.error, false);
   return fail(ctx, artifact.path, failure.stage, failure.error, version);
@@ -182,10 +194,12 @@ async function tryArtifact(
 export async function pickCandidate(
   ctx: CandidateContext,
   source: ResolvedSource,
+  signal?: AbortSignal,
 ): Promise<Picked> {
   let firstError: PluginError | undefined;
   for (const artifact of source.artifacts) {
-    const attempt = await tryArtifact(ctx, source, artifact);
+    if (signal?.aborted) throw cancelled(signal);
+    const attempt = await tryArtifact(ctx, source, artifact, signal);
     if (attempt.kind === 'unchanged') return attempt;
     if (attempt.kind === 'ready') {
       const fallback =

@@ -3,6 +3,8 @@ export type {
   FailedStage,
   RegistryEvent,
   RegistryEventType,
+  ServedCall,
+  ServedVersion,
   VersionSnapshot,
   VersionState,
 } from './events.js';

@@ -1,6 +1,6 @@
 import { PluginError } from '../errors.js';
 import { isValidPluginName } from '../plugin-info.js';
-import type { RegistryEvent, SlotEvent, VersionSnapshot } from './events.js';
+import type { RegistryEvent, ServedCall, SlotEvent, VersionSnapshot } from './events.js';
 import { PluginSlot, type RegisterResult, type SlotSnapshot } from './plugin-slot.js';
 import { type PluginSource, resolveSource } from './plugin-source.js';
 import {
@@ -38,7 +38,11 @@ export class PluginRegistry {
    * error (the active version keeps serving); resolves `unchanged` for the artifact already
    * active and `deferred` for a lazy plugin's first registration.
    */
-  async register(name: string, source: PluginSource | string): Promise<RegisterResult> {
+  async register(
+    name: string,
+    source: PluginSource | string,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<RegisterResult> {
     if (typeof name !== 'string' || !isValidPluginName(name)) {
       throw new PluginError(
         'PLUGIN_INVALID_OPTIONS',
@@ -54,7 +58,7 @@ export class PluginRegistry {
       this.#slots.set(name, slot);
     }
     try {
-      return await slot.register(resolved);
+      return await slot.register(resolved, options.signal);
     } catch (error) {
       // A first registration that failed leaves no trace.
       if (slot.empty && !slot.busy && this.#slots.get(name) === slot) this.#slots.delete(name);
@@ -91,6 +95,26 @@ export class PluginRegistry {
   callVersion(name: string, input: Uint8Array, target: VersionTarget): Promise<Uint8Array> {
     const slot = this.#slots.get(name);
     return slot === undefined ? Promise.reject(notFound(name)) : slot.callVersion(target, input);
+  }
+
+  /**
+   * Runs ProcessData on the version `target` names (the active one when undefined) and resolves
+   * with the outcome and the version that really served, on failure too, so that a server
+   * counts each call against the right build. Never rejects.
+   *
+   * @example
+   * const { version, output, error } = await registry.callServed('upper', input, { version: '1.2.0' });
+   */
+  callServed(
+    name: string,
+    input: Uint8Array,
+    target: VersionTarget | undefined,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<ServedCall> {
+    const slot = this.#slots.get(name);
+    return slot === undefined
+      ? Promise.resolve({ version: undefined, error: notFound(name) })
+      : slot.callServed(target, input, options.signal);
   }
 
   /** Swaps the previous version back in at once (it is still loaded); the current one is retained in turn. */

@@ -1,6 +1,6 @@
 import { PluginError } from '../errors.js';
 import { type CandidateContext, pickCandidate } from './candidates.js';
-import type { CloseReason, SlotEvent, VersionSnapshot } from './events.js';
+import type { CloseReason, ServedCall, SlotEvent, VersionSnapshot } from './events.js';
 import { IdleUnloader } from './idle-unloader.js';
 import type { ResolvedSource } from './plugin-source.js';
 import type { PluginVersion } from './plugin-version.js';
@@ -91,6 +91,35 @@ export class PluginSlot {
     return this.#callServing(target, input);
   }
 
+  /**
+   * Runs a call on the version `target` names (the active one when undefined) and reports the
+   * version that served it, on success and on failure alike. `signal` is handed to the version
+   * for the runtime's cancellation of a call whose caller has gone.
+   */
+  async callServed(
+    target: VersionTarget | undefined,
+    input: Uint8Array,
+    signal: AbortSignal | undefined,
+  ): Promise<ServedCall> {
+    let version: PluginVersion | undefined;
+    try {
+      const active = this.#active ?? (await this.#activeAfterQueue());
+      version =
+        target === undefined ||
+        (target.id === active.id && target.version === undefined && target.backend === undefined)
+          ? active
+          : findServing([active, this.#retirement.previous], target);
+      if (version === undefined) return { version, error: noServingVersion(this.name, target!) };
+    } catch (error) {
+      return { version: undefined, error };
+    }
+    try {
+      return { version: version.served, output: await version.call(input, signal) };
+    } catch (error) {
+      return { version: version.served, error };
+    }
+  }
+
   #callServing(target: VersionTarget, input: Uint8Array): Promise<Uint8Array> {
     const active = this.#active;
     if (
@@ -105,8 +134,8 @@ export class PluginSlot {
     return version.call(input);
   }
 
-  register(source: ResolvedSource): Promise<RegisterResult> {
-    return this.#enqueue(() => this.#register(source));
+  register(source: ResolvedSource, signal?: AbortSignal): Promise<RegisterResult> {
+    return this.#enqueue(() => this.#register(source, signal));
   }
 
   rollback(): Promise<{ from: VersionSnapshot; to: VersionSnapshot }> {
@@ -173,7 +202,8 @@ export class PluginSlot {
     };
   }
 
-  async #register(source: ResolvedSource): Promise<RegisterResult> {
+  async #register(source: ResolvedSource, signal?: AbortSignal): Promise<RegisterResult> {
+    signal?.throwIfAborted();
     if (this.#closed) {
       throw new PluginError('PLUGIN_NOT_FOUND', `plugin "${this.name}" was removed`);
     }
@@ -182,7 +212,7 @@ export class PluginSlot {
       this.#lazy = source;
       return { outcome: 'deferred', version: undefined, fallback: false };
     }
-    const picked = await pickCandidate(this.#candidateContext(), source);
+    const picked = await pickCandidate(this.#candidateContext(), source, signal);
     this.#lazy = undefined;
     if (picked.kind === 'unchanged') {
       this.#idle.schedule();
