@@ -1,5 +1,5 @@
 import { PluginError } from '../errors.js';
-import { type CandidateContext, pickCandidate } from './candidates.js';
+import { type CandidateContext, cancelled, pickCandidate } from './candidates.js';
 import type { CloseReason, ServedCall, SlotEvent, VersionSnapshot } from './events.js';
 import { IdleUnloader } from './idle-unloader.js';
 import type { ResolvedSource } from './plugin-source.js';
@@ -213,6 +213,13 @@ export class PluginSlot {
       return { outcome: 'deferred', version: undefined, fallback: false };
     }
     const picked = await pickCandidate(this.#candidateContext(), source, signal);
+    if (signal?.aborted && picked.kind === 'ready') {
+      // Its caller gave up while it passed: it never serves.
+      await picked.version.close();
+      picked.version.state = 'failed';
+      this.#versions.delete(picked.version);
+      throw cancelled(signal);
+    }
     this.#lazy = undefined;
     if (picked.kind === 'unchanged') {
       this.#idle.schedule();

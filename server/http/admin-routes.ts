@@ -15,13 +15,20 @@ async function jsonBody(request: Request): Promise<unknown> {
   }
 }
 
+async function versionBody(request: Request): Promise<string> {
+  const version = ((await jsonBody(request)) as { version?: unknown } | null)?.version;
+  if (typeof version !== 'string')
+    throw new ServerError('BAD_REQUEST', 'send {"version": "x.y.z"}');
+  return version;
+}
+
 function sha256Header(value: string | undefined): string {
   if (value === undefined || !/^[0-9a-fA-F]{64}$/.test(value))
     throw new ServerError('SHA256_REQUIRED', 'send the artifact sha256 as X-Sha256: 64 hex digits');
   return value.toLowerCase();
 }
 
-/** /v1/admin/...: inspect, upload, activate, split traffic, roll back, remove. Bearer token. */
+/** /v1/admin/...: inspect, upload, activate, withdraw, split traffic, roll back, remove. Bearer token. */
 export function adminRoutes(
   service: PluginService,
   token: string | undefined,
@@ -48,11 +55,11 @@ export function adminRoutes(
   });
   app.post('/v1/admin/plugins/:name/activate', async (c) => {
     const name = pluginName(c.req.param('name'));
-    const body = await jsonBody(c.req.raw);
-    const version = (body as { version?: unknown } | null)?.version;
-    if (typeof version !== 'string')
-      throw new ServerError('BAD_REQUEST', 'send {"version": "x.y.z"}');
-    return c.json(await service.activate(name, version));
+    return c.json(await service.activate(name, await versionBody(c.req.raw)));
+  });
+  app.post('/v1/admin/plugins/:name/withdraw', async (c) => {
+    const name = pluginName(c.req.param('name'));
+    return c.json(await service.withdraw(name, await versionBody(c.req.raw)));
   });
   app.put('/v1/admin/plugins/:name/traffic', async (c) => {
     const name = pluginName(c.req.param('name'));

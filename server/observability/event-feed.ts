@@ -8,7 +8,8 @@ export interface FeedEvent {
     | 'promoted'
     | 'load-failed'
     | 'removed'
-    | 'traffic-set';
+    | 'traffic-set'
+    | 'withdrawn';
   readonly plugin: string;
   readonly time: number;
   readonly message: string;
