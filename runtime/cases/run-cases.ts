@@ -94,12 +94,23 @@ function configKey(config: Uint8Array | undefined): string {
   return config === undefined ? '' : `=${Buffer.from(config).toString('hex')}`;
 }
 
+/** `work`, or a rejection as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
 /**
  * Runs cases against one artifact, loading it once per distinct config. A config whose
  * Initialize fails gives each of its cases a PLUGIN_INIT_FAILED outcome; any other load
  * error is thrown, because then the artifact, not a case, is at fault. `loader` replaces the
  * runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated).
- * An aborted `signal` closes the instance under test (ending a hanging call) and rejects.
+ * An aborted `signal` rejects at once; the instance under test closes once its call ends.
  */
 export async function runCases(
   load: LoadPluginOptions,
@@ -125,18 +136,17 @@ export async function runCases(
       if (!isPluginError(error, 'PLUGIN_INIT_FAILED')) throw error;
       loadFailure = failureOutcome(error);
     }
-    // Closing the instance ends a hanging call (its worker or child process goes with it).
-    const stop = () => void plugin?.close();
-    signal?.addEventListener('abort', stop, { once: true });
     try {
       for (const entry of group) {
         signal?.throwIfAborted();
-        const outcome = loadFailure ?? (await callOutcome(plugin!, entry.input));
+        const outcome =
+          loadFailure ?? (await untilAborted(callOutcome(plugin!, entry.input), signal));
         results.set(entry, { case: entry, outcome, ...checkOutcome(outcome, entry.expect) });
       }
     } finally {
-      signal?.removeEventListener('abort', stop);
-      await plugin?.close();
+      // Once stopped, a call still running is not waited for: the instance closes when it ends.
+      if (signal?.aborted) void plugin?.close();
+      else await plugin?.close();
     }
   }
   return cases.map((entry) => results.get(entry)!);

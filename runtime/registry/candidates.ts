@@ -61,6 +61,14 @@ function fail(
   return { kind: 'failed', error };
 }
 
+/** What the caller of one registration controls: stopping it, and its self-test's call time. */
+export interface RegisterOptions {
+  /** Stops the validation (the instance under self-test is closed) and rejects. */
+  readonly signal?: AbortSignal;
+  /** Caps each self-test call's timeout (the instances under test only, not the candidate's limits). */
+  readonly selfTestTimeoutMs?: number;
+}
+
 /** The error a registration stopped by its caller's signal ends with. */
 export function cancelled(signal: AbortSignal): PluginError {
   return new PluginError('PLUGIN_SELF_TEST_FAILED', 'validation stopped: its caller gave up', {
@@ -75,14 +83,17 @@ async function validate(
   version: PluginVersion,
   plugin: Plugin,
   load: LoadPluginOptions,
-  signal: AbortSignal | undefined,
+  control: RegisterOptions,
 ): Promise<{ stage: FailedStage; error: PluginError } | undefined> {
+  const { signal, selfTestTimeoutMs: cap } = control;
+  const testLoad =
+    cap === undefined ? load : { ...load, timeoutMs: Math.min(load.timeoutMs ?? cap, cap) };
   let stage: FailedStage = 'validate';
   try {
     checkCandidate(ctx.name, plugin, version.source.sha256, ctx.peers, source.force);
     stage = 'self-test';
     if (source.cases !== undefined)
-      await runSelfTest(ctx.name, source.cases, load, ctx.loadPlugin, signal);
+      await runSelfTest(ctx.name, source.cases, testLoad, ctx.loadPlugin, signal);
     signal?.throwIfAborted();
     return undefined;
   } catch (error) {
@@ -153,7 +164,7 @@ async function tryArtifact(
   ctx: CandidateContext,
   source: ResolvedSource,
   artifact: ArtifactChoice,
-  signal: AbortSignal | undefined,
+  control: RegisterOptions,
 ): Promise<Attempt> {
   const identified = await identify(ctx, source, artifact);
   if (identified.kind !== 'identified') return identified;
@@ -179,7 +190,7 @@ async function tryArtifact(
     version: version.snapshot(),
     durationMs: performance.now() - started,
   });
-  const failure = await validate(ctx, source, version, plugin, load, signal);
+  const failure = await validate(ctx, source, version, plugin, load, control);
   if (failure === undefined) return { kind: 'ready', version, fallback: undefined };
   ctx.rejections.remember(rejectKey, failure.error, false);
   return fail(ctx, artifact.path, failure.stage, failure.error, version);
@@ -194,12 +205,12 @@ async function tryArtifact(
 export async function pickCandidate(
   ctx: CandidateContext,
   source: ResolvedSource,
-  signal?: AbortSignal,
+  control: RegisterOptions = {},
 ): Promise<Picked> {
   let firstError: PluginError | undefined;
   for (const artifact of source.artifacts) {
-    if (signal?.aborted) throw cancelled(signal);
-    const attempt = await tryArtifact(ctx, source, artifact, signal);
+    if (control.signal?.aborted) throw cancelled(control.signal);
+    const attempt = await tryArtifact(ctx, source, artifact, control);
     if (attempt.kind === 'unchanged') return attempt;
     if (attempt.kind === 'ready') {
       const fallback =

@@ -1,3 +1,4 @@
+export type { RegisterOptions } from './candidates.js';
 export type {
   CloseReason,
   FailedStage,

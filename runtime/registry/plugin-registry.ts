@@ -1,5 +1,6 @@
 import { PluginError } from '../errors.js';
 import { isValidPluginName } from '../plugin-info.js';
+import type { RegisterOptions } from './candidates.js';
 import type { RegistryEvent, ServedCall, SlotEvent, VersionSnapshot } from './events.js';
 import { PluginSlot, type RegisterResult, type SlotSnapshot } from './plugin-slot.js';
 import { type PluginSource, resolveSource } from './plugin-source.js';
@@ -36,12 +37,13 @@ export class PluginRegistry {
    * Adds a plugin, or offers a new version of it: the candidate is loaded beside the active
    * version, validated, self-tested, and only then swapped in. Rejects with the candidate's
    * error (the active version keeps serving); resolves `unchanged` for the artifact already
-   * active and `deferred` for a lazy plugin's first registration.
+   * active and `deferred` for a lazy plugin's first registration. `options.signal` stops the
+   * validation (the candidate never serves), `options.selfTestTimeoutMs` caps self-test calls.
    */
   async register(
     name: string,
     source: PluginSource | string,
-    options: { readonly signal?: AbortSignal } = {},
+    options: RegisterOptions = {},
   ): Promise<RegisterResult> {
     if (typeof name !== 'string' || !isValidPluginName(name)) {
       throw new PluginError(
@@ -58,7 +60,7 @@ export class PluginRegistry {
       this.#slots.set(name, slot);
     }
     try {
-      return await slot.register(resolved, options.signal);
+      return await slot.register(resolved, options);
     } catch (error) {
       // A first registration that failed leaves no trace.
       if (slot.empty && !slot.busy && this.#slots.get(name) === slot) this.#slots.delete(name);

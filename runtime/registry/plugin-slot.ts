@@ -1,5 +1,10 @@
 import { PluginError } from '../errors.js';
-import { type CandidateContext, cancelled, pickCandidate } from './candidates.js';
+import {
+  type CandidateContext,
+  cancelled,
+  pickCandidate,
+  type RegisterOptions,
+} from './candidates.js';
 import type { CloseReason, ServedCall, SlotEvent, VersionSnapshot } from './events.js';
 import { IdleUnloader } from './idle-unloader.js';
 import type { ResolvedSource } from './plugin-source.js';
@@ -134,8 +139,8 @@ export class PluginSlot {
     return version.call(input);
   }
 
-  register(source: ResolvedSource, signal?: AbortSignal): Promise<RegisterResult> {
-    return this.#enqueue(() => this.#register(source, signal));
+  register(source: ResolvedSource, control: RegisterOptions = {}): Promise<RegisterResult> {
+    return this.#enqueue(() => this.#register(source, control));
   }
 
   rollback(): Promise<{ from: VersionSnapshot; to: VersionSnapshot }> {
@@ -202,7 +207,8 @@ export class PluginSlot {
     };
   }
 
-  async #register(source: ResolvedSource, signal?: AbortSignal): Promise<RegisterResult> {
+  async #register(source: ResolvedSource, control: RegisterOptions = {}): Promise<RegisterResult> {
+    const { signal } = control;
     signal?.throwIfAborted();
     if (this.#closed) {
       throw new PluginError('PLUGIN_NOT_FOUND', `plugin "${this.name}" was removed`);
@@ -212,7 +218,7 @@ export class PluginSlot {
       this.#lazy = source;
       return { outcome: 'deferred', version: undefined, fallback: false };
     }
-    const picked = await pickCandidate(this.#candidateContext(), source, signal);
+    const picked = await pickCandidate(this.#candidateContext(), source, control);
     if (signal?.aborted && picked.kind === 'ready') {
       // Its caller gave up while it passed: it never serves.
       await picked.version.close();

@@ -42,7 +42,9 @@ async function registerWithin(
   timeoutMs: number,
 ): Promise<RegisterResult> {
   const controller = new AbortController();
-  const running = registry.register(name, source, { signal: controller.signal });
+  // A self-test call never outlives the window by more than the window itself.
+  const control = { signal: controller.signal, selfTestTimeoutMs: timeoutMs };
+  const running = registry.register(name, source, control);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), timeoutMs);
