@@ -31,6 +31,8 @@ export interface PluginManifest {
   readonly force: boolean;
   /** The media type of the plugin's output, for servers (e.g. "application/json"). */
   readonly contentType: string | undefined;
+  /** Names of the host's environment variables the plugin's worker or child may see (never TWINPLUG_*). */
+  readonly env: readonly string[] | undefined;
 }
 
 /** The limits plugin.json may set, as for loadPlugin: the `limits` layer of the option table. */
@@ -46,6 +48,7 @@ const KEYS = [
   'idleUnloadMs',
   'force',
   'contentType',
+  'env',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
 const LIMIT_KEYS = keysIn('limits');
@@ -99,7 +102,7 @@ function parseLimits(value: unknown, path: string): ManifestLimits {
   return value as ManifestLimits;
 }
 
-function tryOptions(options: object, field: 'limits' | 'isolation', path: string): void {
+function tryOptions(options: object, field: 'limits' | 'isolation' | 'env', path: string): void {
   try {
     resolveLoadOptions({ bytes: new Uint8Array(0), ...options });
   } catch (error) {
@@ -118,6 +121,12 @@ function checkPlacement(
   if (isolation === undefined) return undefined;
   tryOptions({ ...limits, isolation }, 'isolation', path);
   return isolation as IsolationChoice;
+}
+
+function parseEnv(env: unknown, path: string): readonly string[] | undefined {
+  if (env === undefined) return undefined;
+  tryOptions({ env }, 'env', path);
+  return env as readonly string[];
 }
 
 function optionalBoolean(value: unknown, key: string, path: string): boolean {
@@ -165,6 +174,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     lazy: optionalBoolean(raw.lazy, 'lazy', path),
     idleUnloadMs,
     force: optionalBoolean(raw.force, 'force', path),
+    env: parseEnv(raw.env, path),
   };
 }
 
