@@ -5,7 +5,6 @@
 // LoadPluginOptions plus its row here, and the `satisfies` below refuses to compile without
 // the row.
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   DEFAULT_LOAD_TIMEOUT_MS,
   DEFAULT_MAX_INPUT_BYTES,
@@ -114,7 +113,7 @@ export const LOAD_OPTIONS = {
   callingConvention: { layers: ['source', 'child', 'key'], resolve: resolveConvention },
   shadowDir: {
     layers: ['source', 'child'],
-    resolve: (value) => optionalDir(value, 'shadowDir') ?? join(tmpdir(), 'twinplug-shadow'),
+    resolve: (value) => optionalDir(value, 'shadowDir') ?? tmpdir(),
   },
   dependencyDir: {
     layers: ['source', 'child', 'key'],

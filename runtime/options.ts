@@ -63,7 +63,11 @@ export interface LoadPluginOptions {
   maxMemoryPages?: number;
   /** Native only: calling convention of the exports (default cdecl; stdcall matters on 32-bit Windows). */
   callingConvention?: CallingConvention;
-  /** Native only: where shadow copies are written (default: <tmpdir>/twinplug-shadow). */
+  /**
+   * Native only: the folder in which this process creates its private shadow folder (mkdtemp,
+   * 0700) for the copies it loads (default: the temp folder). Refused when it is a link, or
+   * belongs to, or may be written by, another user without the sticky bit. See docs/abi.md.
+   */
   shadowDir?: string;
   /**
    * Native only: the folder a Windows DLL's own dependencies are copied from into its shadow
