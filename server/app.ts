@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { Authenticator } from './auth/authenticator.js';
+import type { ServerConfig } from './config/server-config.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { errorResponse } from './errors/error-response.js';
 import { ServerError } from './errors/server-error.js';
@@ -15,21 +17,26 @@ export interface AppOptions {
   readonly service: PluginService;
   readonly metrics: ServerMetrics;
   readonly log: Logger;
-  readonly maxBodyBytes: number;
-  /** The admin bearer token; undefined turns the admin API off. */
-  readonly adminToken: string | undefined;
+  readonly config: AppConfig;
+  /** Who a secret belongs to (default: the config's admin token only). */
+  readonly auth?: Authenticator;
 }
+
+/** The settings the HTTP layer reads. */
+export type AppConfig = Pick<ServerConfig, 'maxBodyBytes' | 'adminToken' | 'dashboard'>;
 
 /**
  * Builds the Hono app over a plugin service without opening a port: `app.request(...)` in tests,
  * `@hono/node-server` in {@link startServer}.
  *
  * @example
- * const app = createApp({ service, metrics, log, maxBodyBytes: 1 << 20, adminToken: undefined });
+ * const config = { maxBodyBytes: 1 << 20, adminToken: undefined, dashboard: 'redacted' } as const;
+ * const app = createApp({ service, metrics, log, config });
  * const response = await app.request('/v1/plugins/upper', { method: 'POST', body: 'hi' }); // "HI"
  */
 export function createApp(options: AppOptions): Hono<ServerEnv> {
-  const { service, metrics, log } = options;
+  const { service, metrics, log, config } = options;
+  const auth = options.auth ?? new Authenticator(config.adminToken);
   const app = new Hono<ServerEnv>();
   app.use(traceId(log));
   // The access log costs a middleware frame per request: only when debug lines are wanted.
@@ -49,8 +56,8 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
     ),
   );
   app.route('/', opsRoutes(service, metrics));
-  app.route('/', dataRoutes(service, options.maxBodyBytes));
-  app.route('/', adminRoutes(service, options.adminToken, options.maxBodyBytes));
-  app.route('/', dashboardRoutes(service));
+  app.route('/', dataRoutes(service, config.maxBodyBytes));
+  app.route('/', adminRoutes(service, auth, config.maxBodyBytes));
+  app.route('/', dashboardRoutes(service, config.dashboard, auth));
   return app;
 }

@@ -92,6 +92,12 @@ export const FIELDS = {
     parse: integer(1, DAY_MS),
     default: 30_000,
   },
+  /** What GET / and /v1/dashboard show without admin credentials: see docs/server.md. */
+  dashboard: {
+    env: 'TWINPLUG_DASHBOARD',
+    parse: oneOf('off', 'redacted', 'admin'),
+    default: 'redacted',
+  },
   'canary.errorRate': { env: 'TWINPLUG_CANARY_ERROR_RATE', parse: ratio, default: 0.05 },
   'canary.minCalls': { env: 'TWINPLUG_CANARY_MIN_CALLS', parse: integer(1, 1e9), default: 20 },
   'canary.windowMs': {

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { tokenProblem } from '../auth/token-rule.js';
 import { ConfigError } from './config-error.js';
 import { FIELDS, type FieldName } from './fields.js';
 import type { ServerConfig } from './server-config.js';
 
 export const DEFAULT_CONFIG_FILE = 'twinplug.config.json';
-const MIN_TOKEN_LENGTH = 16;
 
 /** Where settings come from; later sources win: file, then environment, then flags. */
 export interface ConfigSources {
@@ -68,11 +68,8 @@ function pick(name: FieldName, file: Map<string, unknown>, sources: ConfigSource
 function adminToken(env: NodeJS.ProcessEnv | undefined): string | undefined {
   const token = env?.TWINPLUG_ADMIN_TOKEN;
   if (token === undefined || token === '') return undefined;
-  if (token.length < MIN_TOKEN_LENGTH)
-    throw new ConfigError(
-      'TWINPLUG_ADMIN_TOKEN',
-      `must be at least ${MIN_TOKEN_LENGTH} characters`,
-    );
+  const problem = tokenProblem(token);
+  if (problem !== undefined) throw new ConfigError('TWINPLUG_ADMIN_TOKEN', problem);
   return token;
 }
 

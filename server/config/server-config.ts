@@ -30,6 +30,11 @@ export interface ServerConfig {
   readonly shutdownTimeoutMs: number;
   readonly uploadTimeoutMs: number;
   readonly canary: CanaryConfig;
+  /**
+   * The dashboard without admin credentials: `redacted` (names, versions, health; no traffic
+   * rules, shortened hashes), `admin` (admin credentials required) or `off` (no dashboard).
+   */
+  readonly dashboard: 'off' | 'redacted' | 'admin';
   /** From TWINPLUG_ADMIN_TOKEN only (never from a file); undefined turns the admin API off. */
   readonly adminToken: string | undefined;
 }

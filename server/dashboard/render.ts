@@ -5,6 +5,8 @@ import { escapeHtml as e } from './escape.js';
 /** What the dashboard shows; also the JSON of GET /v1/dashboard. */
 export interface DashboardData {
   readonly time: number;
+  /** `admin`: everything; `redacted`: what an anonymous visitor may see. */
+  readonly view: 'admin' | 'redacted';
   readonly plugins: readonly PluginView[];
   readonly events: readonly FeedEvent[];
 }

@@ -35,8 +35,7 @@ export async function startServer(
     service,
     metrics,
     log,
-    maxBodyBytes: config.maxBodyBytes,
-    adminToken: config.adminToken,
+    config,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   try {

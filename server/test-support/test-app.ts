@@ -52,8 +52,7 @@ export async function testApp(
     service,
     metrics,
     log,
-    maxBodyBytes: config.maxBodyBytes,
-    adminToken: config.adminToken,
+    config,
   });
   return { app, service, config, logs, close: () => service.close() };
 }
