@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
-import { Authenticator } from './auth/authenticator.js';
+import type { ServerAccess } from './auth/open-access.js';
 import type { ServerConfig } from './config/server-config.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { errorResponse } from './errors/error-response.js';
 import { ServerError } from './errors/server-error.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { dataRoutes } from './http/data-routes.js';
+import { keyRoutes } from './http/key-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import type { ServerEnv } from './http/server-env.js';
 import { traceId } from './http/trace-id.js';
@@ -18,25 +19,24 @@ export interface AppOptions {
   readonly metrics: ServerMetrics;
   readonly log: Logger;
   readonly config: AppConfig;
-  /** Who a secret belongs to (default: the config's admin token only). */
-  readonly auth?: Authenticator;
+  /** Keys, rate limits and the audit log ({@link openAccess}). */
+  readonly access: ServerAccess;
 }
 
 /** The settings the HTTP layer reads. */
-export type AppConfig = Pick<ServerConfig, 'maxBodyBytes' | 'adminToken' | 'dashboard'>;
+export type AppConfig = Pick<ServerConfig, 'maxBodyBytes' | 'dashboard'>;
 
 /**
  * Builds the Hono app over a plugin service without opening a port: `app.request(...)` in tests,
  * `@hono/node-server` in {@link startServer}.
  *
  * @example
- * const config = { maxBodyBytes: 1 << 20, adminToken: undefined, dashboard: 'redacted' } as const;
- * const app = createApp({ service, metrics, log, config });
+ * const access = await openAccess(config, log);
+ * const app = createApp({ service, metrics, log, config, access });
  * const response = await app.request('/v1/plugins/upper', { method: 'POST', body: 'hi' }); // "HI"
  */
 export function createApp(options: AppOptions): Hono<ServerEnv> {
-  const { service, metrics, log, config } = options;
-  const auth = options.auth ?? new Authenticator(config.adminToken);
+  const { service, metrics, log, config, access } = options;
   const app = new Hono<ServerEnv>();
   app.use(traceId(log));
   // The access log costs a middleware frame per request: only when debug lines are wanted.
@@ -56,8 +56,9 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
     ),
   );
   app.route('/', opsRoutes(service, metrics));
-  app.route('/', dataRoutes(service, config.maxBodyBytes));
-  app.route('/', adminRoutes(service, auth, config.maxBodyBytes));
-  app.route('/', dashboardRoutes(service, config.dashboard, auth));
+  app.route('/', dataRoutes(service, access, config.maxBodyBytes));
+  app.route('/', adminRoutes(service, access, config.maxBodyBytes));
+  app.route('/', keyRoutes(access));
+  app.route('/', dashboardRoutes(service, config.dashboard, access));
   return app;
 }

@@ -8,6 +8,8 @@ function digest(text: string): Buffer {
 /** Something else that knows secrets: the API key store. */
 export interface SecretVerifier {
   verify(secret: string): Principal | undefined | Promise<Principal | undefined>;
+  /** True while at least one key is live. */
+  readonly hasKeys: boolean;
 }
 
 /**
@@ -23,9 +25,9 @@ export class Authenticator {
     this.#keys = keys;
   }
 
-  /** False when neither an admin token nor a key store is configured: the admin API is off. */
+  /** False while there is neither an admin token nor a live key: the admin API is off. */
   get enabled(): boolean {
-    return this.#adminDigest !== undefined || this.#keys !== undefined;
+    return this.#adminDigest !== undefined || this.#keys?.hasKeys === true;
   }
 
   async identify(secret: string): Promise<Principal | undefined> {

@@ -13,6 +13,9 @@ export interface Principal {
   readonly id: string;
   readonly role: Role;
   readonly scope: Scope;
+  /** The key's own rate limit, overriding `limits.keyRps` / `limits.keyBurst`. */
+  readonly rps?: number | undefined;
+  readonly burst?: number | undefined;
 }
 
 /** TWINPLUG_ADMIN_TOKEN, as the `admin` key it stands for. */

@@ -61,8 +61,8 @@ describe('the dashboard without admin credentials', () => {
       expect(text).toContain(sha256);
     }
     const wrong = await t.app.request('/v1/dashboard', { headers: basic(`${ADMIN_TOKEN}x`) });
-    expect(wrong.status).toBe(403);
-    expect(await code(wrong)).toBe('FORBIDDEN');
+    expect(wrong.status).toBe(401);
+    expect(await code(wrong)).toBe('KEY_INVALID');
   });
 
   it('asks for credentials when set to admin, and is gone when off', async () => {

@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
-import type { Authenticator } from '../auth/authenticator.js';
 import { requestSecret } from '../auth/credentials.js';
+import type { ServerAccess } from '../auth/open-access.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { ServerError } from '../errors/server-error.js';
 import type { ServerEnv } from '../http/server-env.js';
@@ -10,7 +10,7 @@ import { PAGE_STYLE } from './page-style.js';
 import { redactDashboard } from './redact.js';
 import { type DashboardData, renderDashboard } from './render.js';
 
-function adminData(service: PluginService): DashboardData {
+function serviceData(service: PluginService): DashboardData {
   return {
     time: Date.now(),
     view: 'admin',
@@ -23,12 +23,13 @@ function adminData(service: PluginService): DashboardData {
  * The view this request may see, per `dashboard` in the config: admin credentials (bearer, or
  * Basic with the secret as password so that a browser can ask for it) always see everything;
  * without them, `redacted` shows the redacted view, `admin` answers 401 and `off` 404.
- * Credentials sent but wrong are refused (403), never quietly downgraded.
+ * Credentials sent but wrong are refused (401, or 403 for a key that is not an admin key), never
+ * quietly downgraded.
  */
 async function viewFor(
   c: Context<ServerEnv>,
   access: ServerConfig['dashboard'],
-  auth: Authenticator,
+  auth: ServerAccess['auth'],
 ): Promise<'admin' | 'redacted'> {
   if (access === 'off') throw new ServerError('ROUTE_NOT_FOUND', 'the dashboard is off');
   const secret = requestSecret(c.req.header('authorization'), true);
@@ -38,8 +39,10 @@ async function viewFor(
     throw new ServerError('UNAUTHORIZED', 'the dashboard needs admin credentials');
   }
   const principal = await auth.identify(secret);
-  if (principal?.role !== 'admin')
-    throw new ServerError('FORBIDDEN', 'these credentials are not an admin key');
+  if (principal === undefined)
+    throw new ServerError('KEY_INVALID', 'the secret is not the admin token or a live key');
+  if (principal.role !== 'admin')
+    throw new ServerError('FORBIDDEN', 'the full dashboard needs an admin key');
   return 'admin';
 }
 
@@ -47,11 +50,12 @@ async function viewFor(
 export function dashboardRoutes(
   service: PluginService,
   access: ServerConfig['dashboard'],
-  auth: Authenticator,
+  { auth, audit }: ServerAccess,
 ): Hono<ServerEnv> {
-  const data = async (c: Context<ServerEnv>) => {
+  const data = async (c: Context<ServerEnv>): Promise<DashboardData> => {
     const view = await viewFor(c, access, auth);
-    return view === 'admin' ? adminData(service) : redactDashboard(adminData(service));
+    if (view === 'redacted') return redactDashboard(serviceData(service));
+    return { ...serviceData(service), audit: await audit.latest(20) };
   };
   const app = new Hono<ServerEnv>();
   app.get('/v1/dashboard', async (c) => {

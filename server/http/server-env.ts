@@ -10,5 +10,7 @@ export interface ServerEnv {
     traceHeaderSent: boolean;
     /** Who sent the request, once a key or the admin token has been checked. */
     principal: Principal | undefined;
+    /** What an admin handler did, for its audit entry. */
+    auditDetails: Record<string, unknown> | undefined;
   };
 }
