@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type NativeAdapter, resolveAdapter } from './adapter-options.js';
 import {
   type BreakerOptions,
   checkIsolationChoice,
@@ -11,6 +12,14 @@ import { invalidOptions, positiveInteger } from './option-checks.js';
 import type { Backend } from './plugin.js';
 
 export type CallingConvention = 'cdecl' | 'stdcall';
+export {
+  type AdapterInfo,
+  FUNCTION_CONVENTIONS,
+  type FunctionConvention,
+  type FunctionsAdapter,
+  type IModuleAdapter,
+  type NativeAdapter,
+} from './adapter-options.js';
 export {
   type BreakerOptions,
   DEFAULT_BREAKER,
@@ -55,6 +64,11 @@ export interface LoadPluginOptions {
   maxMemoryPages?: number;
   /** Native only: calling convention of the exports (default cdecl; stdcall matters on 32-bit Windows). */
   callingConvention?: CallingConvention;
+  /**
+   * Native only: how to call a legacy library that does not export twinplug's ABI (a C++
+   * `IModule` factory, or flat C functions declared by prototype). See docs/legacy-dlls.md.
+   */
+  adapter?: NativeAdapter;
   /** Native only: where shadow copies are written (default: <tmpdir>/twinplug-shadow). */
   shadowDir?: string;
   /**
@@ -93,6 +107,7 @@ export interface ResolvedLoadOptions {
   readonly maxOutputBytes: number;
   readonly maxMemoryPages: number;
   readonly callingConvention: CallingConvention;
+  readonly adapter: NativeAdapter | undefined;
   readonly shadowDir: string;
   readonly dependencyDir: string | undefined;
   /** As given: the default depends on the artifact's backend, see {@link resolveIsolation}. */
@@ -145,11 +160,12 @@ function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'aut
   if (
     backend === 'wasm' &&
     (options.callingConvention !== undefined ||
+      options.adapter !== undefined ||
       options.shadowDir !== undefined ||
       options.dependencyDir !== undefined)
   ) {
     throw invalidOptions(
-      '"callingConvention", "shadowDir" and "dependencyDir" apply to the native backend only',
+      '"callingConvention", "adapter", "shadowDir" and "dependencyDir" apply to the native backend only',
     );
   }
   const { dependencyDir } = options;
@@ -197,6 +213,7 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
       WASM_MAX_PAGES,
     ),
     callingConvention: convention,
+    adapter: resolveAdapter(options.adapter),
     shadowDir: options.shadowDir ?? join(tmpdir(), 'twinplug-shadow'),
     dependencyDir: options.dependencyDir,
     isolation: options.isolation,

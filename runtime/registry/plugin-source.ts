@@ -6,6 +6,7 @@ import {
   GUARD_LOAD_KEYS,
   type GuardLoadOptions,
   type LoadPluginOptions,
+  type NativeAdapter,
   type PluginConfig,
   resolveLoadOptions,
 } from '../options.js';
@@ -32,6 +33,8 @@ export interface PluginSource extends GuardLoadOptions {
   readonly maxOutputBytes?: number;
   readonly maxMemoryPages?: number;
   readonly callingConvention?: CallingConvention;
+  /** A legacy native library's adapter (docs/legacy-dlls.md); ignored by a Wasm twin. */
+  readonly adapter?: NativeAdapter;
   readonly shadowDir?: string;
   /** A cases.json every candidate must pass before it is activated. */
   readonly cases?: string;
@@ -88,6 +91,7 @@ function sharedLoadOptions(source: PluginSource): SharedLoadOptions {
   if (source.maxMemoryPages !== undefined) load.maxMemoryPages = source.maxMemoryPages;
   if (source.callingConvention !== undefined) load.callingConvention = source.callingConvention;
   if (source.shadowDir !== undefined) load.shadowDir = source.shadowDir;
+  if (source.adapter !== undefined) load.adapter = source.adapter;
   for (const key of GUARD_LOAD_KEYS) {
     if (source[key] !== undefined) Object.assign(load, { [key]: source[key] });
   }
@@ -111,6 +115,7 @@ export function resolveSource(source: PluginSource): ResolvedSource {
       resolved.maxOutputBytes,
       resolved.maxMemoryPages,
       resolved.callingConvention,
+      resolved.adapter ?? null,
       resolved.isolation ?? null,
       resolved.timeoutMs,
       resolved.loadTimeoutMs,

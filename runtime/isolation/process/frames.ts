@@ -6,6 +6,7 @@
 //   payload
 //
 // and the two sides take turns: the host sends one request, the child answers it with one frame.
+import type { NativeAdapter } from '../../adapter-options.js';
 import { PluginError } from '../../errors.js';
 
 export const FRAME_HEADER_BYTES = 5;
@@ -35,6 +36,8 @@ export interface ChildSettings {
   readonly maxMemoryPages: number;
   readonly callingConvention: 'cdecl' | 'stdcall';
   readonly shadowDir: string;
+  /** A legacy library's adapter: JSON, parsed again by the child's native backend. */
+  readonly adapter?: NativeAdapter;
   /** A Windows DLL's folder, for its own dependencies: the child has the bytes, not the path. */
   readonly dependencyDir?: string;
 }

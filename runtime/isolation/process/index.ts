@@ -28,6 +28,7 @@ export async function openProcessCore(
       maxMemoryPages: options.maxMemoryPages,
       callingConvention: options.callingConvention,
       shadowDir: options.shadowDir,
+      ...(options.adapter !== undefined && { adapter: options.adapter }),
       ...(dependencyDir !== undefined && { dependencyDir }),
     },
     artifact: artifact.bytes,
