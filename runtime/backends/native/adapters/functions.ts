@@ -104,24 +104,15 @@ function bindRole(
   role: keyof typeof ROLE_SHAPES,
 ): { fn: Fn; parsed: Parsed } | undefined {
   if (text === undefined) return undefined;
-  const parsed = parsePrototype(role, text);
+  const parsed = parsePrototype(loaded.library, role, text);
   checkRole(parsed, role);
   return { fn: bindPrototype(loaded.library, parsed), parsed };
 }
 
 function bindAll(loaded: ShadowLoadedLibrary, adapter: FunctionsAdapter): Bound {
-  const parsed = parsePrototype('process', adapter.process);
+  const parsed = parsePrototype(loaded.library, 'process', adapter.process);
   const convention: FunctionConvention = adapter.convention;
   checkProcess(parsed, convention);
-  // Every prototype is parsed and checked before any export is looked up.
-  const roles = {
-    init: adapter.init,
-    cleanup: adapter.cleanup,
-    info: adapter.info,
-    free: adapter.free,
-  };
-  for (const [role, text] of Object.entries(roles))
-    if (text !== undefined) checkRole(parsePrototype(role, text), role as keyof typeof ROLE_SHAPES);
   const fn = bindPrototype(loaded.library, parsed);
   const capacity = adapter.outputCapacity ?? DEFAULT_OUTPUT_CAPACITY;
   let process: Process;

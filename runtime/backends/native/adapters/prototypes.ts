@@ -35,24 +35,63 @@ function kindOf(type: TypeObject): Kind {
   return 'other';
 }
 
-/** Parses `text` with koffi; a prototype koffi cannot read is a manifest error naming `field`. */
-export function parsePrototype(field: string, text: string): Parsed {
+type KoffiFunction = ReturnType<KoffiLibrary['func']>;
+
+/** A parameter's type, with its name (if any) taken off the end. */
+function parameterType(parameter: string): string {
+  return parameter
+    .trim()
+    .replace(/(?<=[\s*])[A-Za-z_][A-Za-z0-9_]*$/, '')
+    .trim();
+}
+
+/**
+ * Checks each type on its own first: koffi 3.3.4 aborts the whole process (a fatal N-API
+ * throw) when a prototype names a pointer to an unknown type, but koffi.type throws cleanly.
+ */
+function checkTypes(field: string, result: string, params: string): void {
+  const list = params.trim() === '' ? [] : params.split(',').map(parameterType);
+  for (const type of [result.trim(), ...list]) {
+    try {
+      koffi.type(type);
+    } catch (error) {
+      throw prototypeInvalid(
+        field,
+        `koffi cannot parse the type "${type}": ${(error as Error).message}`,
+        error,
+      );
+    }
+  }
+}
+
+/**
+ * Parses `text` by binding it with koffi: a prototype koffi cannot read is a manifest error
+ * naming `field`, a name the library does not export is PLUGIN_EXPORT_MISSING. (koffi.proto
+ * would parse without a library, but koffi 3.3.4 aborts the process on a bad type there.)
+ */
+export function parsePrototype(library: KoffiLibrary, field: string, text: string): Parsed {
   const shape = SHAPE.exec(text);
   if (shape === null)
     throw prototypeInvalid(field, `"${text}" is not a C prototype such as "int f(const char *in)"`);
   const [, prefix = '', name = '', params = ''] = shape;
   const convention = CONVENTION.exec(prefix)?.[1];
-  let info: NonNullable<TypeObject['proto']>;
+  checkTypes(field, prefix.replace(CONVENTION, ''), params);
+  let declared: KoffiFunction;
   try {
-    // koffi makes function-pointer types only for cdecl and stdcall: the keyword is read above.
-    info = koffi.type(koffi.proto(`${prefix.replace(CONVENTION, '')}(${params})`)).proto!;
+    declared = library.func(text);
   } catch (error) {
+    try {
+      library.func(`void ${convention ?? ''} ${name}(void)`);
+    } catch (missing) {
+      throw exportMissing(name, missing);
+    }
     throw prototypeInvalid(
       field,
       `koffi cannot parse "${text}": ${(error as Error).message}`,
       error,
     );
   }
+  const { info } = declared;
   return {
     field,
     name,
