@@ -28,6 +28,9 @@ int32_t TP_CALL ProcessData(const uint8_t *in, uint32_t in_len, uint8_t *out, ui
 {
     if (in_len == 4 && in[0] == 'f' && in[1] == 'a' && in[2] == 'i' && in[3] == 'l')
         return -7;
+    /* shout.cpp counts its live objects: one serves, as here. */
+    if (in_len == 5 && in[0] == '?' && in[1] == 'l' && in[2] == 'i' && in[3] == 'v' && in[4] == 'e')
+        in = (const uint8_t *)"1", in_len = 1;
     *out_len = prefix_len + in_len;
     if (out_cap < *out_len)
         return TP_BUFFER_TOO_SMALL;

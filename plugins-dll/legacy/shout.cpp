@@ -2,6 +2,7 @@
 // factory. ProcessData writes the configured prefix, then the input upper-cased (ASCII), into a
 // buffer whose size it is never told: an input longer than the host's buffer overruns it.
 // Built with g++ (.so) and MinGW g++ (.dll); its Wasm port is shout-port.c.
+#include <cstdio>
 #include <cstring>
 
 #if defined(_WIN32)
@@ -48,7 +49,8 @@ public:
         return true;
     }
 
-    // 0 and a NUL-terminated output; -7 for the input "fail". The length variant returns the
+    // 0 and a NUL-terminated output; -7 for the input "fail"; the number of live objects for
+    // "?live". The length variant returns the
     // number of bytes written and writes no NUL.
     int ProcessData(const char *input, char *output) override
     {
@@ -56,6 +58,8 @@ public:
             return -1;
         if (std::strcmp(input, "fail") == 0)
             return -7;
+        if (std::strcmp(input, "?live") == 0) // how many objects exist: the tests check deletes
+            return std::sprintf(output, "%s%d", prefix_, live_objects) < 0 ? -1 : 0;
         std::size_t prefix = std::strlen(prefix_);
         std::memcpy(output, prefix_, prefix);
         char *out = output + prefix;
@@ -84,6 +88,3 @@ LEGACY_EXPORT IModuleWithDestructor *CreateModuleWithDestructor()
 }
 
 LEGACY_EXPORT IModule *CreateNothing() { return nullptr; }
-
-// How many objects are alive: the tests check that instances are destroyed.
-LEGACY_EXPORT int LiveModules() { return live_objects; }

@@ -38,8 +38,8 @@ function bindExport(
 /**
  * A C++ `IModule` behind the PluginCore contract: the factory makes an object, Initialize gets
  * the config as a NUL-terminated string, ProcessData a NUL-terminated input and a guarded
- * output buffer. An instance that writes past the buffer is dropped (none of its code runs
- * again) and the next call gets a fresh one, initialised with the same config.
+ * output buffer. An instance that writes past the buffer is destroyed without Cleanup, and the
+ * next call gets a fresh one, initialised with the same config.
  */
 export class IModuleCore implements PluginCore {
   readonly backend = 'native' as const;
@@ -94,7 +94,9 @@ export class IModuleCore implements PluginCore {
     try {
       output.check('IModule::ProcessData');
     } catch (error) {
-      this.#instance = undefined; // dropped, not destroyed: its code does not run again
+      // Destroyed (its memory back) but not cleaned up: the next call gets a fresh object.
+      this.#instance = undefined;
+      this.#release(instance.object, instance.slots);
       throw error;
     }
     return this.#lengthResult ? this.#byLength(result) : this.#byStatus(result);
