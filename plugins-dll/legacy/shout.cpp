@@ -67,6 +67,9 @@ public:
             unsigned char c = static_cast<unsigned char>(*input);
             *out = static_cast<char>(c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c);
         }
+#if defined(SHOUT_EXCLAIM)
+        *out++ = '!';
+#endif
         if (count_only_)
             return static_cast<int>(out - output);
         *out = 0;

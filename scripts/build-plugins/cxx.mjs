@@ -5,7 +5,11 @@ import { report, unavailable, versionOf, which } from './util.mjs';
 
 const CROSS_CXX = { 'win32-x64': 'x86_64-w64-mingw32-g++' };
 
-export const CXX_FIXTURES = [{ name: 'legacy-shout', sources: ['plugins-dll/legacy/shout.cpp'] }];
+export const CXX_FIXTURES = [
+  { name: 'legacy-shout', sources: ['plugins-dll/legacy/shout.cpp'], defines: [] },
+  // A second build for hot-swap tests: its outputs end in "!".
+  { name: 'legacy-shout-2', sources: ['plugins-dll/legacy/shout.cpp'], defines: ['SHOUT_EXCLAIM'] },
+];
 
 /** $CXX, else the first of c++, g++, clang++ (the cross g++ for a --target build). */
 async function findCxx(target) {
@@ -30,17 +34,9 @@ function cxxArgs(platform, target, output) {
     platform === 'win32'
       ? ['-shared', '-static-libgcc', '-static-libstdc++']
       : ['-fPIC', '-fvisibility=hidden', platform === 'darwin' ? '-dynamiclib' : '-shared'];
-  return [
-    '-std=c++17',
-    '-Wall',
-    '-Wextra',
-    '-Werror',
-    '-O2',
-    ...shared,
-    ...target.sources,
-    '-o',
-    output,
-  ];
+  const defines = target.defines.map((d) => `-D${d}`);
+  const warnings = ['-Wall', '-Wextra', '-Werror'];
+  return ['-std=c++17', ...warnings, '-O2', ...shared, ...defines, ...target.sources, '-o', output];
 }
 
 /** Builds the C++ fixtures into <outRoot>/fixtures/native, as toolchain `cxx`. */
