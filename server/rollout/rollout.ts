@@ -45,6 +45,8 @@ export class Rollout {
   #appliedCommand = 0;
   #autoRollbackOf: number | undefined;
   #quarantined: number | undefined;
+  /** What this process last stored of traffic and withdrawn builds. */
+  #persisted = JSON.stringify([{}, []]);
 
   constructor(name: string, deps: RolloutDeps) {
     this.name = name;
@@ -297,6 +299,7 @@ export class Rollout {
       if (this.#traffic.weights !== undefined && this.#canary !== undefined)
         this.#canary.progressive = false;
       this.#withdrawn = new Map((record.withdrawn ?? []).map((build) => [build.sha256, build]));
+      this.#persisted = JSON.stringify([this.#traffic, [...this.#withdrawn.values()]]);
       const command = record.command;
       if (command !== undefined && command.seq > this.#appliedCommand) {
         this.#appliedCommand = command.seq;
@@ -378,6 +381,10 @@ export class Rollout {
   async #persist(command?: Omit<NonNullable<StoredRollout['command']>, 'seq'>): Promise<void> {
     const traffic = this.#traffic;
     const withdrawn = [...this.#withdrawn.values()];
+    const written = JSON.stringify([traffic, withdrawn]);
+    // Nothing new to tell the other processes (an upload that only swapped builds).
+    if (command === undefined && written === this.#persisted) return;
+    this.#persisted = written;
     await this.#deps.store.update(this.name, (current) => {
       const next: { -readonly [K in keyof StoredRollout]: StoredRollout[K] } = {
         ...current,
