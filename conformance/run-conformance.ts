@@ -6,6 +6,7 @@ import {
   type SkippedArtifact,
 } from './artifact-set.js';
 import { type CaseReport, runCaseSuite } from './case-suite.js';
+import type { Comparator } from './compare/comparator.js';
 import { ConformanceError } from './errors.js';
 import type { Grammar } from './fuzz/grammar.js';
 import { type FuzzReport, runFuzz } from './fuzz/run-fuzz.js';
@@ -27,6 +28,8 @@ export interface ConformanceOptions {
   readonly config?: PluginConfig | undefined;
   readonly fuzz?: FuzzSettings | undefined;
   readonly requireAll?: boolean;
+  /** Judges agreement between artifacts and `output` expectations (default `exact`). */
+  readonly comparator?: Comparator | undefined;
   readonly onProgress?: (phase: 'cases' | 'fuzz', done: number, total: number) => void;
 }
 
@@ -98,6 +101,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const progress = options.onProgress;
   const caseReports = await runCaseSuite(runnable, cases, {
     config: options.config,
+    comparator: options.comparator,
     ...(progress && {
       onProgress: (done: number, total: number) => progress('cases', done, total),
     }),
@@ -111,6 +115,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       fuzz = await runFuzz(runnable, {
         ...options.fuzz,
         config: options.config,
+        comparator: options.comparator,
         ...(progress && {
           onProgress: (done: number, total: number) => progress('fuzz', done, total),
         }),

@@ -41,6 +41,12 @@ function caseReport(outcomes: CallOutcome[], labels: string[]): CaseReport {
       pass,
       reason: pass ? undefined : 'output differs',
       label: labels[index]!,
+      verdict: {
+        equal: index === 0 || outcomes[index] === outcomes[0],
+        comparator: 'exact',
+        why: 'the output bytes differ',
+        compared: undefined,
+      },
     };
   });
   const disagreeing = labels.filter((_, index) => index > 0 && outcomes[index] !== outcomes[0]);
@@ -48,6 +54,7 @@ function caseReport(outcomes: CallOutcome[], labels: string[]): CaseReport {
     case: pluginCase,
     results,
     disagreeing,
+    comparator: 'exact',
     pass: results.every((r) => r.pass) && disagreeing.length === 0,
   };
 }
@@ -76,6 +83,7 @@ const fuzz: FuzzReport = {
   artifacts: ['a.so', 'a.wasm'],
   outcomes: { ok: 7, 'PLUGIN_CALL_FAILED(-2)': 3 },
   divergence: undefined,
+  comparator: 'exact',
   initDivergence: undefined,
 };
 

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { type ComparatorSpec, parseComparatorSpec } from '../cases/comparator-spec.js';
 import { isPluginError, PluginError } from '../errors.js';
 import { type IsolationChoice, resolveLoadOptions } from '../options.js';
 import type { Backend } from '../plugin.js';
@@ -25,6 +27,8 @@ export interface PluginManifest {
   readonly force: boolean;
   /** The media type of the plugin's output, for servers (e.g. "application/json"). */
   readonly contentType: string | undefined;
+  /** How conformance compares this plugin's twins (`exact` when absent). */
+  readonly compare: ComparatorSpec | undefined;
 }
 
 /** The limits plugin.json may set, as for loadPlugin. */
@@ -48,6 +52,7 @@ const KEYS = [
   'idleUnloadMs',
   'force',
   'contentType',
+  'compare',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
 const LIMIT_KEYS = [
@@ -136,6 +141,13 @@ function optionalBoolean(value: unknown, key: string, path: string): boolean {
   return value;
 }
 
+function parseCompare(value: unknown, path: string): ComparatorSpec | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseComparatorSpec(value, 'compare', dirname(path));
+  if (!parsed.ok) throw invalid(path, parsed.message, parsed.field);
+  return parsed.spec;
+}
+
 /** Parses plugin.json strictly: unknown keys and wrong types are PLUGIN_MANIFEST_INVALID. */
 export function parseManifest(text: string, name: string, path: string): PluginManifest {
   let raw: unknown;
@@ -168,6 +180,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
   return {
     prefer,
     contentType,
+    compare: parseCompare(raw.compare, path),
     config: raw.config,
     sha256: parseSha256(raw.sha256, name, path),
     limits,
