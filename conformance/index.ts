@@ -45,6 +45,7 @@ export { describeOutcome, outcomeKind, sameOutcome } from './outcome.js';
 export { type PluginFolder, readPluginFolder } from './plugin-folder.js';
 export { toJsonReport } from './report/json.js';
 export { toJunitXml } from './report/junit.js';
+export { PRINT_LIMIT } from './report/preview.js';
 export { formatText } from './report/text.js';
 export {
   type ConformanceOptions,
@@ -52,4 +53,5 @@ export {
   type FuzzSettings,
   runConformance,
 } from './run-conformance.js';
+export { DEFAULT_FAILURES_DIR, saveSuggestedCase } from './save-failure.js';
 export { suggestCase } from './suggest-case.js';

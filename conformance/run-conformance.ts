@@ -10,6 +10,7 @@ import type { Comparator } from './compare/comparator.js';
 import { ConformanceError } from './errors.js';
 import type { Grammar } from './fuzz/grammar.js';
 import { type FuzzReport, runFuzz } from './fuzz/run-fuzz.js';
+import { saveSuggestedCase } from './save-failure.js';
 
 export interface FuzzSettings {
   readonly runs: number;
@@ -30,6 +31,8 @@ export interface ConformanceOptions {
   readonly requireAll?: boolean;
   /** Judges agreement between artifacts and `output` expectations (default `exact`). */
   readonly comparator?: Comparator | undefined;
+  /** Writes a fuzz divergence's suggested case to a cases file in this folder. */
+  readonly saveFailuresDir?: string | undefined;
   readonly onProgress?: (phase: 'cases' | 'fuzz', done: number, total: number) => void;
 }
 
@@ -67,6 +70,17 @@ function infoWarnings(
       );
   }
   return warnings;
+}
+
+async function saved(
+  fuzz: FuzzReport | undefined,
+  dir: string | undefined,
+  plugin: string | undefined,
+): Promise<FuzzReport | undefined> {
+  const divergence = fuzz?.divergence;
+  if (fuzz === undefined || divergence === undefined || dir === undefined) return fuzz;
+  const savedTo = await saveSuggestedCase(dir, plugin, divergence.suggestedCase);
+  return { ...fuzz, divergence: { ...divergence, savedTo } };
 }
 
 function isPass(cases: readonly CaseReport[], fuzz: FuzzReport | undefined): boolean {
@@ -122,6 +136,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       });
     }
   }
+  fuzz = await saved(fuzz, options.saveFailuresDir, runnable[0]!.report.info.name);
   return {
     artifacts: runnable,
     skipped,

@@ -52,6 +52,8 @@ export interface FuzzDivergence {
   readonly path: string | undefined;
   /** A case for a cases file pinning the input down, expecting the first artifact's result. */
   readonly suggestedCase: Record<string, unknown>;
+  /** The cases file the suggested case was saved to (`--save-failures`), if it was. */
+  readonly savedTo: string | undefined;
 }
 
 export interface FuzzReport {
@@ -218,6 +220,7 @@ async function fuzzLoaded(
       shrinks: details.numShrinks,
       path: details.counterexamplePath ?? undefined,
       suggestedCase: suggestCase({ input, expected: results[0]!, config, seed: options.seed }),
+      savedTo: undefined,
     },
   };
 }
