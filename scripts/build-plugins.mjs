@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { buildAsc } from './build-plugins/asc.mjs';
 import { copyCases } from './build-plugins/cases.mjs';
 import { buildNative, extensionFor, platformFor } from './build-plugins/native.mjs';
+import { buildThirdParty } from './build-plugins/third-party.mjs';
 import { abs, BuildState, ensureDirFor, ROOT } from './build-plugins/util.mjs';
 import { buildWasmClang } from './build-plugins/wasm-clang.mjs';
 
@@ -34,7 +35,12 @@ await state.load();
 
 const results = [await buildNative({ state, target: options.target, outRoot })];
 // Wasm does not depend on the platform: a --target build is only about native libraries.
-if (!options.target) results.push(await buildWasmClang({ state }), await buildAsc({ state }));
+if (!options.target)
+  results.push(
+    await buildWasmClang({ state }),
+    await buildAsc({ state }),
+    await buildThirdParty({ state }),
+  );
 const failures = [...results.flatMap((r) => r.failures), ...(await copyCases(outRoot))];
 await state.save();
 
