@@ -76,6 +76,17 @@ async function fewerValues(search: Search): Promise<void> {
   }
 }
 
+/** Zeroes the bytes left one at a time, when few are left. */
+async function zeroSingles(search: Search): Promise<void> {
+  const left = [...search.best.keys()].filter((index) => search.best[index] !== 0);
+  if (left.length > FINEST_REGION_SHARE) return;
+  for (const index of left) {
+    const candidate = search.best.slice();
+    candidate[index] = 0;
+    await search.attempt(candidate);
+  }
+}
+
 /** The shortest prefix that diverges, by bisection (divergence is assumed to persist as inputs grow). */
 async function shortestPrefix(search: Search): Promise<void> {
   let diverging = search.best.length;
@@ -101,6 +112,7 @@ export async function shrinkContent(input: Uint8Array, diverges: Diverges): Prom
   await repeatPeriod(search);
   await zeroRegions(search);
   await fewerValues(search);
+  await zeroSingles(search);
   await shortestPrefix(search);
   return {
     input: search.best,

@@ -6,7 +6,7 @@ import { encodeBytes } from '../suggest-case.js';
 export const PRINT_LIMIT = 4096;
 /** How much of a large value a report shows. */
 const PREVIEW_BYTES = 32;
-const PREVIEW_CHARS = 160;
+const PREVIEW_CHARS = 120;
 
 const grouped = (count: number) => count.toLocaleString('en-US');
 

@@ -147,7 +147,7 @@ function suggestedLines(fuzz: FuzzReport): string[] {
     `  ${preview.text}`,
   ];
   if (savedTo !== undefined)
-    lines.push(`  saved whole to ${savedTo} (runs as it is: --cases ${savedTo})`);
+    lines.push(`  saved whole to ${savedTo} (a cases file: run it with --cases)`);
   return lines;
 }
 
@@ -160,7 +160,7 @@ function divergenceLines(fuzz: FuzzReport): string[] {
     shrinkLine(fuzz),
   ];
   results.forEach((result, index) => {
-    lines.push(`  [${index + 1}] ${previewOutcome(result.outcome)}  ${result.label}`);
+    lines.push(`  [${index + 1}] ${previewOutcome(result.outcome)}`);
   });
   results.slice(1).forEach((result, offset) => {
     const verdict = verdicts[offset + 1]!;
