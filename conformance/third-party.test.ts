@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCaseFile } from '../runtime/index.js';
 import { repoRoot } from '../scripts/artifacts.js';
 import { built } from './test-support/built.js';
+import { describeConformance } from './vitest.js';
 
 // Real open-source C libraries, unmodified (LZ4 1.9.2, xxHash 0.6.5, from the npm package lz4),
 // built natively and to wasm32 behind thin shims (plugins-dll/third-party/), run through the
@@ -96,4 +97,16 @@ describe('third-party twins through twinplug conformance', () => {
     const decoder = `decode:${twin('lz4-block-decode', 'clang-wasm')}`;
     expect(again(['--compare', decoder]).status).toBe(0);
   });
+});
+
+// The same twins through the vitest helper, with the comparator given as on the command line.
+describeConformance({
+  name: 'lz4-block in describeConformance, under decode',
+  cases: join(root, folder('lz4-block'), 'cases.json'),
+  artifacts: [
+    built('lz4-block', 'cc', 'third-party'),
+    built('lz4-block', 'clang-wasm', 'third-party'),
+  ],
+  compare: `decode:${built('lz4-block-decode', 'clang-wasm', 'third-party')}`,
+  fuzz: { runs: 500, seed: 1, maxSize: 140_000 },
 });
