@@ -286,7 +286,8 @@ export class Rollout {
         if (before !== undefined && !this.#withdrawn.has(request.sha256))
           this.#withdrawn.set(before.sha256, before);
         this.#publish();
-        await this.#persist().catch(() => {});
+        // A refused first upload leaves no trace in the store either.
+        if (this.#deps.registry.has(this.name)) await this.#persist().catch(() => {});
         throw error;
       }
     });
