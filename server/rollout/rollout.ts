@@ -20,6 +20,16 @@ function storedTraffic(traffic: unknown): Traffic {
   }
 }
 
+/** The withdrawn builds of a record; a routing file of an older twinplug listed `rejected` sha256s. */
+function storedWithdrawn(record: StoredRollout): readonly WithdrawnBuild[] {
+  if (Array.isArray(record.withdrawn)) return record.withdrawn;
+  const rejected = (record as { rejected?: unknown }).rejected;
+  if (!Array.isArray(rejected)) return [];
+  return rejected
+    .filter((sha256): sha256 is string => typeof sha256 === 'string')
+    .map((sha256) => ({ sha256, version: undefined, backend: undefined, reason: 'rolled back' }));
+}
+
 /** Withdrawn builds kept per plugin; the oldest is forgotten first. */
 const MAX_WITHDRAWN = 16;
 
@@ -304,7 +314,7 @@ export class Rollout {
       this.#traffic = storedTraffic(record.traffic);
       if (this.#traffic.weights !== undefined && this.#canary !== undefined)
         this.#canary.progressive = false;
-      this.#withdrawn = new Map((record.withdrawn ?? []).map((build) => [build.sha256, build]));
+      this.#withdrawn = new Map(storedWithdrawn(record).map((build) => [build.sha256, build]));
       this.#persisted = JSON.stringify([this.#traffic, [...this.#withdrawn.values()]]);
       const command = record.command;
       if (command !== undefined && command.seq > this.#appliedCommand) {
