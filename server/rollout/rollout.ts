@@ -2,24 +2,36 @@ import { isPluginError, PluginError, type ServedVersion } from '../../runtime/in
 import { ServerError } from '../errors/server-error.js';
 import { type CanaryState, failing, judge, startCanary } from '../routing/canary.js';
 import { COUNTS_AGAINST_CANARY } from '../routing/fault-codes.js';
-import type { Traffic } from '../routing/traffic.js';
+import { parseTraffic, type Traffic } from '../routing/traffic.js';
 import { CallStats } from './call-stats.js';
 import type { StoredRollout, WithdrawnBuild } from './control-store.js';
 import type { RolloutDeps } from './rollout-deps.js';
 import { makeSnapshot, namesWithdrawn, withoutVersion, withoutWeights } from './rollout-policy.js';
+import { label, type RollbackRequest, RolloutReport } from './rollout-report.js';
 import type { RoutingSnapshot } from './routing-snapshot.js';
 import { type UploadRequest, type UploadResult, uploadStaged } from './staged-upload.js';
 
-/** Who asked for a rollback, and why. */
-export interface RollbackRequest {
-  readonly trigger: 'automatic' | 'manual';
-  readonly reason: string;
+/** Traffic read from the store, checked as strictly as the admin API's (else none). */
+function storedTraffic(traffic: unknown): Traffic {
+  try {
+    return traffic === undefined ? {} : parseTraffic(traffic);
+  } catch {
+    return {};
+  }
+}
+
+/** The withdrawn builds of a record; a routing file of an older twinplug listed `rejected` sha256s. */
+function storedWithdrawn(record: StoredRollout): readonly WithdrawnBuild[] {
+  if (Array.isArray(record.withdrawn)) return record.withdrawn;
+  const rejected = (record as { rejected?: unknown }).rejected;
+  if (!Array.isArray(rejected)) return [];
+  return rejected
+    .filter((sha256): sha256 is string => typeof sha256 === 'string')
+    .map((sha256) => ({ sha256, version: undefined, backend: undefined, reason: 'rolled back' }));
 }
 
 /** Withdrawn builds kept per plugin; the oldest is forgotten first. */
 const MAX_WITHDRAWN = 16;
-
-const label = (build: ServedVersion) => `${build.version} (${build.backend})`;
 
 /**
  * One plugin's rollout: the active and previous builds, the canary, the traffic policy and the
@@ -32,6 +44,7 @@ export class Rollout {
   readonly name: string;
   readonly stats: CallStats;
   readonly #deps: RolloutDeps;
+  readonly #report: RolloutReport;
   #chain: Promise<unknown> = Promise.resolve();
   #active: ServedVersion | undefined;
   #previous: ServedVersion | undefined;
@@ -52,6 +65,7 @@ export class Rollout {
     this.name = name;
     this.#deps = deps;
     this.stats = new CallStats(name, deps.metrics);
+    this.#report = new RolloutReport(name, deps);
     this.#snapshot = this.#make();
   }
 
@@ -142,13 +156,17 @@ export class Rollout {
       if (verdict?.action === 'step') {
         canary.weight = verdict.weight;
         canary.lastStepAt = now;
-        this.#note('canary-step', `canary ${canary.version} at ${verdict.weight}%`, canary.version);
+        this.#report.note(
+          'canary-step',
+          `canary ${canary.version} at ${verdict.weight}%`,
+          canary.version,
+        );
       } else if (verdict?.action === 'promote') {
         this.#canary = undefined;
-        this.#note('promoted', `${canary.version} promoted`, canary.version);
+        this.#report.note('promoted', `${canary.version} promoted`, canary.version);
       }
       if (verdict !== undefined) this.#publish();
-    }).catch((error: unknown) => this.#deps.log.error({ err: error, plugin: this.name }, 'canary'));
+    }).catch((error: unknown) => this.#report.failed(error, 'canary'));
   }
 
   /**
@@ -168,9 +186,7 @@ export class Rollout {
         this.#quarantined = undefined;
         this.#publish();
       }
-    }).catch((error: unknown) =>
-      this.#deps.log.error({ err: error, plugin: this.name }, 'automatic rollback failed'),
-    );
+    }).catch((error: unknown) => this.#report.failed(error, 'automatic rollback failed'));
   }
 
   /**
@@ -239,7 +255,7 @@ export class Rollout {
         );
       this.#withdraw(previous, 'withdrawn by the admin API');
       this.#publish();
-      this.#note('withdrawn', `${label(previous)} withdrawn`, label(previous));
+      this.#report.note('withdrawn', `${label(previous)} withdrawn`, label(previous));
       await this.#persist();
     });
   }
@@ -254,8 +270,7 @@ export class Rollout {
       if (traffic.weights !== undefined && this.#canary !== undefined)
         this.#canary.progressive = false;
       this.#publish();
-      this.#note('traffic-set', `traffic ${JSON.stringify(traffic)}`);
-      this.#deps.log.info({ plugin: this.name, traffic }, 'traffic set');
+      this.#report.trafficSet(traffic);
       await this.#persist();
     });
   }
@@ -281,7 +296,8 @@ export class Rollout {
         if (before !== undefined && !this.#withdrawn.has(request.sha256))
           this.#withdrawn.set(before.sha256, before);
         this.#publish();
-        await this.#persist().catch(() => {});
+        // A refused first upload leaves no trace in the store either.
+        if (this.#deps.registry.has(this.name)) await this.#persist().catch(() => {});
         throw error;
       }
     });
@@ -295,10 +311,10 @@ export class Rollout {
   /** Applies what another process stored: traffic, withdrawn builds, a command not seen yet. */
   applyStored(record: StoredRollout, initial: boolean): Promise<void> {
     return this.#run(async () => {
-      this.#traffic = record.traffic ?? {};
+      this.#traffic = storedTraffic(record.traffic);
       if (this.#traffic.weights !== undefined && this.#canary !== undefined)
         this.#canary.progressive = false;
-      this.#withdrawn = new Map((record.withdrawn ?? []).map((build) => [build.sha256, build]));
+      this.#withdrawn = new Map(storedWithdrawn(record).map((build) => [build.sha256, build]));
       this.#persisted = JSON.stringify([this.#traffic, [...this.#withdrawn.values()]]);
       const command = record.command;
       if (command !== undefined && command.seq > this.#appliedCommand) {
@@ -348,19 +364,10 @@ export class Rollout {
       this.#publish();
       throw error;
     }
-    this.#reportSwap(request, from, to);
+    this.#report.rolledBack(request, from, to);
     if (!persist) return;
     await this.#persist({ type, sha256: to.sha256, from: from.sha256, ...request });
     await this.#restoreInStore(to);
-  }
-
-  #reportSwap(request: RollbackRequest, from: ServedVersion, to: ServedVersion): void {
-    const { metrics, log } = this.#deps;
-    metrics.rollbacks.inc({ plugin: this.name, trigger: request.trigger });
-    const [fromLabel, toLabel] = [label(from), label(to)];
-    const message = `${request.trigger} rollback ${fromLabel} → ${toLabel}: ${request.reason}`;
-    this.#note('rolled-back', message, toLabel, fromLabel, request.trigger);
-    log.warn({ plugin: this.name, from: fromLabel, to: toLabel, ...request }, 'rolled back');
   }
 
   /** Withdraws a build: remembered (bounded), and no rule or weight sends traffic to it. */
@@ -438,27 +445,18 @@ export class Rollout {
 
   async #activated(active: ServedVersion, old: ServedVersion | undefined): Promise<void> {
     this.#contentType = await this.#deps.readContentType(this.name);
-    if (old === undefined) {
-      this.#note('loaded', `loaded ${label(active)}`, label(active));
-      this.#deps.log.info({ plugin: this.name, ...active }, 'plugin loaded');
-      return;
-    }
+    if (old === undefined) return this.#report.loaded(active);
     if (old.sha256 === active.sha256) return; // the same build loaded again
-    this.#deps.metrics.swaps.inc({ plugin: this.name });
     // A canary starts from the admin's rules and stickiness, not from weights set for older builds.
     this.#canary = startCanary(active, this.#deps.config.canary, this.#deps.now());
     this.#autoRollbackOf = undefined;
     this.#traffic = withoutWeights(this.#traffic);
-    this.#note('swapped', `swapped ${label(old)} → ${label(active)}`, label(active), label(old));
-    this.#deps.log.info(
-      { plugin: this.name, from: old.version, to: active.version, sha256: active.sha256 },
-      'plugin swapped',
-    );
+    this.#report.swapped(old, active);
   }
 
   /** A withdrawn build came back (a late folder write, another process): it never serves. */
   async #refuseReturn(returned: ServedVersion, good: ServedVersion): Promise<void> {
-    this.#note(
+    this.#report.note(
       'swapped',
       `swapped ${label(good)} → ${label(returned)}`,
       label(returned),
@@ -468,32 +466,7 @@ export class Rollout {
     this.#previous = returned;
     this.#publish();
     const reason = `build ${returned.sha256.slice(0, 12)} was rolled back before`;
-    this.#reportSwap({ trigger: 'automatic', reason }, returned, good);
+    this.#report.rolledBack({ trigger: 'automatic', reason }, returned, good);
     await this.#restoreInStore(good);
-  }
-
-  #note(
-    type:
-      | 'loaded'
-      | 'swapped'
-      | 'rolled-back'
-      | 'canary-step'
-      | 'promoted'
-      | 'traffic-set'
-      | 'withdrawn',
-    message: string,
-    to?: string,
-    from?: string,
-    trigger?: 'automatic' | 'manual',
-  ): void {
-    this.#deps.feed.push({
-      type,
-      plugin: this.name,
-      time: this.#deps.now(),
-      message,
-      to,
-      from,
-      trigger,
-    });
   }
 }
