@@ -39,7 +39,7 @@ async function serveHere(config: ServerConfig): Promise<number> {
 export const serveCommand: Command = {
   name: 'serve',
   usage:
-    'twinplug serve [--port N] [--host H] [--plugins DIR] [--config FILE] [--workers N] [--log-level L]',
+    'twinplug serve [--port N] [--host H] [--plugins DIR] [--store nats://H:P[,H:P]] [--config FILE] [--workers N] [--log-level L]',
   summary:
     'Serves the plugins folder over HTTP: data API, admin API, /metrics, dashboard (docs/server.md).',
   async run(args) {
@@ -48,6 +48,7 @@ export const serveCommand: Command = {
       port: { type: 'string' },
       host: { type: 'string' },
       plugins: { type: 'string' },
+      store: { type: 'string' },
       config: { type: 'string' },
       workers: { type: 'string' },
       'log-level': { type: 'string' },

@@ -52,6 +52,25 @@ const host: Parse<string> = (value) => {
   return value;
 };
 
+/** `nats://host:port[,host2:port,...]`: each server's scheme is nats or tls, each port given or 4222. */
+const storeUrls: Parse<string> = (value) => {
+  if (typeof value !== 'string' || value.length > 4096)
+    throw new Error('must be a nats:// URL list');
+  const servers = value.split(',').map((part) => part.trim());
+  for (const [index, server] of servers.entries()) {
+    const withScheme = index > 0 && !server.includes('://') ? `nats://${server}` : server;
+    let url: URL;
+    try {
+      url = new URL(withScheme);
+    } catch {
+      throw new Error(`"${server}" is not a URL: must be nats://host:port[,host:port...]`);
+    }
+    if ((url.protocol !== 'nats:' && url.protocol !== 'tls:') || url.hostname === '')
+      throw new Error(`"${server}" must be nats://host:port (or tls://)`);
+  }
+  return value;
+};
+
 const DAY_MS = 86_400_000;
 
 /**
@@ -62,6 +81,8 @@ export const FIELDS = {
   port: { env: 'TWINPLUG_PORT', flag: 'port', parse: integer(0, 65535), default: 8080 },
   host: { env: 'TWINPLUG_HOST', flag: 'host', parse: host, default: '127.0.0.1' },
   plugins: { env: 'TWINPLUG_PLUGINS', flag: 'plugins', parse: text, default: 'build/plugins' },
+  /** '' : the plugins folder is the control store; else the NATS JetStream cluster (docs/fleet.md). */
+  store: { env: 'TWINPLUG_STORE', flag: 'store', parse: storeUrls, default: '' },
   workers: { env: 'TWINPLUG_WORKERS', flag: 'workers', parse: integer(1, 64), default: 1 },
   logLevel: {
     env: 'TWINPLUG_LOG_LEVEL',

@@ -31,12 +31,24 @@ function refused(run: () => unknown): ConfigError {
 }
 
 describe('loadConfig', () => {
+  it('takes the fleet store from --store, TWINPLUG_STORE or the file, and refuses what is not nats://', () => {
+    const servers = 'nats://10.0.0.1:4222,10.0.0.2:4222';
+    expect(loadConfig({ env: {}, cwd: dir, flags: { store: servers } }).store).toBe(servers);
+    expect(loadConfig({ env: { TWINPLUG_STORE: servers }, cwd: dir }).store).toBe(servers);
+    file({ store: 'nats://h1:4222' });
+    expect(loadConfig({ env: {}, cwd: dir }).store).toBe('nats://h1:4222');
+    expect(
+      refused(() => loadConfig({ env: { TWINPLUG_STORE: 'http://h1' }, cwd: dir })).message,
+    ).toMatch(/nats:\/\//);
+  });
+
   it('has defaults that serve build/plugins on port 8080 with the admin API off', () => {
     const config = loadConfig({ env: {}, cwd: dir });
     expect(config).toMatchObject({
       port: 8080,
       host: '127.0.0.1',
       plugins: 'build/plugins',
+      store: '',
       workers: 1,
       maxBodyBytes: 16 * 1024 * 1024,
       allowNativeUploads: false,

@@ -28,6 +28,8 @@ export interface ServerConfig {
   readonly host: string;
   /** The watched plugins folder: `<plugins>/<name>/<name>.wasm|.so|.dll|.dylib`. */
   readonly plugins: string;
+  /** '' : the plugins folder is the control store; else `nats://h1:4222,h2:4222` (docs/fleet.md). */
+  readonly store: string;
   readonly workers: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly maxBodyBytes: number;
