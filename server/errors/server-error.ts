@@ -44,6 +44,8 @@ export const SERVER_STATUS = {
   UPLOAD_TIMEOUT: 504,
   /** The routing file's lock is held by a live process for too long. */
   CONTROL_STORE_BUSY: 503,
+  /** `--store nats://`: the fleet store is unreachable; the node keeps serving, admin writes wait. */
+  CONTROL_STORE_UNAVAILABLE: 503,
   /** The server is shutting down or its plugins are not loaded yet. */
   NOT_READY: 503,
   /** A bug: logged with the trace ID. */

@@ -92,7 +92,14 @@ export function adminRoutes(
     const traffic = parseTraffic(await jsonBody(c.req.raw));
     // Rule values are often secrets: the audit keeps weights and how many rules, not the values.
     c.set('auditDetails', { weights: traffic.weights, rules: traffic.rules?.length ?? 0 });
-    return c.json(await service.setTraffic(name, traffic));
+    const ifMatch = c.req.header('if-match');
+    const basedOn = ifMatch === undefined ? undefined : Number(ifMatch.replaceAll('"', ''));
+    if (basedOn !== undefined && !Number.isSafeInteger(basedOn))
+      throw new ServerError(
+        'BAD_REQUEST',
+        'If-Match must be the storeRevision of GET /v1/admin/plugins/:name',
+      );
+    return c.json(await service.setTraffic(name, traffic, basedOn));
   });
   app.post('/v1/admin/plugins/:name/rollback', change('rollback'), deploy, small, async (c) =>
     c.json(await service.rollback(pluginName(c.req.param('name')))),

@@ -11,7 +11,9 @@ export function opsRoutes(service: PluginService, metrics: ServerMetrics): Hono<
   app.get('/readyz', (c) => {
     if (!service.isReady)
       throw new ServerError('NOT_READY', 'plugins are loading or the server is shutting down');
-    return c.json({ status: 'ready', plugins: service.list().map((plugin) => plugin.name) });
+    const store = service.storeStatus();
+    const plugins = service.list().map((plugin) => plugin.name);
+    return c.json({ status: 'ready', plugins, ...(store === undefined ? {} : { store }) });
   });
   app.get('/metrics', async (c) => {
     c.header('Content-Type', metrics.registry.contentType);

@@ -29,6 +29,8 @@ export interface VersionView {
 
 export interface PluginView {
   readonly name: string;
+  /** Fleet mode: the revision of the plugin's key, for If-Match on PUT .../traffic. */
+  readonly storeRevision?: number;
   readonly lazy: boolean;
   /** The version unpinned requests go to by default, as the rollout serves it. */
   readonly active: string | undefined;

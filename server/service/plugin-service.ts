@@ -12,9 +12,11 @@ import {
 } from '../../runtime/index.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { ServerError } from '../errors/server-error.js';
+import { NatsControlStore, type StoreStatus } from '../fleet/nats-control-store.js';
 import { EventFeed } from '../observability/event-feed.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
+import type { ControlStore } from '../rollout/control-store.js';
 import { FolderControlStore } from '../rollout/folder-control-store.js';
 import type { Rollout } from '../rollout/rollout.js';
 import type { RouteRequest } from '../rollout/routing-snapshot.js';
@@ -51,7 +53,8 @@ export class PluginService {
   readonly #config: ServerConfig;
   readonly #registry: PluginRegistry;
   readonly #twins: TwinSide | undefined;
-  readonly #store: FolderControlStore;
+  readonly #store: ControlStore;
+  readonly #fleet: NatsControlStore | undefined;
   readonly #rollouts: Rollouts;
   readonly #folder: PluginFolder;
   readonly #stopLoop: () => void;
@@ -72,7 +75,11 @@ export class PluginService {
     this.#twins = config.twins
       ? new TwinSide(config.plugins, config.prefer, log, options.loadPlugin)
       : undefined;
-    this.#store = new FolderControlStore(config.plugins);
+    this.#fleet =
+      config.store === ''
+        ? undefined
+        : new NatsControlStore({ servers: config.store, plugins: config.plugins, log });
+    this.#store = this.#fleet ?? new FolderControlStore(config.plugins);
     this.#rollouts = new Rollouts({
       config,
       registry: this.#registry,
@@ -119,8 +126,29 @@ export class PluginService {
       this.#rollouts.applyStored(changed, false),
     );
     this.#rollouts.applyStored(records, true);
+    await this.#caughtUp();
     await Promise.all([...this.#rollouts.values()].map((rollout) => rollout.sync()));
     this.#ready = true;
+  }
+
+  /** In a fleet: waits (bounded) until the builds the store names serve here, then says ready. */
+  async #caughtUp(): Promise<void> {
+    const fleet = this.#fleet;
+    if (fleet === undefined) return;
+    await fleet.settled();
+    const deadline = Date.now() + this.#config.uploadTimeoutMs;
+    const serves = ({ name, sha256 }: { name: string; sha256: string }) =>
+      [this.#registry, this.#twins?.registry].some(
+        (registry) => registry?.get(name)?.active?.sha256 === sha256,
+      );
+    // A readiness probe on the registry, bounded: the folder watcher loads what was deployed.
+    while (Date.now() < deadline && !fleet.expected().every(serves))
+      await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  /** The fleet store's state for /readyz and the admin API; undefined in folder mode. */
+  storeStatus(): StoreStatus | undefined {
+    return this.#fleet?.status();
   }
 
   async #readContentType(name: string): Promise<string | undefined> {
@@ -168,7 +196,9 @@ export class PluginService {
     const slot = this.#registry.get(name);
     const rollout = this.#rollouts.get(name);
     if (slot === undefined || rollout === undefined) return undefined;
-    return describePlugin(rollout, slot, Date.now(), this.#twins?.registry.get(name)?.active);
+    const view = describePlugin(rollout, slot, Date.now(), this.#twins?.registry.get(name)?.active);
+    const storeRevision = this.#fleet?.revision(name);
+    return storeRevision === undefined ? view : { ...view, storeRevision };
   }
 
   #rollout(name: string): Rollout {
@@ -192,9 +222,29 @@ export class PluginService {
     return this.describe(name)!;
   }
 
-  async setTraffic(name: string, traffic: Traffic): Promise<PluginView> {
-    await this.#rollout(name).setTraffic(traffic);
+  /** `basedOn`: the store revision the admin read (If-Match); a change made since is a 409. */
+  async setTraffic(name: string, traffic: Traffic, basedOn?: number): Promise<PluginView> {
+    const rollout = this.#rollout(name);
+    const change = () => rollout.setTraffic(traffic);
+    const fleet = this.#fleet;
+    await this.#withState(
+      name,
+      fleet === undefined || basedOn === undefined ? change() : fleet.basedOn(basedOn, change),
+    );
     return this.describe(name)!;
+  }
+
+  /** A change that lost a compare-and-set to another node answers with the state now. */
+  async #withState(name: string, change: Promise<void>): Promise<void> {
+    try {
+      await change;
+    } catch (error) {
+      if (!(error instanceof ServerError) || error.code !== 'ROLLOUT_CONFLICT') throw error;
+      throw new ServerError(error.code, error.message, {
+        ...error.details,
+        current: this.describe(name),
+      });
+    }
   }
 
   /** One of several rollbacks at once wins; the others get ROLLOUT_CONFLICT with the state now. */

@@ -1,0 +1,66 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ObjectStore } from '@nats-io/obj';
+import { type Backend, sha256Hex } from '../../runtime/index.js';
+import { artifactFile, readNoFollow, replaceArtifact } from '../rollout/artifact-archive.js';
+import type { BuildRef } from './fleet-record.js';
+import { withJetStreamRetry } from './jetstream-retry.js';
+
+/** Why a build named in the store was not deployed on this node. */
+export interface RefusedBuild {
+  readonly name: string;
+  readonly backend: Backend;
+  readonly sha256: string;
+  readonly reason: string;
+}
+
+/**
+ * This node's copy of the fleet's builds: objects fetched by sha256 into a private cache folder
+ * (0700), each checked against its name before anything uses it, then deployed into the local
+ * plugins folder, where the folder watcher loads it through the registry as any build.
+ */
+export class ArtifactCache {
+  readonly #dir: string;
+  readonly #plugins: string;
+  readonly #objects: () => ObjectStore | undefined;
+
+  constructor(dir: string, plugins: string, objects: () => ObjectStore | undefined) {
+    this.#dir = dir;
+    this.#plugins = plugins;
+    this.#objects = objects;
+  }
+
+  /** Deploys the build unless the folder holds it; a refused build is returned, not thrown. */
+  async deploy(name: string, backend: Backend, ref: BuildRef): Promise<RefusedBuild | undefined> {
+    const file = artifactFile(name, backend);
+    const local = await readNoFollow(join(this.#plugins, name, file)).catch(() => undefined);
+    if (local !== undefined && sha256Hex(local) === ref.sha256) return undefined;
+    const bytes = await this.#fetch(ref.sha256);
+    if (bytes === undefined)
+      return { name, backend, sha256: ref.sha256, reason: 'no such object in the store' };
+    const actual = sha256Hex(bytes);
+    if (actual !== ref.sha256)
+      return { name, backend, sha256: ref.sha256, reason: `object bytes hash to ${actual}` };
+    await mkdir(join(this.#plugins, name), { recursive: true, mode: 0o755 });
+    await replaceArtifact(this.#plugins, name, file, bytes);
+    return undefined;
+  }
+
+  /** Stores bytes under their sha256 in the cache (the upload's own copy, no download). */
+  async keep(sha256: string, bytes: Uint8Array): Promise<void> {
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+    await writeFile(join(this.#dir, sha256), bytes, { mode: 0o600 }).catch(() => {});
+  }
+
+  async #fetch(sha256: string): Promise<Uint8Array | undefined> {
+    const cached = await readFile(join(this.#dir, sha256)).catch(() => undefined);
+    if (cached !== undefined && sha256Hex(cached) === sha256) return cached;
+    const objects = this.#objects();
+    if (objects === undefined) return undefined;
+    const bytes = await withJetStreamRetry(() => objects.getBlob(sha256));
+    if (bytes === null) return undefined;
+    // Cached only once checked: a tampered object is fetched (and refused) again, never trusted.
+    if (sha256Hex(bytes) === sha256) await this.keep(sha256, bytes);
+    return bytes;
+  }
+}

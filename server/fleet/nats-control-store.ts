@@ -1,0 +1,344 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KV, KvEntry } from '@nats-io/kv';
+import type { ObjectStore } from '@nats-io/obj';
+import { type Backend, sha256Hex } from '../../runtime/index.js';
+import { ServerError } from '../errors/server-error.js';
+import type { Logger } from '../observability/logger.js';
+import type { ControlStore, StoredRollout, StoredRollouts } from '../rollout/control-store.js';
+import { ArtifactCache, type RefusedBuild } from './artifact-cache.js';
+import { type FleetConnection, openFleetBuckets } from './fleet-connection.js';
+import { encodeFleetRecord, type FleetRecord, parseFleetRecord } from './fleet-record.js';
+import { withJetStreamRetry } from './jetstream-retry.js';
+import { readSnapshot, writeSnapshot } from './snapshot.js';
+
+const KEY_PREFIX = 'plugin.';
+/** Plugin names may hold dots (KV token separators) but never '=': the encoding is reversible. */
+const keyOf = (name: string) => KEY_PREFIX + name.replaceAll('.', '=2E');
+const nameOf = (key: string) => key.slice(KEY_PREFIX.length).replaceAll('=2E', '.');
+
+/** The revision an admin's change was based on (If-Match), for the writes that change makes. */
+const basedOn = new AsyncLocalStorage<number>();
+
+function isWrongRevision(error: unknown): boolean {
+  return error instanceof Error && /wrong last sequence|key exists/i.test(error.message);
+}
+
+export interface NatsStoreOptions {
+  readonly servers: string;
+  readonly plugins: string;
+  readonly log: Logger;
+  /** Where the cache and snapshot live: default `<plugins>.fleet`, beside the plugins folder. */
+  readonly stateDir?: string;
+}
+
+/** What /readyz and the admin API say about the store. */
+export interface StoreStatus {
+  readonly kind: 'nats';
+  readonly connected: boolean;
+  /** `snapshot`: started while the store was down, serving what this node saved last. */
+  readonly source: 'store' | 'snapshot';
+  readonly refused: readonly RefusedBuild[];
+}
+
+/**
+ * The fleet's {@link ControlStore} on NATS JetStream: one KV key per plugin (its rollout record
+ * and the build of each backend, every write a compare-and-set on the key's revision), builds in
+ * an Object Store named by sha256. Every node, the writer included, follows the bucket's watch:
+ * it deploys the builds named into its plugins folder (checked against their sha256 first) and
+ * hands the records to the rollouts.
+ */
+export class NatsControlStore implements ControlStore {
+  readonly #options: NatsStoreOptions;
+  readonly #stateDir: string;
+  readonly #cache: ArtifactCache;
+  readonly #records = new Map<string, FleetRecord>();
+  readonly #revisions = new Map<string, number>();
+  readonly #refused = new Map<string, RefusedBuild>();
+  #connection: FleetConnection | undefined;
+  #source: 'store' | 'snapshot' = 'store';
+  #onChange: (records: StoredRollouts) => void = () => {};
+  #deploying: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: NatsStoreOptions) {
+    this.#options = options;
+    this.#stateDir = options.stateDir ?? `${options.plugins}.fleet`;
+    this.#cache = new ArtifactCache(
+      join(this.#stateDir, 'cache'),
+      options.plugins,
+      () => this.#connection?.objects,
+    );
+  }
+
+  /** The plugin key's revision this node follows: what an admin's If-Match names. */
+  revision(name: string): number | undefined {
+    return this.#revisions.get(name);
+  }
+
+  /** Runs a change whose record writes must find the key at `revision`, else ROLLOUT_CONFLICT. */
+  basedOn<T>(revision: number, change: () => Promise<T>): Promise<T> {
+    return basedOn.run(revision, change);
+  }
+
+  status(): StoreStatus {
+    return {
+      kind: 'nats',
+      connected: this.#connection?.connected() ?? false,
+      source: this.#source,
+      refused: [...this.#refused.values()],
+    };
+  }
+
+  async start(onChange: (records: StoredRollouts) => void): Promise<StoredRollouts> {
+    this.#onChange = onChange;
+    try {
+      this.#connection = await openFleetBuckets(this.#options.servers, () => this.#resync());
+    } catch (error) {
+      this.#options.log.error(
+        { err: error, servers: this.#options.servers },
+        'the fleet store is unreachable: serving the last snapshot this node saved',
+      );
+      this.#source = 'snapshot';
+      for (const [name, record] of await readSnapshot(this.#stateDir))
+        this.#records.set(name, record);
+      void this.#connectLater();
+      return this.#rollouts();
+    }
+    await this.#resync();
+    void this.#follow(this.#connection.kv);
+    return this.#rollouts();
+  }
+
+  /** Keeps trying to reach the store; once there, converges and follows it. */
+  async #connectLater(): Promise<void> {
+    while (!this.#closed && this.#connection === undefined) {
+      try {
+        this.#connection = await openFleetBuckets(this.#options.servers, () => this.#resync());
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 500).unref());
+        continue;
+      }
+      if (this.#closed) return this.#connection.close();
+      this.#source = 'store';
+      await this.#resync().catch(() => {});
+      this.#onChange(this.#rollouts());
+      void this.#follow(this.#connection.kv);
+      this.#options.log.info('the fleet store is reachable again: following it');
+    }
+  }
+
+  /** Reads every key again (on start and after a reconnect) and deploys what changed. */
+  async #resync(): Promise<void> {
+    const kv = this.#connection?.kv;
+    if (kv === undefined) return;
+    const keys = await withJetStreamRetry(async () => {
+      const found: string[] = [];
+      for await (const key of await kv.keys(`${KEY_PREFIX}>`)) found.push(key);
+      return found;
+    });
+    for (const key of keys) {
+      const entry = await withJetStreamRetry(() => kv.get(key));
+      if (entry !== null) this.#take(entry);
+    }
+    await this.#deploying;
+  }
+
+  async #follow(kv: KV): Promise<void> {
+    const watch = await withJetStreamRetry(() => kv.watch({ key: `${KEY_PREFIX}>` }));
+    for await (const entry of watch) {
+      if (this.#closed) break;
+      if (this.#take(entry)) this.#onChange(this.#rollouts());
+    }
+  }
+
+  /** Takes one entry in; false when it is not newer than what this node has. */
+  #take(entry: KvEntry): boolean {
+    const record = entry.operation === 'PUT' ? parseFleetRecord(entry.value) : undefined;
+    return this.#accept(nameOf(entry.key), entry.revision, record);
+  }
+
+  /** A newer revision of a plugin's key (undefined: deleted), read or written here: deployed. */
+  #accept(name: string, revision: number, record: FleetRecord | undefined): boolean {
+    if (revision <= (this.#revisions.get(name) ?? 0)) return false;
+    this.#revisions.set(name, revision);
+    if (record === undefined) {
+      this.#records.delete(name);
+      this.#queue(() => rm(join(this.#options.plugins, name), { recursive: true, force: true }));
+    } else {
+      this.#records.set(name, record);
+      this.#queue(() => this.#deploy(name, record));
+    }
+    this.#queue(() => writeSnapshot(this.#stateDir, this.#records));
+    return true;
+  }
+
+  #queue(task: () => Promise<unknown>): void {
+    this.#deploying = this.#deploying.then(task).then(
+      () => {},
+      (error: unknown) => this.#options.log.error({ err: error }, 'fleet store: cannot deploy'),
+    );
+  }
+
+  async #deploy(name: string, record: FleetRecord): Promise<void> {
+    for (const [backend, ref] of Object.entries(record.builds ?? {}) as [
+      Backend,
+      { sha256: string },
+    ][]) {
+      const refused = await this.#cache.deploy(name, backend, ref);
+      const key = `${name}/${backend}`;
+      if (refused === undefined) {
+        this.#refused.delete(key);
+        continue;
+      }
+      this.#refused.set(key, refused);
+      this.#options.log.error(
+        refused,
+        'fleet store: build refused, the build deployed before keeps serving',
+      );
+    }
+  }
+
+  #rollouts(): StoredRollouts {
+    const rollouts = new Map<string, StoredRollout>();
+    for (const [name, record] of this.#records)
+      if (record.rollout !== undefined) rollouts.set(name, record.rollout);
+    return rollouts;
+  }
+
+  #kv(): KV {
+    const connection = this.#connection;
+    if (connection === undefined || !connection.connected())
+      throw new ServerError(
+        'CONTROL_STORE_UNAVAILABLE',
+        'the fleet store is unreachable: try again later',
+      );
+    return connection.kv;
+  }
+
+  /** One compare-and-set on the revision this node last saw: a write it had not seen is a conflict. */
+  async update(
+    name: string,
+    change: (current: StoredRollout | undefined) => StoredRollout | undefined,
+  ): Promise<void> {
+    await this.#write(name, true, (current) => {
+      const { rollout: _old, ...rest } = current;
+      const rollout = change(current.rollout);
+      return rollout === undefined ? rest : { ...rest, rollout };
+    });
+  }
+
+  /** Points a backend at a build; never a conflict (the build's own key part), so retried. */
+  #point(name: string, backend: Backend, sha256: string): Promise<void> {
+    return this.#write(name, false, (current) => ({
+      ...current,
+      builds: { ...current.builds, [backend]: { sha256 } },
+    }));
+  }
+
+  /**
+   * A compare-and-set on the revision this node last saw. When another node wrote first, a
+   * rollout change fails with ROLLOUT_CONFLICT (the admin sees the state now and decides again);
+   * a build pointer is applied again on the record now.
+   */
+  async #write(
+    name: string,
+    conflict: boolean,
+    change: (current: FleetRecord) => FleetRecord,
+  ): Promise<void> {
+    const kv = this.#kv();
+    const pinned = conflict ? basedOn.getStore() : undefined;
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const seen = pinned ?? this.#revisions.get(name) ?? 0;
+      const next = change(this.#records.get(name) ?? {});
+      const value = encodeFleetRecord(next);
+      try {
+        const revision = await withJetStreamRetry(() =>
+          seen === 0 ? kv.create(keyOf(name), value) : kv.update(keyOf(name), value, seen),
+        );
+        this.#accept(name, revision, next);
+        return;
+      } catch (error) {
+        if (!isWrongRevision(error)) throw this.#unavailable(error);
+      }
+      const latest = await withJetStreamRetry(() => kv.get(keyOf(name))).catch(() => null);
+      if (latest !== null && this.#take(latest)) this.#onChange(this.#rollouts());
+      if (conflict)
+        throw new ServerError(
+          'ROLLOUT_CONFLICT',
+          `another node changed "${name}" first (revision ${latest?.revision ?? 'gone'}); nothing was written`,
+          { stored: this.#records.get(name)?.rollout },
+        );
+    }
+    throw new ServerError('CONTROL_STORE_BUSY', `"${name}" kept changing under this write`);
+  }
+
+  #unavailable(error: unknown): unknown {
+    if (error instanceof ServerError) return error;
+    this.#options.log.warn({ err: error }, 'fleet store write failed');
+    return new ServerError(
+      'CONTROL_STORE_UNAVAILABLE',
+      'the fleet store did not answer: try again later',
+    );
+  }
+
+  async checkReplaceable(): Promise<void> {
+    this.#kv();
+  }
+
+  async putArtifact(name: string, backend: Backend, bytes: Uint8Array): Promise<void> {
+    this.#kv();
+    const sha256 = sha256Hex(bytes);
+    const objects = this.#connection!.objects;
+    try {
+      const have = await withJetStreamRetry(() => objects.info(sha256));
+      if (have === null || have.deleted)
+        await withJetStreamRetry(() =>
+          objects.putBlob({ name: sha256, metadata: { plugin: name, backend } }, bytes),
+        );
+    } catch (error) {
+      throw this.#unavailable(error);
+    }
+    await this.#cache.keep(sha256, bytes);
+    await this.#point(name, backend, sha256);
+  }
+
+  async restoreArtifact(name: string, backend: Backend, sha256: string): Promise<boolean> {
+    this.#kv();
+    const info = await withJetStreamRetry(() => this.#connection!.objects.info(sha256));
+    if (info === null || info.deleted) return false;
+    await this.#point(name, backend, sha256);
+    return true;
+  }
+
+  async removePlugin(name: string): Promise<void> {
+    const kv = this.#kv();
+    try {
+      await withJetStreamRetry(() => kv.delete(keyOf(name)));
+    } catch (error) {
+      throw this.#unavailable(error);
+    }
+  }
+
+  /** Every build the store names, for the node to serve before it says it is ready. */
+  expected(): { name: string; backend: Backend; sha256: string }[] {
+    return [...this.#records].flatMap(([name, record]) =>
+      Object.entries(record.builds ?? {})
+        .filter(([backend]) => !this.#refused.has(`${name}/${backend}`))
+        .map(([backend, ref]) => ({ name, backend: backend as Backend, sha256: ref.sha256 })),
+    );
+  }
+
+  /** Waits until every change seen so far is deployed on this node (tests, readiness). */
+  settled(): Promise<void> {
+    return this.#deploying;
+  }
+
+  close(): void {
+    this.#closed = true;
+    void this.#connection?.close();
+  }
+}
+
+export type { ObjectStore };
