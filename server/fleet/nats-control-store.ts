@@ -14,6 +14,8 @@ import { withJetStreamRetry } from './jetstream-retry.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
 const KEY_PREFIX = 'plugin.';
+/** How often a node compares the bucket's last sequence with what it has seen. */
+const CATCH_UP_MS = 1000;
 /** Plugin names may hold dots (KV token separators) but never '=': the encoding is reversible. */
 const keyOf = (name: string) => KEY_PREFIX + name.replaceAll('.', '=2E');
 const nameOf = (key: string) => key.slice(KEY_PREFIX.length).replaceAll('=2E', '.');
@@ -61,6 +63,7 @@ export class NatsControlStore implements ControlStore {
   #onChange: (records: StoredRollouts) => void = () => {};
   #deploying: Promise<void> = Promise.resolve();
   #closed = false;
+  #stopCatchUp: () => void = () => {};
 
   constructor(options: NatsStoreOptions) {
     this.#options = options;
@@ -107,7 +110,7 @@ export class NatsControlStore implements ControlStore {
       return this.#rollouts();
     }
     await this.#resync();
-    void this.#follow(this.#connection.kv);
+    this.#follow(this.#connection.kv);
     return this.#rollouts();
   }
 
@@ -124,7 +127,7 @@ export class NatsControlStore implements ControlStore {
       this.#source = 'store';
       await this.#resync().catch(() => {});
       this.#onChange(this.#rollouts());
-      void this.#follow(this.#connection.kv);
+      this.#follow(this.#connection.kv);
       this.#options.log.info('the fleet store is reachable again: following it');
     }
   }
@@ -145,11 +148,41 @@ export class NatsControlStore implements ControlStore {
     await this.#deploying;
   }
 
-  async #follow(kv: KV): Promise<void> {
-    const watch = await withJetStreamRetry(() => kv.watch({ key: `${KEY_PREFIX}>` }));
-    for await (const entry of watch) {
-      if (this.#closed) break;
-      if (this.#take(entry)) this.#onChange(this.#rollouts());
+  /** The watch, and a check of the bucket's last sequence that catches what a stalled watch missed. */
+  #follow(kv: KV): void {
+    void this.#watch(kv);
+    const timer = setInterval(() => void this.#catchUp(kv), CATCH_UP_MS);
+    timer.unref();
+    this.#stopCatchUp = () => clearInterval(timer);
+  }
+
+  async #catchUp(kv: KV): Promise<void> {
+    if (this.#closed || !this.#connection?.connected()) return;
+    try {
+      const last = (await kv.status()).streamInfo.state.last_seq;
+      if (last > Math.max(0, ...this.#revisions.values())) {
+        await this.#resync();
+        this.#onChange(this.#rollouts());
+      }
+    } catch {
+      // the next tick tries again
+    }
+  }
+
+  /** Follows the bucket's watch; a watch that ends (the connection lost) is opened again. */
+  async #watch(kv: KV): Promise<void> {
+    while (!this.#closed) {
+      try {
+        const watch = await withJetStreamRetry(() => kv.watch({ key: `${KEY_PREFIX}>` }));
+        for await (const entry of watch) {
+          if (this.#closed) break;
+          if (this.#take(entry)) this.#onChange(this.#rollouts());
+        }
+      } catch (error) {
+        if (this.#closed) return;
+        this.#options.log.warn({ err: error }, 'fleet store: the watch stopped; opening it again');
+      }
+      if (!this.#closed) await new Promise((resolve) => setTimeout(resolve, 250).unref());
     }
   }
 
@@ -337,6 +370,7 @@ export class NatsControlStore implements ControlStore {
 
   close(): void {
     this.#closed = true;
+    this.#stopCatchUp();
     void this.#connection?.close();
   }
 }

@@ -13,10 +13,18 @@ export const V2 = fixture('wasm/versioned-v2.wasm');
 export async function fleetNode(servers: string) {
   const plugins = tempPlugins();
   plugins.versioned(V1);
-  const server = await realServer(plugins.root, { TWINPLUG_STORE: servers });
+  const env = { TWINPLUG_STORE: servers };
+  let server = await realServer(plugins.root, env);
   return {
-    server,
+    get server() {
+      return server;
+    },
     plugins,
+    /** Stops the server, keeping its folder, cache and snapshot; `start` starts it again. */
+    stop: () => server.close(),
+    async start() {
+      server = await realServer(plugins.root, env);
+    },
     async close() {
       await server.close();
       plugins.cleanup();
