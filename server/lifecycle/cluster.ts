@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { serveKeyRelay } from '../auth/key-relay.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { createLogger } from '../observability/logger.js';
 
@@ -39,6 +40,7 @@ export function runPrimary(config: ServerConfig): Promise<number> {
   const env = { [CONFIG_ENV]: JSON.stringify(config) };
   let stopping = false;
   const fork = (): Worker => cluster.fork(env);
+  serveKeyRelay(config.auth.keysFile);
   for (let index = 0; index < config.workers; index += 1) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
