@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { type NativeAdapter, resolveAdapter } from '../adapter-options.js';
 import { isPluginError, PluginError } from '../errors.js';
 import {
   type IsolationChoice,
@@ -33,6 +34,8 @@ export interface PluginManifest {
   readonly contentType: string | undefined;
   /** Names of the host's environment variables the plugin's worker or child may see (never TWINPLUG_*). */
   readonly env: readonly string[] | undefined;
+  /** How the native twin is called when it is a legacy library (docs/legacy-dlls.md). */
+  readonly adapter: NativeAdapter | undefined;
 }
 
 /** The limits plugin.json may set, as for loadPlugin: the `limits` layer of the option table. */
@@ -49,6 +52,7 @@ const KEYS = [
   'force',
   'contentType',
   'env',
+  'adapter',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
 const LIMIT_KEYS = keysIn('limits');
@@ -135,6 +139,15 @@ function optionalBoolean(value: unknown, key: string, path: string): boolean {
   return value;
 }
 
+function parseAdapter(value: unknown, path: string): NativeAdapter | undefined {
+  try {
+    return resolveAdapter(value);
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_INVALID_OPTIONS')) throw error;
+    throw invalid(path, error.message, String(error.details?.field ?? 'adapter'));
+  }
+}
+
 /** Parses plugin.json strictly: unknown keys and wrong types are PLUGIN_MANIFEST_INVALID. */
 export function parseManifest(text: string, name: string, path: string): PluginManifest {
   let raw: unknown;
@@ -175,6 +188,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     idleUnloadMs,
     force: optionalBoolean(raw.force, 'force', path),
     env: parseEnv(raw.env, path),
+    adapter: parseAdapter(raw.adapter, path),
   };
 }
 
