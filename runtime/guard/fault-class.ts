@@ -62,6 +62,7 @@ export const FAULT_CLASS: Readonly<Record<PluginErrorCode, FaultClass>> = {
   PLUGIN_CRASHED: 'fault',
   PLUGIN_UNAVAILABLE: 'circuit',
   PLUGIN_OVERLOADED: 'capacity',
+  PLUGIN_CANCELLED: 'caller',
 };
 
 /**
