@@ -65,6 +65,8 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_UNAVAILABLE',
   /** The plugin's call queue is full (`maxQueuedCalls`): the call was refused without waiting. */
   'PLUGIN_OVERLOADED',
+  /** The plugin alone holds more memory than the registry's whole `memoryBudget`: refused rather than unloading everything else for it. */
+  'PLUGIN_OVER_BUDGET',
 ] as const;
 
 export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];

@@ -38,4 +38,5 @@ export const PLUGIN_ERROR_STATUS: Readonly<Record<PluginErrorCode, ContentfulSta
   PLUGIN_CRASHED: 502,
   PLUGIN_UNAVAILABLE: 503,
   PLUGIN_OVERLOADED: 429,
+  PLUGIN_OVER_BUDGET: 507,
 };

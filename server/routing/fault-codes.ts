@@ -43,4 +43,5 @@ export const COUNTS_AGAINST_CANARY: Readonly<Record<PluginErrorCode, boolean>> =
   PLUGIN_UNAVAILABLE: true,
   // A full queue is load, not a fault of the build.
   PLUGIN_OVERLOADED: false,
+  PLUGIN_OVER_BUDGET: false,
 };
