@@ -29,6 +29,7 @@ export function folderSource(
   Object.assign(source, manifest.limits);
   if (manifest.idleUnloadMs !== undefined) source.idleUnloadMs = manifest.idleUnloadMs;
   source.lazy = manifest.lazy;
+  source.keepLoaded = manifest.keepLoaded;
   source.force = manifest.force;
   return source;
 }

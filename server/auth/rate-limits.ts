@@ -1,4 +1,4 @@
-import { BurstyRateLimiter, RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 
 /** Requests per second and the burst above it; 0 requests per second: no limit. */
 export interface RateLimit {
