@@ -6,13 +6,27 @@ import { createLogger } from '../observability/logger.js';
 const CONFIG_ENV = 'TWINPLUG_WORKER_CONFIG';
 const RESTART_DELAY_MS = 1000;
 
+/**
+ * The config the primary passed, taken out of the environment at first sight: it holds the
+ * admin token, and an in-process plugin could read the environment (children and workers get
+ * an allow-list anyway, runtime/isolation/plugin-env.ts).
+ */
+let passedConfig: string | undefined;
+function takeConfig(): string | undefined {
+  if (passedConfig === undefined && process.env[CONFIG_ENV] !== undefined) {
+    passedConfig = process.env[CONFIG_ENV];
+    delete process.env[CONFIG_ENV];
+  }
+  return passedConfig;
+}
+
 /** True in a worker forked by {@link runPrimary}; its config comes from the primary. */
 export function isClusterWorker(): boolean {
-  return cluster.isWorker && process.env[CONFIG_ENV] !== undefined;
+  return cluster.isWorker && takeConfig() !== undefined;
 }
 
 export function workerConfig(): ServerConfig {
-  return JSON.parse(process.env[CONFIG_ENV]!) as ServerConfig;
+  return JSON.parse(takeConfig()!) as ServerConfig;
 }
 
 /**
