@@ -41,6 +41,12 @@ export { FAULT_CODES, isPluginFault } from './guard/circuit.js';
 export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
 export { sha256Hex } from './loaded-artifact.js';
 export {
+  describeNativeFile,
+  type NativeFileReport,
+  readNativeExports,
+} from './native-exports/index.js';
+export { type AdapterSuggestion, suggestAdapter } from './native-exports/suggest-adapter.js';
+export {
   type AdapterInfo,
   type BreakerOptions,
   type CallingConvention,
