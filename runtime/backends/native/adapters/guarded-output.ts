@@ -16,6 +16,8 @@ export class GuardedOutput {
   readonly buffer: Buffer;
   readonly #canary: Buffer;
   readonly #guard: Buffer;
+  /** The same memory as a plain Uint8Array: its slice() skips Buffer's species lookup. */
+  readonly #bytes: Uint8Array;
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -23,6 +25,7 @@ export class GuardedOutput {
     // Random per buffer, so a library cannot write the canary back by accident or on purpose.
     this.#canary = randomFillSync(Buffer.alloc(GUARD_BYTES));
     this.#guard = this.buffer.subarray(capacity);
+    this.#bytes = new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
     this.#canary.copy(this.#guard);
   }
 
@@ -52,6 +55,6 @@ export class GuardedOutput {
   }
 
   slice(length: number): Uint8Array {
-    return new Uint8Array(this.buffer.subarray(0, length));
+    return this.#bytes.slice(0, length);
   }
 }
