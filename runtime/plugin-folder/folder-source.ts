@@ -28,6 +28,7 @@ export function folderSource(
   if (manifest.config !== undefined) source.config = manifest.config as PluginConfig;
   Object.assign(source, manifest.limits);
   if (manifest.idleUnloadMs !== undefined) source.idleUnloadMs = manifest.idleUnloadMs;
+  if (manifest.env !== undefined) source.env = manifest.env;
   source.lazy = manifest.lazy;
   source.force = manifest.force;
   return source;

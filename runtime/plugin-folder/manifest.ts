@@ -33,6 +33,8 @@ export interface PluginManifest {
   readonly force: boolean;
   /** The media type of the plugin's output, for servers (e.g. "application/json"). */
   readonly contentType: string | undefined;
+  /** Names of the host's environment variables the plugin's worker or child may see (never TWINPLUG_*). */
+  readonly env: readonly string[] | undefined;
   /** How conformance compares this plugin's twins (`exact` when absent). */
   readonly compare: ComparatorSpec | undefined;
 }
@@ -50,6 +52,7 @@ const KEYS = [
   'idleUnloadMs',
   'force',
   'contentType',
+  'env',
   'compare',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
@@ -104,7 +107,7 @@ function parseLimits(value: unknown, path: string): ManifestLimits {
   return value as ManifestLimits;
 }
 
-function tryOptions(options: object, field: 'limits' | 'isolation', path: string): void {
+function tryOptions(options: object, field: 'limits' | 'isolation' | 'env', path: string): void {
   try {
     resolveLoadOptions({ bytes: new Uint8Array(0), ...options });
   } catch (error) {
@@ -123,6 +126,12 @@ function checkPlacement(
   if (isolation === undefined) return undefined;
   tryOptions({ ...limits, isolation }, 'isolation', path);
   return isolation as IsolationChoice;
+}
+
+function parseEnv(env: unknown, path: string): readonly string[] | undefined {
+  if (env === undefined) return undefined;
+  tryOptions({ env }, 'env', path);
+  return env as readonly string[];
 }
 
 function optionalBoolean(value: unknown, key: string, path: string): boolean {
@@ -178,6 +187,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     lazy: optionalBoolean(raw.lazy, 'lazy', path),
     idleUnloadMs,
     force: optionalBoolean(raw.force, 'force', path),
+    env: parseEnv(raw.env, path),
   };
 }
 

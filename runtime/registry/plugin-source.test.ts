@@ -26,6 +26,7 @@ const SOURCE_SAMPLES: {
   maxQueuedCalls: 5,
   breaker: { threshold: 0.25, window: 4, openMs: 9 },
   onStderr,
+  env: ['HOME'],
 };
 
 let artifacts: ReturnType<typeof fakeArtifactDir>;

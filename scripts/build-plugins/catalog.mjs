@@ -15,6 +15,7 @@ const STDERR = 'native only: writes to file descriptor 2';
 const SLOW = 'native only: holds a native call in flight';
 const WASM_ONLY = 'wasm only: linear memory growth and module imports have no native counterpart';
 const WINDOWS_ONLY = 'windows only: a plugin DLL that imports from a DLL beside it';
+const LINUX_PROBE = 'native on Linux only: reads its environment and /proc/self/fd';
 
 /** The fixtures, with the one backend a fixture is limited to when it makes sense on one only. */
 export const FIXTURES = [
@@ -36,6 +37,7 @@ export const FIXTURES = [
   { name: 'grow-memory', only: 'wasm', why: WASM_ONLY },
   { name: 'foreign-import', only: 'wasm', why: WASM_ONLY, imports: ['evil.steal'] },
   { name: 'upper-divergent' },
+  { name: 'env-probe', only: 'native', platform: 'linux', why: LINUX_PROBE },
   // helper.dll is not a plugin: uses-helper.dll imports from it, so it is built first.
   {
     name: 'helper',

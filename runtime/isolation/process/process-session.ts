@@ -45,11 +45,11 @@ export function writeFrame(channel: Socket, type: number, payload: Uint8Array): 
   channel.uncork();
 }
 
-/** Spawns the plugin host child: this Node binary, no shell, the channel on fd 3. */
-export function spawnChild(): ChildProcess {
-  const env = { ...process.env };
-  // The child runs compiled JS: loaders or flags meant for the parent have no business there.
-  delete env.NODE_OPTIONS;
+/**
+ * Spawns the plugin host child: this Node binary, no shell, the channel on fd 3, and only the
+ * environment given (plugin-env.ts: an allow-list, so no NODE_OPTIONS, no server secrets).
+ */
+export function spawnChild(env: Readonly<Record<string, string>>): ChildProcess {
   return spawn(process.execPath, [compiledEntry('process/child-main.js')], {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     env,
