@@ -69,8 +69,12 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
   }
   const name = basename(resolve(dir));
   const manifest = await readManifest(dir, name);
+  const adapter = manifest?.adapter;
   const artifacts = EXTENSIONS.filter((extension) => files.includes(`${name}${extension}`)).map(
-    (extension) => ({ path: join(dir, `${name}${extension}`) }),
+    (extension) => {
+      const path = join(dir, `${name}${extension}`);
+      return adapter === undefined || extension === '.wasm' ? { path } : { path, adapter };
+    },
   );
   if (artifacts.length === 0) {
     throw invalid(`${dir} holds no ${EXTENSIONS.map((extension) => name + extension).join(', ')}`);

@@ -5,6 +5,7 @@
 // LoadPluginOptions plus its row here, and the `satisfies` below refuses to compile without
 // the row.
 import { tmpdir } from 'node:os';
+import { resolveAdapter } from './adapter-options.js';
 import {
   DEFAULT_LOAD_TIMEOUT_MS,
   DEFAULT_MAX_INPUT_BYTES,
@@ -111,6 +112,8 @@ export const LOAD_OPTIONS = {
       positiveInteger(value, 'maxMemoryPages', DEFAULT_MAX_MEMORY_PAGES, WASM_MAX_PAGES),
   },
   callingConvention: { layers: ['source', 'child', 'key'], resolve: resolveConvention },
+  // JSON, so it travels to a plugin child as it is; its prototypes are parsed by the native backend.
+  adapter: { layers: ['source', 'child', 'key'], resolve: resolveAdapter },
   shadowDir: {
     layers: ['source', 'child'],
     resolve: (value) => optionalDir(value, 'shadowDir') ?? tmpdir(),

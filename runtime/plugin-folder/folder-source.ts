@@ -31,5 +31,6 @@ export function folderSource(
   if (manifest.env !== undefined) source.env = manifest.env;
   source.lazy = manifest.lazy;
   source.force = manifest.force;
+  if (manifest.adapter !== undefined) source.adapter = manifest.adapter;
   return source;
 }

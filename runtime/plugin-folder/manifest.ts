@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { type NativeAdapter, resolveAdapter } from '../adapter-options.js';
 import { type ComparatorSpec, parseComparatorSpec } from '../cases/comparator-spec.js';
 import { isPluginError, PluginError } from '../errors.js';
 import {
@@ -35,6 +36,8 @@ export interface PluginManifest {
   readonly contentType: string | undefined;
   /** Names of the host's environment variables the plugin's worker or child may see (never TWINPLUG_*). */
   readonly env: readonly string[] | undefined;
+  /** How the native twin is called when it is a legacy library (docs/legacy-dlls.md). */
+  readonly adapter: NativeAdapter | undefined;
   /** How conformance compares this plugin's twins (`exact` when absent). */
   readonly compare: ComparatorSpec | undefined;
 }
@@ -53,6 +56,7 @@ const KEYS = [
   'force',
   'contentType',
   'env',
+  'adapter',
   'compare',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
@@ -140,6 +144,15 @@ function optionalBoolean(value: unknown, key: string, path: string): boolean {
   return value;
 }
 
+function parseAdapter(value: unknown, path: string): NativeAdapter | undefined {
+  try {
+    return resolveAdapter(value);
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_INVALID_OPTIONS')) throw error;
+    throw invalid(path, error.message, String(error.details?.field ?? 'adapter'));
+  }
+}
+
 function parseCompare(value: unknown, path: string): ComparatorSpec | undefined {
   if (value === undefined) return undefined;
   const parsed = parseComparatorSpec(value, 'compare', dirname(path));
@@ -188,6 +201,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     idleUnloadMs,
     force: optionalBoolean(raw.force, 'force', path),
     env: parseEnv(raw.env, path),
+    adapter: parseAdapter(raw.adapter, path),
   };
 }
 

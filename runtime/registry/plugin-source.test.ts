@@ -16,6 +16,7 @@ const SOURCE_SAMPLES: {
   maxOutputBytes: 1000,
   maxMemoryPages: 20,
   callingConvention: 'stdcall',
+  adapter: { kind: 'imodule', factory: 'MakeModule', outputCapacity: 128 },
   shadowDir: '/tmp/elsewhere',
   dependencyDir: '/opt/deps',
   isolation: { native: 'process', wasm: 'worker' },

@@ -148,9 +148,13 @@ export class ProcessSession implements Session {
     this.#setRef(false);
     if (pending === undefined) return;
     if (frame.type === pending.expect) pending.resolve(frame.payload);
-    else if (frame.type === FAILED)
-      pending.reject(PluginError.fromJSON(decodeJson(frame.payload) as SerializedPluginError));
-    else pending.reject(new PluginError('PLUGIN_CRASHED', `unexpected frame type ${frame.type}`));
+    else if (frame.type === FAILED) {
+      const error = PluginError.fromJSON(decodeJson(frame.payload) as SerializedPluginError);
+      pending.reject(error);
+      // The plugin wrote where it must not (an adapted library's output overrun): its process
+      // is not trusted with another call and is replaced.
+      if (error.details?.instanceDiscarded === true) this.kill(error);
+    } else pending.reject(new PluginError('PLUGIN_CRASHED', `unexpected frame type ${frame.type}`));
   }
 
   #end(reason: PluginError): void {
