@@ -14,7 +14,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { ServerError } from '../errors/server-error.js';
 import { EventFeed } from '../observability/event-feed.js';
 import type { Logger } from '../observability/logger.js';
-import type { ServerMetrics } from '../observability/server-metrics.js';
+import type { MemoryReading, ServerMetrics } from '../observability/server-metrics.js';
 import { FolderControlStore } from '../rollout/folder-control-store.js';
 import type { Rollout } from '../rollout/rollout.js';
 import type { RouteRequest } from '../rollout/routing-snapshot.js';
@@ -67,6 +67,7 @@ export class PluginService {
       drainTimeoutMs: config.drainTimeoutMs,
       // The previous version stays loaded until the next swap: canaries split traffic with it.
       retentionMs: Number.POSITIVE_INFINITY,
+      ...(config.memoryBudget > 0 ? { memoryBudget: config.memoryBudget } : {}),
       ...(options.loadPlugin === undefined ? {} : { loadPlugin: options.loadPlugin }),
     });
     this.#twins = config.twins
@@ -86,6 +87,7 @@ export class PluginService {
     });
     const context = { rollouts: this.#rollouts, feed: this.feed, metrics, log };
     this.#registry.events.onAny((event) => onRegistryEvent(context, event));
+    metrics.measureMemory(() => this.#memoryReadings());
     this.#folder = this.#watchFolder(log);
     const timer = setInterval(() => {
       for (const rollout of this.#rollouts.values()) rollout.tick();
@@ -157,18 +159,42 @@ export class PluginService {
   }
 
   list(): PluginView[] {
+    const memory = this.#registry.memoryByVersion();
     return this.#registry
       .list()
-      .map((slot) => this.describe(slot.name))
+      .map((slot) => this.describe(slot.name, memory))
       .filter((view) => view !== undefined)
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  describe(name: string): PluginView | undefined {
+  describe(name: string, memory = this.#registry.memoryByVersion()): PluginView | undefined {
     const slot = this.#registry.get(name);
     const rollout = this.#rollouts.get(name);
     if (slot === undefined || rollout === undefined) return undefined;
-    return describePlugin(rollout, slot, Date.now(), this.#twins?.registry.get(name)?.active);
+    const view = describePlugin(rollout, slot, Date.now(), this.#twins?.registry.get(name)?.active);
+    const versions = view.versions.map((v) => ({ ...v, memoryBytes: memory.get(v.id) ?? 0 }));
+    return { ...view, versions };
+  }
+
+  /** The memory budget and what the plugins hold now; undefined without a budget. */
+  memory(): { budget: number; used: number } | undefined {
+    return this.#registry.memory();
+  }
+
+  /** Each loaded version's memory, for twinplug_plugin_memory_bytes. */
+  *#memoryReadings(): Generator<MemoryReading> {
+    const memory = this.#registry.memoryByVersion();
+    for (const slot of this.#registry.list())
+      for (const version of slot.versions) {
+        const bytes = memory.get(version.id);
+        if (bytes === undefined) continue;
+        const labels = {
+          plugin: slot.name,
+          version: version.version ?? '',
+          backend: version.backend ?? '',
+        };
+        yield [labels, bytes];
+      }
   }
 
   #rollout(name: string): Rollout {
