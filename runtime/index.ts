@@ -58,6 +58,12 @@ export {
 export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
 export { sha256Hex } from './loaded-artifact.js';
 export {
+  describeNativeFile,
+  type NativeFileReport,
+  readNativeExports,
+} from './native-exports/index.js';
+export { type AdapterSuggestion, suggestAdapter } from './native-exports/suggest-adapter.js';
+export {
   type AdapterInfo,
   type BreakerOptions,
   type CallingConvention,
