@@ -68,12 +68,12 @@ export class IsolatedCore implements PluginCore {
     await Promise.all(this.#slots.map((slot) => slot.initialize(config)));
   }
 
-  call(input: Uint8Array): Promise<Uint8Array> {
+  call(input: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
     const slot = this.#free.pop();
     if (slot === undefined) {
       return Promise.reject(new PluginError('PLUGIN_OVERLOADED', 'every worker or child is busy'));
     }
-    const call = slot.call(input);
+    const call = slot.call(input, signal);
     const release = () => {
       this.#free.push(slot);
     };

@@ -1,4 +1,5 @@
 import { PluginError } from '../errors.js';
+import type { CallOptions } from '../plugin.js';
 import { isValidPluginName } from '../plugin-info.js';
 import type { RegistryEvent, SlotEvent, VersionSnapshot } from './events.js';
 import { MemoryBudget } from './memory-budget.js';
@@ -93,10 +94,13 @@ export class PluginRegistry {
     }
   }
 
-  /** Runs ProcessData on the version active at this moment (loading a lazy or idle plugin first). */
-  call(name: string, input: Uint8Array): Promise<Uint8Array> {
+  /**
+   * Runs ProcessData on the version active at this moment (loading a lazy or idle plugin
+   * first). `options.signal` cancels it as {@link Plugin.processData} describes.
+   */
+  call(name: string, input: Uint8Array, options?: CallOptions): Promise<Uint8Array> {
     const slot = this.#slots.get(name);
-    return slot === undefined ? Promise.reject(notFound(name)) : slot.call(input);
+    return slot === undefined ? Promise.reject(notFound(name)) : slot.call(input, options);
   }
 
   /**
@@ -109,9 +113,12 @@ export class PluginRegistry {
   callWithVersion(
     name: string,
     input: Uint8Array,
+    options?: CallOptions,
   ): Promise<{ output: Uint8Array; version: VersionSnapshot }> {
     const slot = this.#slots.get(name);
-    return slot === undefined ? Promise.reject(notFound(name)) : slot.callWithVersion(input);
+    return slot === undefined
+      ? Promise.reject(notFound(name))
+      : slot.callWithVersion(input, options);
   }
 
   /**
@@ -119,9 +126,16 @@ export class PluginRegistry {
    * rollback, whichever matches `target` (its id, semantic version and/or backend), the active
    * one first. Rejects with PLUGIN_NOT_FOUND when neither matches. For canaries and pinning.
    */
-  callVersion(name: string, input: Uint8Array, target: VersionTarget): Promise<Uint8Array> {
+  callVersion(
+    name: string,
+    input: Uint8Array,
+    target: VersionTarget,
+    options?: CallOptions,
+  ): Promise<Uint8Array> {
     const slot = this.#slots.get(name);
-    return slot === undefined ? Promise.reject(notFound(name)) : slot.callVersion(target, input);
+    return slot === undefined
+      ? Promise.reject(notFound(name))
+      : slot.callVersion(target, input, options);
   }
 
   /** Swaps the previous version back in at once (it is still loaded); the current one is retained in turn. */

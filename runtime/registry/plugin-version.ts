@@ -1,5 +1,5 @@
 import { PluginError, toPluginError } from '../errors.js';
-import type { Plugin } from '../plugin.js';
+import type { CallOptions, Plugin } from '../plugin.js';
 import type { SlotEvent, VersionSnapshot, VersionState } from './events.js';
 import { type DrainOutcome, Leases } from './leases.js';
 
@@ -109,15 +109,15 @@ export class PluginVersion {
   }
 
   /** Runs one call under a lease; the slot routes calls only to the active version. */
-  call(input: Uint8Array): Promise<Uint8Array> {
+  call(input: Uint8Array, options?: CallOptions): Promise<Uint8Array> {
     if (this.#closing !== undefined) {
       return Promise.reject(new PluginError('PLUGIN_CLOSED', 'this plugin version is closed'));
     }
     const plugin = this.#plugin;
     return this.#leases.run(() =>
       plugin !== undefined
-        ? plugin.processData(input)
-        : this.#resume().then((resumed) => resumed.processData(input)),
+        ? plugin.processData(input, options)
+        : this.#resume().then((resumed) => resumed.processData(input, options)),
     );
   }
 
