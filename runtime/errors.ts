@@ -67,6 +67,8 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_OVERLOADED',
   /** The caller's AbortSignal aborted: a queued call was dropped, a running worker or child call was ended (and its worker or child replaced). */
   'PLUGIN_CANCELLED',
+  /** The plugin alone holds more memory than the registry's whole `memoryBudget`: refused rather than unloading everything else for it. */
+  'PLUGIN_OVER_BUDGET',
 ] as const;
 
 export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];

@@ -48,7 +48,12 @@ export interface PluginCore {
   health?(): { readonly restarts: number; readonly pids: readonly number[] };
   /** Calls Cleanup when the plugin was initialised, then unloads. Never called twice. */
   dispose(): void | Promise<void>;
+  /** The bytes the core can measure (Wasm linear memory, children's RSS); undefined: estimate. */
+  memoryBytes?(): number | undefined;
 }
+
+/** Added to an artifact's size where memory cannot be measured: its heap, stacks and tables. */
+export const MEMORY_ESTIMATE_OVERHEAD = 1024 * 1024;
 
 /**
  * The limits the guard enforces around every call, whatever the backend: the `guard` layer of
@@ -125,6 +130,7 @@ export class ManagedPlugin implements Plugin {
       queued: this.#queue?.queued ?? 0,
       restarts: health?.restarts ?? 0,
       pids: health?.pids ?? [],
+      memoryBytes: this.#core.memoryBytes?.() ?? this.artifact.size + MEMORY_ESTIMATE_OVERHEAD,
     };
   }
 

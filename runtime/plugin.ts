@@ -77,4 +77,11 @@ export interface PluginStats {
   readonly restarts: number;
   /** The ids of the plugin's child processes (process isolation), empty otherwise. */
   readonly pids: readonly number[];
+  /**
+   * What the plugin holds, in bytes, as the memory budget counts it: a Wasm instance's linear
+   * memory (in this thread), the resident set of its child processes (Linux), else an estimate
+   * (the artifact's size plus {@link MEMORY_ESTIMATE_OVERHEAD}): a native library in this
+   * process, or Wasm in a worker thread, whose memory the host cannot see.
+   */
+  readonly memoryBytes: number;
 }

@@ -9,7 +9,8 @@ import { isPluginError, PLUGIN_ERROR_CODES, type PluginErrorCode } from '../erro
  * - `circuit`: the breaker failed the call fast after repeated faults of this build.
  * - `answer`: the plugin answered with its own error (PLUGIN_CALL_FAILED): working as designed.
  * - `caller`: the caller's input or options, or the caller gave up (cancelled).
- * - `capacity`: a full queue: load, not a fault of the build.
+ * - `capacity`: a full queue, or a plugin larger than the memory budget: this host's limits,
+ *   not a fault of the build.
  * - `lifecycle`: a swap, a close, a name or version that is not there.
  */
 export type FaultClass =
@@ -63,6 +64,8 @@ export const FAULT_CLASS: Readonly<Record<PluginErrorCode, FaultClass>> = {
   PLUGIN_UNAVAILABLE: 'circuit',
   PLUGIN_OVERLOADED: 'capacity',
   PLUGIN_CANCELLED: 'caller',
+  // Larger than the registry's whole memory budget: a capacity limit of this host, like a full queue.
+  PLUGIN_OVER_BUDGET: 'capacity',
 };
 
 /**

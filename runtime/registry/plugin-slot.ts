@@ -3,6 +3,7 @@ import type { CallOptions } from '../plugin.js';
 import { type CandidateContext, pickCandidate } from './candidates.js';
 import type { CloseReason, SlotEvent, VersionSnapshot } from './events.js';
 import { IdleUnloader } from './idle-unloader.js';
+import type { BudgetEntry } from './memory-budget.js';
 import type { ResolvedSource } from './plugin-source.js';
 import type { PluginVersion } from './plugin-version.js';
 import type { ResolvedRegistryOptions } from './registry-options.js';
@@ -49,6 +50,7 @@ export class PluginSlot {
   #lazy: ResolvedSource | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #keepLoaded = false;
   #queued = 0;
 
   constructor(name: string, options: ResolvedRegistryOptions, emit: (event: SlotEvent) => void) {
@@ -130,6 +132,12 @@ export class PluginSlot {
     return this.#enqueue(() => this.#close(reason));
   }
 
+  /** The loaded versions the memory budget counts: the active one and the one kept for rollback. */
+  *budgetEntries(): Generator<BudgetEntry> {
+    for (const version of [this.#active, this.#retirement.previous])
+      if (version?.resident) yield { version, keepLoaded: this.#keepLoaded };
+  }
+
   snapshot(): SlotSnapshot {
     return {
       name: this.name,
@@ -190,6 +198,7 @@ export class PluginSlot {
       throw new PluginError('PLUGIN_NOT_FOUND', `plugin "${this.name}" was removed`);
     }
     this.#idle.idleMs = source.idleUnloadMs ?? this.#options.idleUnloadMs;
+    this.#keepLoaded = source.keepLoaded;
     if (source.lazy && this.#active === undefined) {
       this.#lazy = source;
       return { outcome: 'deferred', version: undefined, fallback: false };

@@ -42,4 +42,5 @@ export const PLUGIN_ERROR_STATUS: Readonly<Record<PluginErrorCode, ContentfulSta
   // 499 (nginx's "client closed request") says so in access logs and metrics; a standard code
   // would blame someone who was not at fault (408 the client's slowness, 5xx the service).
   PLUGIN_CANCELLED: 499 as ContentfulStatusCode,
+  PLUGIN_OVER_BUDGET: 507,
 };
