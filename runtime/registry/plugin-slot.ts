@@ -1,4 +1,5 @@
 import { PluginError } from '../errors.js';
+import type { CallOptions } from '../plugin.js';
 import {
   type CandidateContext,
   cancelled,
@@ -7,6 +8,7 @@ import {
 } from './candidates.js';
 import type { CloseReason, ServedCall, SlotEvent, VersionSnapshot } from './events.js';
 import { IdleUnloader } from './idle-unloader.js';
+import type { BudgetEntry } from './memory-budget.js';
 import type { ResolvedSource } from './plugin-source.js';
 import type { PluginVersion } from './plugin-version.js';
 import type { ResolvedRegistryOptions } from './registry-options.js';
@@ -53,6 +55,7 @@ export class PluginSlot {
   #lazy: ResolvedSource | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #keepLoaded = false;
   #queued = 0;
 
   constructor(name: string, options: ResolvedRegistryOptions, emit: (event: SlotEvent) => void) {
@@ -74,37 +77,44 @@ export class PluginSlot {
   }
 
   /** Routes a call to the version active at this moment; it runs to its end on that version. */
-  call(input: Uint8Array): Promise<Uint8Array> {
+  call(input: Uint8Array, options?: CallOptions): Promise<Uint8Array> {
     const active = this.#active;
-    return active !== undefined ? active.call(input) : this.#callWithoutActive(input);
+    return active !== undefined
+      ? active.call(input, options)
+      : this.#callWithoutActive(input, options);
   }
 
   /** Like `call`, and says which version served. */
   async callWithVersion(
     input: Uint8Array,
+    options?: CallOptions,
   ): Promise<{ output: Uint8Array; version: VersionSnapshot }> {
     const active = this.#active ?? (await this.#activeAfterQueue());
-    const output = await active.call(input);
+    const output = await active.call(input, options);
     return { output, version: active.snapshot() };
   }
 
   /** Routes a call to the active or the retained previous version that `target` names. */
-  callVersion(target: VersionTarget, input: Uint8Array): Promise<Uint8Array> {
+  callVersion(
+    target: VersionTarget,
+    input: Uint8Array,
+    options?: CallOptions,
+  ): Promise<Uint8Array> {
     if (this.#active === undefined) {
-      return this.#activeAfterQueue().then(() => this.#callServing(target, input));
+      return this.#activeAfterQueue().then(() => this.#callServing(target, input, options));
     }
-    return this.#callServing(target, input);
+    return this.#callServing(target, input, options);
   }
 
   /**
    * Runs a call on the version `target` names (the active one when undefined) and reports the
-   * version that served it, on success and on failure alike. `signal` is handed to the version
-   * for the runtime's cancellation of a call whose caller has gone.
+   * version that served it, on success and on failure alike. `options.signal` ends a call whose
+   * caller has gone (PLUGIN_CANCELLED).
    */
   async callServed(
     target: VersionTarget | undefined,
     input: Uint8Array,
-    signal: AbortSignal | undefined,
+    options: CallOptions | undefined,
   ): Promise<ServedCall> {
     let version: PluginVersion | undefined;
     try {
@@ -119,13 +129,17 @@ export class PluginSlot {
       return { version: undefined, error };
     }
     try {
-      return { version: version.served, output: await version.call(input, signal) };
+      return { version: version.served, output: await version.call(input, options) };
     } catch (error) {
       return { version: version.served, error };
     }
   }
 
-  #callServing(target: VersionTarget, input: Uint8Array): Promise<Uint8Array> {
+  #callServing(
+    target: VersionTarget,
+    input: Uint8Array,
+    options: CallOptions | undefined,
+  ): Promise<Uint8Array> {
     const active = this.#active;
     if (
       active !== undefined &&
@@ -133,10 +147,10 @@ export class PluginSlot {
       target.version === undefined &&
       target.backend === undefined
     )
-      return active.call(input);
+      return active.call(input, options);
     const version = findServing([active, this.#retirement.previous], target);
     if (version === undefined) return Promise.reject(noServingVersion(this.name, target));
-    return version.call(input);
+    return version.call(input, options);
   }
 
   register(source: ResolvedSource, control: RegisterOptions = {}): Promise<RegisterResult> {
@@ -150,6 +164,12 @@ export class PluginSlot {
   /** Drains and closes every version; the slot takes no more registrations. */
   close(reason: CloseReason): Promise<void> {
     return this.#enqueue(() => this.#close(reason));
+  }
+
+  /** The loaded versions the memory budget counts: the active one and the one kept for rollback. */
+  *budgetEntries(): Generator<BudgetEntry> {
+    for (const version of [this.#active, this.#retirement.previous])
+      if (version?.resident) yield { version, keepLoaded: this.#keepLoaded };
   }
 
   snapshot(): SlotSnapshot {
@@ -171,8 +191,8 @@ export class PluginSlot {
     return run;
   }
 
-  async #callWithoutActive(input: Uint8Array): Promise<Uint8Array> {
-    return (await this.#activeAfterQueue()).call(input);
+  async #callWithoutActive(input: Uint8Array, options?: CallOptions): Promise<Uint8Array> {
+    return (await this.#activeAfterQueue()).call(input, options);
   }
 
   /** Behind the queue: a first registration or a lazy load in progress ends before we look. */
@@ -214,6 +234,7 @@ export class PluginSlot {
       throw new PluginError('PLUGIN_NOT_FOUND', `plugin "${this.name}" was removed`);
     }
     this.#idle.idleMs = source.idleUnloadMs ?? this.#options.idleUnloadMs;
+    this.#keepLoaded = source.keepLoaded;
     if (source.lazy && this.#active === undefined) {
       this.#lazy = source;
       return { outcome: 'deferred', version: undefined, fallback: false };

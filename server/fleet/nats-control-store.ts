@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KV, KvEntry } from '@nats-io/kv';
@@ -19,9 +18,6 @@ const CATCH_UP_MS = 1000;
 /** Plugin names may hold dots (KV token separators) but never '=': the encoding is reversible. */
 const keyOf = (name: string) => KEY_PREFIX + name.replaceAll('.', '=2E');
 const nameOf = (key: string) => key.slice(KEY_PREFIX.length).replaceAll('=2E', '.');
-
-/** The revision an admin's change was based on (If-Match), for the writes that change makes. */
-const basedOn = new AsyncLocalStorage<number>();
 
 function isWrongRevision(error: unknown): boolean {
   return error instanceof Error && /wrong last sequence|key exists/i.test(error.message);
@@ -78,11 +74,6 @@ export class NatsControlStore implements ControlStore {
   /** The plugin key's revision this node follows: what an admin's If-Match names. */
   revision(name: string): number | undefined {
     return this.#revisions.get(name);
-  }
-
-  /** Runs a change whose record writes must find the key at `revision`, else ROLLOUT_CONFLICT. */
-  basedOn<T>(revision: number, change: () => Promise<T>): Promise<T> {
-    return basedOn.run(revision, change);
   }
 
   status(): StoreStatus {
@@ -254,8 +245,9 @@ export class NatsControlStore implements ControlStore {
   async update(
     name: string,
     change: (current: StoredRollout | undefined) => StoredRollout | undefined,
+    basedOn?: number,
   ): Promise<void> {
-    await this.#write(name, true, (current) => {
+    await this.#write(name, basedOn ?? true, (current) => {
       const { rollout: _old, ...rest } = current;
       const rollout = change(current.rollout);
       return rollout === undefined ? rest : { ...rest, rollout };
@@ -277,11 +269,11 @@ export class NatsControlStore implements ControlStore {
    */
   async #write(
     name: string,
-    conflict: boolean,
+    conflict: boolean | number,
     change: (current: FleetRecord) => FleetRecord,
   ): Promise<void> {
     const kv = this.#kv();
-    const pinned = conflict ? basedOn.getStore() : undefined;
+    const pinned = typeof conflict === 'number' ? conflict : undefined;
     for (let attempt = 0; attempt < 10; attempt += 1) {
       const seen = pinned ?? this.#revisions.get(name) ?? 0;
       const next = change(this.#records.get(name) ?? {});
@@ -297,7 +289,7 @@ export class NatsControlStore implements ControlStore {
       }
       const latest = await withJetStreamRetry(() => kv.get(keyOf(name))).catch(() => null);
       if (latest !== null && this.#take(latest)) this.#onChange(this.#rollouts());
-      if (conflict)
+      if (conflict !== false)
         throw new ServerError(
           'ROLLOUT_CONFLICT',
           `another node changed "${name}" first (revision ${latest?.revision ?? 'gone'}); nothing was written`,

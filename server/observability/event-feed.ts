@@ -8,6 +8,7 @@ export interface FeedEvent {
     | 'promoted'
     | 'load-failed'
     | 'removed'
+    | 'unloaded'
     | 'traffic-set'
     | 'withdrawn';
   readonly plugin: string;

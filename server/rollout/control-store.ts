@@ -40,10 +40,15 @@ export type StoredRollouts = ReadonlyMap<string, StoredRollout>;
 export interface ControlStore {
   /** Reads every record, then reports the records whenever another process changes them. */
   start(onChange: (records: StoredRollouts) => void): Promise<StoredRollouts>;
-  /** Changes one plugin's record atomically; `change` returns undefined to delete it. */
+  /**
+   * Changes one plugin's record atomically; `change` returns undefined to delete it. `basedOn`:
+   * the store revision the admin read (If-Match): a store with revisions refuses the change with
+   * ROLLOUT_CONFLICT when the record moved since; the folder store has none and ignores it.
+   */
   update(
     name: string,
     change: (current: StoredRollout | undefined) => StoredRollout | undefined,
+    basedOn?: number,
   ): Promise<void>;
   /** Refuses (typed) when the plugin's build of `backend` cannot be replaced safely. */
   checkReplaceable(name: string, backend: Backend): Promise<void>;

@@ -261,7 +261,7 @@ export class Rollout {
   }
 
   /** Replaces the traffic policy (weights, rules, stickiness); a progressive canary stops stepping. */
-  setTraffic(traffic: Traffic): Promise<void> {
+  setTraffic(traffic: Traffic, basedOn?: number): Promise<void> {
     return this.#run(async () => {
       const gone = namesWithdrawn(traffic, this.#snapshot.servable, this.#withdrawn);
       if (gone !== undefined)
@@ -271,7 +271,7 @@ export class Rollout {
         this.#canary.progressive = false;
       this.#publish();
       this.#report.trafficSet(traffic);
-      await this.#persist();
+      await this.#persist(undefined, basedOn);
     });
   }
 
@@ -385,25 +385,32 @@ export class Rollout {
   }
 
   /** Writes traffic, withdrawn builds and, given one, a command for the other processes. */
-  async #persist(command?: Omit<NonNullable<StoredRollout['command']>, 'seq'>): Promise<void> {
+  async #persist(
+    command?: Omit<NonNullable<StoredRollout['command']>, 'seq'>,
+    basedOn?: number,
+  ): Promise<void> {
     const traffic = this.#traffic;
     const withdrawn = [...this.#withdrawn.values()];
     const written = JSON.stringify([traffic, withdrawn]);
     // Nothing new to tell the other processes (an upload that only swapped builds).
-    if (command === undefined && written === this.#persisted) return;
+    if (command === undefined && basedOn === undefined && written === this.#persisted) return;
     this.#persisted = written;
-    await this.#deps.store.update(this.name, (current) => {
-      const next: { -readonly [K in keyof StoredRollout]: StoredRollout[K] } = {
-        ...current,
-        traffic,
-        withdrawn,
-      };
-      if (command !== undefined) {
-        next.command = { ...command, seq: (current?.command?.seq ?? 0) + 1 };
-        this.#appliedCommand = next.command.seq;
-      }
-      return next;
-    });
+    await this.#deps.store.update(
+      this.name,
+      (current) => {
+        const next: { -readonly [K in keyof StoredRollout]: StoredRollout[K] } = {
+          ...current,
+          traffic,
+          withdrawn,
+        };
+        if (command !== undefined) {
+          next.command = { ...command, seq: (current?.command?.seq ?? 0) + 1 };
+          this.#appliedCommand = next.command.seq;
+        }
+        return next;
+      },
+      basedOn,
+    );
   }
 
   /** Makes the swap outlive a restart: the store gets the build swapped to, when it kept it. */

@@ -15,7 +15,7 @@ import { ServerError } from '../errors/server-error.js';
 import { NatsControlStore, type StoreStatus } from '../fleet/nats-control-store.js';
 import { EventFeed } from '../observability/event-feed.js';
 import type { Logger } from '../observability/logger.js';
-import type { ServerMetrics } from '../observability/server-metrics.js';
+import type { MemoryReading, ServerMetrics } from '../observability/server-metrics.js';
 import type { ControlStore } from '../rollout/control-store.js';
 import { FolderControlStore } from '../rollout/folder-control-store.js';
 import type { Rollout } from '../rollout/rollout.js';
@@ -70,6 +70,7 @@ export class PluginService {
       drainTimeoutMs: config.drainTimeoutMs,
       // The previous version stays loaded until the next swap: canaries split traffic with it.
       retentionMs: Number.POSITIVE_INFINITY,
+      ...(config.memoryBudget > 0 ? { memoryBudget: config.memoryBudget } : {}),
       ...(options.loadPlugin === undefined ? {} : { loadPlugin: options.loadPlugin }),
     });
     this.#twins = config.twins
@@ -93,6 +94,7 @@ export class PluginService {
     });
     const context = { rollouts: this.#rollouts, feed: this.feed, metrics, log };
     this.#registry.events.onAny((event) => onRegistryEvent(context, event));
+    metrics.measureMemory(() => this.#memoryReadings());
     this.#folder = this.#watchFolder(log);
     const timer = setInterval(() => {
       for (const rollout of this.#rollouts.values()) rollout.tick();
@@ -185,20 +187,45 @@ export class PluginService {
   }
 
   list(): PluginView[] {
+    const memory = this.#registry.memoryByVersion();
     return this.#registry
       .list()
-      .map((slot) => this.describe(slot.name))
+      .map((slot) => this.describe(slot.name, memory))
       .filter((view) => view !== undefined)
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  describe(name: string): PluginView | undefined {
+  describe(name: string, memory = this.#registry.memoryByVersion()): PluginView | undefined {
     const slot = this.#registry.get(name);
     const rollout = this.#rollouts.get(name);
     if (slot === undefined || rollout === undefined) return undefined;
     const view = describePlugin(rollout, slot, Date.now(), this.#twins?.registry.get(name)?.active);
+    const versions = view.versions.map((v) => ({ ...v, memoryBytes: memory.get(v.id) ?? 0 }));
     const storeRevision = this.#fleet?.revision(name);
-    return storeRevision === undefined ? view : { ...view, storeRevision };
+    return storeRevision === undefined
+      ? { ...view, versions }
+      : { ...view, versions, storeRevision };
+  }
+
+  /** The memory budget and what the plugins hold now; undefined without a budget. */
+  memory(): { budget: number; used: number } | undefined {
+    return this.#registry.memory();
+  }
+
+  /** Each loaded version's memory, for twinplug_plugin_memory_bytes. */
+  *#memoryReadings(): Generator<MemoryReading> {
+    const memory = this.#registry.memoryByVersion();
+    for (const slot of this.#registry.list())
+      for (const version of slot.versions) {
+        const bytes = memory.get(version.id);
+        if (bytes === undefined) continue;
+        const labels = {
+          plugin: slot.name,
+          version: version.version ?? '',
+          backend: version.backend ?? '',
+        };
+        yield [labels, bytes];
+      }
   }
 
   #rollout(name: string): Rollout {
@@ -224,13 +251,7 @@ export class PluginService {
 
   /** `basedOn`: the store revision the admin read (If-Match); a change made since is a 409. */
   async setTraffic(name: string, traffic: Traffic, basedOn?: number): Promise<PluginView> {
-    const rollout = this.#rollout(name);
-    const change = () => rollout.setTraffic(traffic);
-    const fleet = this.#fleet;
-    await this.#withState(
-      name,
-      fleet === undefined || basedOn === undefined ? change() : fleet.basedOn(basedOn, change),
-    );
+    await this.#withState(name, this.#rollout(name).setTraffic(traffic, basedOn));
     return this.describe(name)!;
   }
 

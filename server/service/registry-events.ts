@@ -31,6 +31,23 @@ function onFailed(ctx: RegistryEventContext, event: Extract<RegistryEvent, { typ
   );
 }
 
+const label = (version: { version: string | undefined; backend: string | undefined }) =>
+  `${version.version} (${version.backend})`;
+
+function onBudgetUnload(
+  ctx: RegistryEventContext,
+  event: Extract<RegistryEvent, { type: 'unloaded' }>,
+) {
+  ctx.metrics.budgetUnloads.inc({ plugin: event.name });
+  const mib = (event.memoryBytes / 1024 / 1024).toFixed(1);
+  const message = `${label(event.version)} unloaded (${mib} MiB) to stay under the memory budget; the next call loads it again`;
+  ctx.feed.push({ type: 'unloaded', plugin: event.name, time: event.time, message });
+  ctx.log.info(
+    { plugin: event.name, version: event.version.version, memoryBytes: event.memoryBytes },
+    'unloaded for the memory budget',
+  );
+}
+
 /**
  * Reports the registry's failures and removals, and tells a plugin's rollout when the registry
  * changed what it serves (the rollout takes it in, in turn with its own transitions).
@@ -43,6 +60,9 @@ export function onRegistryEvent(ctx: RegistryEventContext, event: RegistryEvent)
       return;
     case 'failed':
       onFailed(ctx, event);
+      return;
+    case 'unloaded':
+      if (event.reason === 'budget') onBudgetUnload(ctx, event);
       return;
     case 'removed':
       ctx.rollouts.delete(event.name);
