@@ -7,6 +7,13 @@ import {
   type ResolvedBreakerOptions,
   resolveLimits,
 } from './guard-options.js';
+import {
+  type Capabilities,
+  type DeterministicOptions,
+  type ResolvedGrants,
+  resolveGrants,
+} from './host/grants.js';
+import type { HostCallRecord, HostFunction, LogEntry } from './host/plugin-host.js';
 import { invalidOptions, positiveInteger } from './option-checks.js';
 import type { Backend } from './plugin.js';
 
@@ -81,6 +88,22 @@ export interface LoadPluginOptions {
   breaker?: BreakerOptions | false;
   /** Process only: receives the child's stdout and stderr, bounded (default: this process's stderr). */
   onStderr?: (text: string) => void;
+  /**
+   * What the plugin may use of the host (docs/host-api.md): log, kv, host functions, WASI.
+   * Absent, nothing: a Wasm module importing any of it is refused with PLUGIN_CAPABILITY_DENIED.
+   */
+  capabilities?: Capabilities;
+  /**
+   * Functions the application offers, by name; a plugin calls those its `capabilities.hostFunctions`
+   * grants. Async ones are served in worker and process isolation only.
+   */
+  hostFunctions?: Readonly<Record<string, HostFunction>>;
+  /** Receives the plugin's log lines and WASI output (default: this process's stderr). */
+  onLog?: (entry: LogEntry) => void;
+  /** Receives every host call (function, arguments, result) in order: conformance traces. */
+  onHostCall?: (record: HostCallRecord) => void;
+  /** A fixed clock and seeded random for WASI whatever the grants say (conformance). */
+  deterministic?: boolean | DeterministicOptions;
 }
 
 export interface ResolvedLoadOptions {
@@ -104,6 +127,10 @@ export interface ResolvedLoadOptions {
   readonly maxQueuedCalls: number;
   readonly breaker: ResolvedBreakerOptions | undefined;
   readonly onStderr: ((text: string) => void) | undefined;
+  readonly grants: ResolvedGrants;
+  readonly hostFunctions: ReadonlyMap<string, HostFunction>;
+  readonly onLog: ((entry: LogEntry) => void) | undefined;
+  readonly onHostCall: ((record: HostCallRecord) => void) | undefined;
   /** Which options the caller set, for the checks that need the artifact's backend. */
   readonly given: ReadonlySet<keyof LoadPluginOptions>;
 }
@@ -162,6 +189,39 @@ function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'aut
     checkIsolationChoice(options.isolation, backend, (name) => options[name] !== undefined);
 }
 
+function optionalFunction<T>(value: T | undefined, name: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function')
+    throw invalidOptions(`"${name}" must be a function`);
+  return value;
+}
+
+/** The host API's options: grants resolved once, host functions in a Map (names are data). */
+function resolveHostOptions(
+  options: LoadPluginOptions,
+): Pick<ResolvedLoadOptions, 'grants' | 'hostFunctions' | 'onLog' | 'onHostCall'> {
+  const grants = resolveGrants(options.capabilities, options.deterministic);
+  const given = options.hostFunctions ?? {};
+  if (typeof given !== 'object' || given === null)
+    throw invalidOptions('"hostFunctions" must map names to functions');
+  const hostFunctions = new Map<string, HostFunction>();
+  for (const [name, fn] of Object.entries(given)) {
+    if (typeof fn !== 'function') throw invalidOptions(`host function "${name}" is not a function`);
+    hostFunctions.set(name, fn);
+  }
+  for (const name of grants.hostFunctions) {
+    if (!hostFunctions.has(name))
+      throw invalidOptions(
+        `"capabilities.hostFunctions" grants "${name}", which "hostFunctions" does not register`,
+      );
+  }
+  return {
+    grants,
+    hostFunctions,
+    onLog: optionalFunction(options.onLog, 'onLog'),
+    onHostCall: optionalFunction(options.onHostCall, 'onHostCall'),
+  };
+}
+
 /** Fills every default and rejects impossible combinations, once, before any backend runs. */
 export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): ResolvedLoadOptions {
   const options: LoadPluginOptions =
@@ -202,6 +262,7 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
     isolation: options.isolation,
     ...resolveLimits(options),
     onStderr: options.onStderr,
+    ...resolveHostOptions(options),
     given: new Set(
       (Object.keys(options) as (keyof LoadPluginOptions)[]).filter(
         (key) => options[key] !== undefined,

@@ -36,6 +36,18 @@ export const FIXTURES = [
   { name: 'grow-memory', only: 'wasm', why: WASM_ONLY },
   { name: 'foreign-import', only: 'wasm', why: WASM_ONLY, imports: ['evil.steal'] },
   { name: 'upper-divergent' },
+  // Host API v1 from one source: imports exactly the host functions it calls (docs/host-api.md).
+  {
+    name: 'host-api',
+    sources: ['plugins-dll/fixtures/host-api.c', 'plugins-dll/common/writer.c'],
+    imports: [
+      'twinplug_v1.log',
+      'twinplug_v1.kv_get',
+      'twinplug_v1.kv_set',
+      'twinplug_v1.kv_delete',
+      'twinplug_v1.call_host',
+    ],
+  },
   // helper.dll is not a plugin: uses-helper.dll imports from it, so it is built first.
   {
     name: 'helper',

@@ -1,3 +1,4 @@
+import type { PluginHost } from '../../host/plugin-host.js';
 import { dependencyDirOf, type LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import type { ResolvedLoadOptions } from '../../options.js';
@@ -18,6 +19,7 @@ function writeToStderr(text: string): void {
 export async function openProcessCore(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
+  host: PluginHost,
 ): Promise<PluginCore> {
   const dependencyDir = dependencyDirOf(artifact, options);
   const start = processSessions({
@@ -28,9 +30,11 @@ export async function openProcessCore(
       maxMemoryPages: options.maxMemoryPages,
       callingConvention: options.callingConvention,
       shadowDir: options.shadowDir,
+      grants: options.grants,
       ...(dependencyDir !== undefined && { dependencyDir }),
     },
     artifact: artifact.bytes,
+    host,
     label: artifact.fileName,
     onStderr: options.onStderr ?? writeToStderr,
     loadTimeoutMs: options.loadTimeoutMs,

@@ -1,4 +1,5 @@
 import { compileWasmModule } from '../../backends/wasm/index.js';
+import type { PluginHost } from '../../host/plugin-host.js';
 import type { LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import type { ResolvedLoadOptions } from '../../options.js';
@@ -12,10 +13,12 @@ import { workerSessions } from './start-worker.js';
 export async function openWorkerCore(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
+  host: PluginHost,
 ): Promise<PluginCore> {
   const module = await compileWasmModule(artifact, options);
-  const start = workerSessions({
+  const start = workerSessions(host, {
     module,
+    grants: options.grants,
     fileName: artifact.fileName,
     maxMemoryPages: options.maxMemoryPages,
     maxOutputBytes: options.maxOutputBytes,
