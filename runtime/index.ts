@@ -37,6 +37,7 @@ export {
   type SerializedPluginError,
 } from './errors.js';
 export { readFileVersion } from './file-version.js';
+export { FAULT_CODES, isPluginFault } from './guard/circuit.js';
 export {
   HOST_API_V1,
   HOST_MODULE,
@@ -55,7 +56,6 @@ export {
   type DeterministicOptions,
 } from './host/grants.js';
 export type { HostCallRecord, HostFunction, HostStats, LogEntry } from './host/plugin-host.js';
-export { FAULT_CODES, isPluginFault } from './guard/circuit.js';
 export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
 export { sha256Hex } from './loaded-artifact.js';
 export {

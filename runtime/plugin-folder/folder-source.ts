@@ -30,5 +30,6 @@ export function folderSource(
   if (manifest.idleUnloadMs !== undefined) source.idleUnloadMs = manifest.idleUnloadMs;
   source.lazy = manifest.lazy;
   source.force = manifest.force;
+  if (manifest.capabilities !== undefined) source.capabilities = manifest.capabilities;
   return source;
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isPluginError, PluginError } from '../errors.js';
+import { type Capabilities, resolveGrants } from '../host/grants.js';
 import { type IsolationChoice, resolveLoadOptions } from '../options.js';
 import type { Backend } from '../plugin.js';
 
@@ -25,6 +26,8 @@ export interface PluginManifest {
   readonly force: boolean;
   /** The media type of the plugin's output, for servers (e.g. "application/json"). */
   readonly contentType: string | undefined;
+  /** What the plugin may use of the host (docs/host-api.md); absent, nothing. */
+  readonly capabilities: Capabilities | undefined;
 }
 
 /** The limits plugin.json may set, as for loadPlugin. */
@@ -48,6 +51,7 @@ const KEYS = [
   'idleUnloadMs',
   'force',
   'contentType',
+  'capabilities',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
 const LIMIT_KEYS = [
@@ -130,6 +134,17 @@ function checkPlacement(
   return isolation as IsolationChoice;
 }
 
+function parseCapabilities(value: unknown, path: string): Capabilities | undefined {
+  if (value === undefined) return undefined;
+  try {
+    resolveGrants(value as Capabilities, undefined);
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_INVALID_OPTIONS')) throw error;
+    throw invalid(path, `"capabilities": ${error.message}`, 'capabilities');
+  }
+  return value as Capabilities;
+}
+
 function optionalBoolean(value: unknown, key: string, path: string): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean') throw invalid(path, `"${key}" must be true or false`, key);
@@ -175,6 +190,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     lazy: optionalBoolean(raw.lazy, 'lazy', path),
     idleUnloadMs,
     force: optionalBoolean(raw.force, 'force', path),
+    capabilities: parseCapabilities(raw.capabilities, path),
   };
 }
 

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { PluginError } from '../errors.js';
+import type { Capabilities } from '../host/grants.js';
 import {
   type CallingConvention,
   encodeConfig,
@@ -33,6 +34,8 @@ export interface PluginSource extends GuardLoadOptions {
   readonly maxMemoryPages?: number;
   readonly callingConvention?: CallingConvention;
   readonly shadowDir?: string;
+  /** What the plugin may use of the host (docs/host-api.md); nothing when absent. */
+  readonly capabilities?: Capabilities;
   /** A cases.json every candidate must pass before it is activated. */
   readonly cases?: string;
   /** Activates a lower version, or the same version with other bytes, instead of refusing it. */
@@ -88,6 +91,7 @@ function sharedLoadOptions(source: PluginSource): SharedLoadOptions {
   if (source.maxMemoryPages !== undefined) load.maxMemoryPages = source.maxMemoryPages;
   if (source.callingConvention !== undefined) load.callingConvention = source.callingConvention;
   if (source.shadowDir !== undefined) load.shadowDir = source.shadowDir;
+  if (source.capabilities !== undefined) load.capabilities = source.capabilities;
   for (const key of GUARD_LOAD_KEYS) {
     if (source[key] !== undefined) Object.assign(load, { [key]: source[key] });
   }
@@ -118,6 +122,7 @@ export function resolveSource(source: PluginSource): ResolvedSource {
       resolved.concurrency,
       resolved.maxQueuedCalls,
       resolved.breaker ?? null,
+      resolved.grants,
     ]),
     cases: source.cases,
     force: source.force === true,

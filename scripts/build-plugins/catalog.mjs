@@ -14,6 +14,7 @@ const NULL_WRITE =
 const STDERR = 'native only: writes to file descriptor 2';
 const SLOW = 'native only: holds a native call in flight';
 const WASM_ONLY = 'wasm only: linear memory growth and module imports have no native counterpart';
+const WASI_ONLY = 'wasm only: WASI preview 1 is the Wasm side of the host API';
 const WINDOWS_ONLY = 'windows only: a plugin DLL that imports from a DLL beside it';
 
 /** The fixtures, with the one backend a fixture is limited to when it makes sense on one only. */
@@ -36,6 +37,22 @@ export const FIXTURES = [
   { name: 'grow-memory', only: 'wasm', why: WASM_ONLY },
   { name: 'foreign-import', only: 'wasm', why: WASM_ONLY, imports: ['evil.steal'] },
   { name: 'upper-divergent' },
+  {
+    name: 'wasi-calls',
+    only: 'wasm',
+    why: WASI_ONLY,
+    exports: ['_initialize'],
+    imports: [
+      'wasi_snapshot_preview1.fd_write',
+      'wasi_snapshot_preview1.clock_time_get',
+      'wasi_snapshot_preview1.random_get',
+      'wasi_snapshot_preview1.proc_exit',
+      'wasi_snapshot_preview1.proc_raise',
+      'wasi_snapshot_preview1.environ_sizes_get',
+      'wasi_snapshot_preview1.path_open',
+    ],
+  },
+  { name: 'wasi-command', only: 'wasm', why: WASI_ONLY, exports: ['_start'] },
   // Host API v1 from one source: imports exactly the host functions it calls (docs/host-api.md).
   {
     name: 'host-api',
@@ -109,6 +126,7 @@ export function cTargets(backend, platform) {
       sources: fixture.sources ?? [`plugins-dll/fixtures/${fixture.name}.c`],
       inputs: fixture.inputs ?? [],
       imports: fixture.imports ?? [],
+      exports: fixture.exports ?? [],
       links: fixture.links ?? [],
     };
     if (!fixture.versions) {
