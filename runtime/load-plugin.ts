@@ -6,7 +6,9 @@ import { type LoadedArtifact, loadArtifact } from './loaded-artifact.js';
 import { type GuardOptions, ManagedPlugin, type PluginCore } from './managed-plugin.js';
 import {
   type Isolation,
+  keysIn,
   type LoadPluginOptions,
+  pickResolved,
   type ResolvedLoadOptions,
   resolveIsolation,
   resolveLoadOptions,
@@ -58,15 +60,8 @@ function createPluginHost(artifact: LoadedArtifact, options: ResolvedLoadOptions
 }
 
 function guardOptions(options: ResolvedLoadOptions, isolation: Isolation): GuardOptions {
-  return {
-    isolation,
-    maxInputBytes: options.maxInputBytes,
-    maxOutputBytes: options.maxOutputBytes,
-    timeoutMs: options.timeoutMs,
-    concurrency: isolation === 'in-process' ? 1 : options.concurrency,
-    maxQueuedCalls: options.maxQueuedCalls,
-    breaker: options.breaker,
-  };
+  const guard = pickResolved(options, keysIn('guard'));
+  return { ...guard, isolation, concurrency: isolation === 'in-process' ? 1 : guard.concurrency };
 }
 
 /**

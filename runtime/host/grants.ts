@@ -3,6 +3,7 @@
 // child process unchanged.
 import { invalidOptions, positiveInteger } from '../option-checks.js';
 import type { GrantName } from './api.js';
+import type { HostFunction } from './plugin-host.js';
 
 /** What a plugin may use of the host. Absent, a plugin gets nothing. See docs/host-api.md. */
 export interface Capabilities {
@@ -200,4 +201,32 @@ export function isGranted(grants: ResolvedGrants, grant: GrantName): boolean {
 export function grantHint(grant: GrantName): string {
   if (grant === 'hostFunctions') return 'capabilities.hostFunctions: ["<name>"]';
   return `capabilities.${grant}: true`;
+}
+
+/** loadPlugin's `capabilities` row: checked here, kept as given (grants are resolved with `deterministic`). */
+export function checkCapabilities(value: Capabilities | undefined): Capabilities | undefined {
+  if (value !== undefined) resolveGrants(value, undefined);
+  return value;
+}
+
+/** loadPlugin's `deterministic` row. */
+export function checkDeterministic(
+  value: boolean | DeterministicOptions | undefined,
+): boolean | DeterministicOptions | undefined {
+  if (value !== undefined) resolveGrants(undefined, value);
+  return value;
+}
+
+/** loadPlugin's `hostFunctions` row: names are data, so they go into a Map. */
+export function hostFunctionMap(
+  value: Readonly<Record<string, HostFunction>> | undefined,
+): ReadonlyMap<string, HostFunction> {
+  if (value !== undefined && (typeof value !== 'object' || value === null))
+    throw invalidOptions('"hostFunctions" must map names to functions');
+  const map = new Map<string, HostFunction>();
+  for (const [name, fn] of Object.entries(value ?? {})) {
+    if (typeof fn !== 'function') throw invalidOptions(`host function "${name}" is not a function`);
+    map.set(name, fn);
+  }
+  return map;
 }

@@ -1,7 +1,7 @@
 import type { PluginHost } from '../../host/plugin-host.js';
 import { dependencyDirOf, type LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
-import type { ResolvedLoadOptions } from '../../options.js';
+import { keysIn, pickDefined, type ResolvedLoadOptions } from '../../options.js';
 import { IsolatedCore } from '../isolated-core.js';
 import { processSessions } from './start-child.js';
 
@@ -24,14 +24,11 @@ export async function openProcessCore(
   const dependencyDir = dependencyDirOf(artifact, options);
   const start = processSessions({
     settings: {
+      ...pickDefined(options, keysIn('child')),
+      ...(dependencyDir !== undefined && { dependencyDir }),
       fileName: artifact.fileName,
       sha256: artifact.identity.sha256,
-      maxOutputBytes: options.maxOutputBytes,
-      maxMemoryPages: options.maxMemoryPages,
-      callingConvention: options.callingConvention,
-      shadowDir: options.shadowDir,
       grants: options.grants,
-      ...(dependencyDir !== undefined && { dependencyDir }),
     },
     artifact: artifact.bytes,
     host,
