@@ -69,7 +69,7 @@ export const TP_STATUS = {
   /** The plugin is closed (a call during or after Cleanup). */
   CLOSED: -8,
   /** A log line dropped: over `log.linesPerSecond`. */
-  RATE_LIMITED: -9,
+  RATE: -9,
 } as const;
 
 export type TpStatus = (typeof TP_STATUS)[keyof typeof TP_STATUS];

@@ -54,6 +54,13 @@ const inHostCall = new AsyncLocalStorage<ReadonlySet<PluginHost>>();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
+/** The longest prefix of `bytes` within `max` bytes that ends on a character boundary. */
+function cutUtf8(bytes: Buffer, max: number): string {
+  let end = max;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end).toString();
+}
+
 const reply = (status: number, data?: Uint8Array): HostReply =>
   data === undefined ? { status } : { status, data };
 
@@ -191,10 +198,10 @@ export class PluginHost implements HostLink {
 
   #emit(source: LogEntry['source'], level: LogLevel, text: string): number {
     const limits = this.#options.grants.log ?? DEFAULT_LOG;
-    if (this.#limiter?.admit(Date.now()) === false) return TP_STATUS.RATE_LIMITED;
+    if (this.#limiter?.admit(Date.now()) === false) return TP_STATUS.RATE;
     let message = text;
     if (Buffer.byteLength(message) > limits.maxLineBytes) {
-      message = Buffer.from(message).subarray(0, limits.maxLineBytes).toString();
+      message = cutUtf8(Buffer.from(message), limits.maxLineBytes);
       this.#truncated += 1;
     }
     this.#lines += 1;
