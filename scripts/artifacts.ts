@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const SAMPLE_NAMES = ['upper', 'crc32', 'pricing', 'redact'] as const;
 export type SampleName = (typeof SAMPLE_NAMES)[number];
 
-export type Toolchain = 'cc' | 'clang-wasm' | 'asc';
+export type Toolchain = 'cc' | 'cxx' | 'clang-wasm' | 'asc';
 
 export interface BuiltArtifact {
   readonly kind: 'sample' | 'fixture';

@@ -28,8 +28,10 @@ export function folderSource(
   if (manifest.config !== undefined) source.config = manifest.config as PluginConfig;
   Object.assign(source, manifest.limits);
   if (manifest.idleUnloadMs !== undefined) source.idleUnloadMs = manifest.idleUnloadMs;
+  if (manifest.env !== undefined) source.env = manifest.env;
   source.lazy = manifest.lazy;
   source.force = manifest.force;
   if (manifest.capabilities !== undefined) source.capabilities = manifest.capabilities;
+  if (manifest.adapter !== undefined) source.adapter = manifest.adapter;
   return source;
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { type NativeAdapter, resolveAdapter } from '../adapter-options.js';
 import { isPluginError, PluginError } from '../errors.js';
 import { type Capabilities, resolveGrants } from '../host/grants.js';
 import {
@@ -34,6 +35,10 @@ export interface PluginManifest {
   readonly contentType: string | undefined;
   /** What the plugin may use of the host (docs/host-api.md); absent, nothing. */
   readonly capabilities: Capabilities | undefined;
+  /** Names of the host's environment variables the plugin's worker or child may see (never TWINPLUG_*). */
+  readonly env: readonly string[] | undefined;
+  /** How the native twin is called when it is a legacy library (docs/legacy-dlls.md). */
+  readonly adapter: NativeAdapter | undefined;
 }
 
 /** The limits plugin.json may set, as for loadPlugin: the `limits` layer of the option table. */
@@ -50,6 +55,8 @@ const KEYS = [
   'force',
   'contentType',
   'capabilities',
+  'env',
+  'adapter',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
 const LIMIT_KEYS = keysIn('limits');
@@ -103,7 +110,7 @@ function parseLimits(value: unknown, path: string): ManifestLimits {
   return value as ManifestLimits;
 }
 
-function tryOptions(options: object, field: 'limits' | 'isolation', path: string): void {
+function tryOptions(options: object, field: 'limits' | 'isolation' | 'env', path: string): void {
   try {
     resolveLoadOptions({ bytes: new Uint8Array(0), ...options });
   } catch (error) {
@@ -135,10 +142,25 @@ function parseCapabilities(value: unknown, path: string): Capabilities | undefin
   return value as Capabilities;
 }
 
+function parseEnv(env: unknown, path: string): readonly string[] | undefined {
+  if (env === undefined) return undefined;
+  tryOptions({ env }, 'env', path);
+  return env as readonly string[];
+}
+
 function optionalBoolean(value: unknown, key: string, path: string): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean') throw invalid(path, `"${key}" must be true or false`, key);
   return value;
+}
+
+function parseAdapter(value: unknown, path: string): NativeAdapter | undefined {
+  try {
+    return resolveAdapter(value);
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_INVALID_OPTIONS')) throw error;
+    throw invalid(path, error.message, String(error.details?.field ?? 'adapter'));
+  }
 }
 
 /** Parses plugin.json strictly: unknown keys and wrong types are PLUGIN_MANIFEST_INVALID. */
@@ -181,6 +203,8 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     idleUnloadMs,
     force: optionalBoolean(raw.force, 'force', path),
     capabilities: parseCapabilities(raw.capabilities, path),
+    env: parseEnv(raw.env, path),
+    adapter: parseAdapter(raw.adapter, path),
   };
 }
 

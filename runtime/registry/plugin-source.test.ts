@@ -16,6 +16,7 @@ const SOURCE_SAMPLES: {
   maxOutputBytes: 1000,
   maxMemoryPages: 20,
   callingConvention: 'stdcall',
+  adapter: { kind: 'imodule', factory: 'MakeModule', outputCapacity: 128 },
   shadowDir: '/tmp/elsewhere',
   dependencyDir: '/opt/deps',
   isolation: { native: 'process', wasm: 'worker' },
@@ -31,6 +32,7 @@ const SOURCE_SAMPLES: {
   hostFunctions: { 'acme.lookup': (input) => input },
   onLog: () => undefined,
   onHostCall: () => undefined,
+  env: ['HOME'],
 };
 
 let artifacts: ReturnType<typeof fakeArtifactDir>;

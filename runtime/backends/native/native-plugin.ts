@@ -6,6 +6,7 @@ import type { PluginCore } from '../../managed-plugin.js';
 import type { CallingConvention, ResolvedLoadOptions } from '../../options.js';
 import type { PluginInfo } from '../../plugin.js';
 import { defaultPluginInfo, parsePluginInfo } from '../../plugin-info.js';
+import { openAdaptedCore } from './adapters/index.js';
 import { NativeHostTable } from './host-table.js';
 import { type KoffiLibrary, loadFromShadowCopy, type ShadowLoadedLibrary } from './shadow-load.js';
 
@@ -148,7 +149,9 @@ export function openNativePlugin(
 ): PluginCore {
   const loaded = loadFromShadowCopy(artifact, options);
   try {
-    return new NativePluginCore(loaded, artifact, options, link);
+    return options.adapter === undefined
+      ? new NativePluginCore(loaded, artifact, options, link)
+      : openAdaptedCore(loaded, artifact, options);
   } catch (error) {
     loaded.release();
     throw error;
