@@ -56,6 +56,14 @@ export const FIXTURES = [
     ],
   },
   { name: 'wasi-command', only: 'wasm', why: WASI_ONLY, exports: ['_start'] },
+  // The host-calls benchmark: a loop of call_host, and the same loop over a bare import.
+  { name: 'host-loop', imports: ['twinplug_v1.call_host'] },
+  {
+    name: 'host-loop-raw',
+    sources: ['plugins-dll/fixtures/host-loop.c'],
+    defines: ['HOST_LOOP_RAW'],
+    imports: ['bench.call_host'],
+  },
   // Host API v1 from one source: imports exactly the host functions it calls (docs/host-api.md).
   {
     name: 'host-api',
