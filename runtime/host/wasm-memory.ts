@@ -29,6 +29,15 @@ export class WasmGuestMemory implements GuestMemory {
     return this.read(pointer, length);
   }
 
+  fits(pointer: GuestPointer, length: number): boolean {
+    const end = (Number(pointer) >>> 0) + length;
+    return end <= this.#view(end).length;
+  }
+
+  write(pointer: GuestPointer, bytes: Uint8Array): void {
+    this.#view(0).set(bytes, Number(pointer) >>> 0);
+  }
+
   writeU32(pointer: GuestPointer, value: number): boolean {
     const start = Number(pointer) >>> 0;
     const bytes = this.#view(start + 4);
