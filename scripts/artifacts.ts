@@ -9,7 +9,7 @@ export type SampleName = (typeof SAMPLE_NAMES)[number];
 export type Toolchain = 'cc' | 'cxx' | 'clang-wasm' | 'asc';
 
 export interface BuiltArtifact {
-  readonly kind: 'sample' | 'fixture';
+  readonly kind: 'sample' | 'fixture' | 'third-party';
   readonly name: string;
   readonly backend: 'native' | 'wasm';
   readonly toolchain: Toolchain;

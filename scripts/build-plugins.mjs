@@ -12,6 +12,7 @@ import { buildAsc } from './build-plugins/asc.mjs';
 import { copyCases } from './build-plugins/cases.mjs';
 import { buildCxx } from './build-plugins/cxx.mjs';
 import { buildNative, extensionFor, platformFor } from './build-plugins/native.mjs';
+import { buildThirdParty } from './build-plugins/third-party.mjs';
 import { abs, BuildState, ensureDirFor, ROOT } from './build-plugins/util.mjs';
 import { buildWasmClang } from './build-plugins/wasm-clang.mjs';
 
@@ -39,7 +40,12 @@ const results = [
   await buildCxx({ state, target: options.target, outRoot, platform, ext }),
 ];
 // Wasm does not depend on the platform: a --target build is only about native libraries.
-if (!options.target) results.push(await buildWasmClang({ state }), await buildAsc({ state }));
+if (!options.target)
+  results.push(
+    await buildWasmClang({ state }),
+    await buildAsc({ state }),
+    await buildThirdParty({ state }),
+  );
 const failures = [...results.flatMap((r) => r.failures), ...(await copyCases(outRoot))];
 await state.save();
 
