@@ -61,6 +61,9 @@ function cutUtf8(bytes: Buffer, max: number): string {
   return bytes.subarray(0, end).toString();
 }
 
+/** Handed to a host function for an empty input: a zero-length array cannot be changed. */
+const NO_BYTES = new Uint8Array(0);
+
 const reply = (status: number, data?: Uint8Array): HostReply =>
   data === undefined ? { status } : { status, data };
 
@@ -259,7 +262,8 @@ export class PluginHost implements HostLink {
     this.#running += 1;
     try {
       // Only a function that may await needs the async context: in-process ones run to the end here.
-      result = allowAsync ? this.#runInScope(fn, input.slice()) : fn(input.slice());
+      const copy = input.length === 0 ? NO_BYTES : input.slice();
+      result = allowAsync ? this.#runInScope(fn, copy) : fn(copy);
     } catch (error) {
       return this.#failed(name, error);
     } finally {
