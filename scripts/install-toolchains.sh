@@ -2,11 +2,12 @@
 # Installs the Debian packages twinplug's optional builds use:
 #   clang, lld  C plugin sources built to wasm32 (the clang Wasm twins)
 #   wabt        wasm-objdump, wasm2wat for looking inside modules
+#   g++         the legacy C++ IModule fixture (docs/legacy-dlls.md)
 #   wasi-libc   libc headers and string functions for the third-party C libraries built to wasm32
 # Without them `npm install` still builds the native and AssemblyScript twins, and the tests
 # that need clang say they are skipped and why.
 set -euo pipefail
-packages=(clang lld wabt wasi-libc)
+packages=(clang lld wabt wasi-libc g++)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
