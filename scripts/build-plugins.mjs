@@ -9,7 +9,9 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildAsc } from './build-plugins/asc.mjs';
+import { buildCargo } from './build-plugins/cargo.mjs';
 import { copyCases } from './build-plugins/cases.mjs';
+import { buildClangWasi } from './build-plugins/clang-wasi.mjs';
 import { buildNative, extensionFor, platformFor } from './build-plugins/native.mjs';
 import { abs, BuildState, ensureDirFor, ROOT } from './build-plugins/util.mjs';
 import { buildWasmClang } from './build-plugins/wasm-clang.mjs';
@@ -33,9 +35,19 @@ const state = new BuildState(outRoot, options.force);
 await state.load();
 
 const results = [await buildNative({ state, target: options.target, outRoot })];
-// Wasm does not depend on the platform: a --target build is only about native libraries.
-if (!options.target) results.push(await buildWasmClang({ state }), await buildAsc({ state }));
-const failures = [...results.flatMap((r) => r.failures), ...(await copyCases(outRoot))];
+// Wasm does not depend on the platform: a --target build is only about native libraries (and
+// C ones: cargo builds Rust for the host only).
+if (!options.target) {
+  results.push(await buildWasmClang({ state }), await buildClangWasi({ state }));
+  results.push(await buildAsc({ state }), await buildCargo({ extension: extensionFor(platform) }));
+}
+const builtSamples = new Set(
+  results.flatMap((r) => r.built.filter((b) => b.kind === 'sample').map((b) => b.name)),
+);
+const failures = [
+  ...results.flatMap((r) => r.failures),
+  ...(await copyCases(outRoot, builtSamples)),
+];
 await state.save();
 
 const artifacts = {

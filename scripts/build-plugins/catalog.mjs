@@ -1,8 +1,24 @@
-// What the C toolchains build: the samples of docs/samples.md and the fault fixtures.
+// What the toolchains build: the samples of docs/samples.md and the fault fixtures.
 import { readdir, readFile } from 'node:fs/promises';
 import { abs } from './util.mjs';
 
+/** Samples of the ABI alone: one C source (native and clang twins) and an AssemblyScript port. */
 export const SAMPLES = ['upper', 'crc32', 'pricing', 'redact'];
+
+/**
+ * Samples that use the host API or a libc (docs/samples.md). Each folder holds cases.json and
+ * plugin.json (the capabilities it is granted) beside its sources. `c` names the toolchain of
+ * the C source's Wasm twin (`clang-wasm` freestanding, `clang-wasi` with wasi-libc; cc builds it
+ * natively either way); `rust` marks a crate that cargo builds natively and to wasm32-wasi.
+ * `imports` are the Wasm imports the freestanding C twin must declare, and no others.
+ */
+export const HOST_SAMPLES = [{ name: 'tally', dir: 'plugins-rust/tally', rust: true }];
+
+/** Every sample's folder (where its cases.json and plugin.json are). */
+export const SAMPLE_DIRS = [
+  ...SAMPLES.map((name) => ({ name, dir: `plugins-dll/${name}` })),
+  ...HOST_SAMPLES.map(({ name, dir }) => ({ name, dir })),
+];
 
 /** Samples that link the shared JSON checker and walker, and the output writer. */
 const JSON_SAMPLES = new Set(['pricing', 'redact']);
@@ -57,6 +73,28 @@ export const FIXTURES = [
   },
 ];
 
+function sampleTarget(name, dir) {
+  return {
+    kind: 'sample',
+    name,
+    sources: [`${dir}/${name}.c`],
+    inputs: [],
+    defines: [],
+    imports: [],
+    links: [],
+    version: undefined,
+  };
+}
+
+function hostSampleTarget({ name, dir, imports }) {
+  return { ...sampleTarget(name, dir), imports: imports ?? [] };
+}
+
+/** The C samples built against wasi-libc (their Wasm twin; cc builds the native one). */
+export function wasiTargets() {
+  return HOST_SAMPLES.filter((sample) => sample.c === 'clang-wasi').map(hostSampleTarget);
+}
+
 /** Every input a C build depends on besides its own sources: the ABI and common headers. */
 export async function commonInputs() {
   const headers = [];
@@ -76,15 +114,14 @@ export async function commonInputs() {
  */
 export function cTargets(backend, platform) {
   const targets = SAMPLES.map((name) => ({
-    kind: 'sample',
-    name,
+    ...sampleTarget(name, `plugins-dll/${name}`),
     sources: [`plugins-dll/${name}/${name}.c`, ...(JSON_SAMPLES.has(name) ? JSON_SOURCES : [])],
-    inputs: [],
-    defines: [],
-    imports: [],
-    links: [],
-    version: undefined,
   }));
+  // The host samples whose Wasm twin is built another way (with wasi-libc) are native only here.
+  const hostSamples = HOST_SAMPLES.filter(
+    (sample) => sample.c && (backend === 'native' || sample.c === 'clang-wasm'),
+  );
+  targets.push(...hostSamples.map((sample) => hostSampleTarget(sample)));
   const skipped = [];
   for (const fixture of FIXTURES) {
     const wrongPlatform = fixture.platform && fixture.platform !== platform;
