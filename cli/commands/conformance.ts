@@ -8,7 +8,6 @@ import {
   toJsonReport,
   toJunitXml,
 } from '../../conformance/index.js';
-import { isPluginError } from '../../runtime/index.js';
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../command.js';
 import {
   type ConformancePlan,
@@ -17,6 +16,7 @@ import {
 } from '../conformance-options.js';
 import { parseCommandLine } from '../parse.js';
 import { createProgressLine } from '../progress-line.js';
+import { reportPluginError, writeError } from '../report-error.js';
 
 async function writeReport(target: ReportTarget, report: ConformanceReport): Promise<void> {
   const text =
@@ -51,16 +51,11 @@ function headline(plan: ConformancePlan): string {
 
 /** Load and setup failures are exit 2, like usage errors: nothing was compared. */
 function reportSetupError(error: unknown): number {
-  if (isPluginError(error)) {
-    const pluginCode = error.pluginCode === undefined ? '' : ` (plugin code ${error.pluginCode})`;
-    process.stderr.write(`twinplug conformance: ${error.code}${pluginCode}: ${error.message}\n`);
-    return EXIT_USAGE;
-  }
   if (error instanceof ConformanceError) {
-    process.stderr.write(`twinplug conformance: ${error.code}: ${error.message}\n`);
+    writeError('conformance', { code: error.code, message: error.message });
     return EXIT_USAGE;
   }
-  throw error;
+  return reportPluginError('conformance', error, EXIT_USAGE);
 }
 
 async function run(args: readonly string[]): Promise<number> {

@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { isPluginError, PluginError } from '../errors.js';
-import { type IsolationChoice, resolveLoadOptions } from '../options.js';
+import {
+  type IsolationChoice,
+  keysIn,
+  type LoadPluginOptions,
+  type OptionsIn,
+  resolveLoadOptions,
+} from '../options.js';
 import type { Backend } from '../plugin.js';
 
 /** A plugin folder's plugin.json, checked. Every field is optional. */
@@ -27,16 +33,8 @@ export interface PluginManifest {
   readonly contentType: string | undefined;
 }
 
-/** The limits plugin.json may set, as for loadPlugin. */
-export interface ManifestLimits {
-  readonly maxOutputBytes?: number;
-  readonly maxMemoryPages?: number;
-  readonly maxInputBytes?: number;
-  readonly timeoutMs?: number;
-  readonly loadTimeoutMs?: number;
-  readonly concurrency?: number;
-  readonly maxQueuedCalls?: number;
-}
+/** The limits plugin.json may set, as for loadPlugin: the `limits` layer of the option table. */
+export type ManifestLimits = Readonly<Pick<LoadPluginOptions, OptionsIn<'limits'>>>;
 
 const KEYS = [
   'prefer',
@@ -50,15 +48,7 @@ const KEYS = [
   'contentType',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
-const LIMIT_KEYS = [
-  'maxOutputBytes',
-  'maxMemoryPages',
-  'maxInputBytes',
-  'timeoutMs',
-  'loadTimeoutMs',
-  'concurrency',
-  'maxQueuedCalls',
-] as const;
+const LIMIT_KEYS = keysIn('limits');
 const ARTIFACT_SUFFIXES = ['.wasm', '.dll', '.so', '.dylib'];
 
 function invalid(path: string, message: string, field?: string): PluginError {

@@ -1,6 +1,6 @@
 import { dependencyDirOf, type LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
-import type { ResolvedLoadOptions } from '../../options.js';
+import { keysIn, pickDefined, type ResolvedLoadOptions } from '../../options.js';
 import { IsolatedCore } from '../isolated-core.js';
 import { processSessions } from './start-child.js';
 
@@ -22,13 +22,10 @@ export async function openProcessCore(
   const dependencyDir = dependencyDirOf(artifact, options);
   const start = processSessions({
     settings: {
+      ...pickDefined(options, keysIn('child')),
+      ...(dependencyDir !== undefined && { dependencyDir }),
       fileName: artifact.fileName,
       sha256: artifact.identity.sha256,
-      maxOutputBytes: options.maxOutputBytes,
-      maxMemoryPages: options.maxMemoryPages,
-      callingConvention: options.callingConvention,
-      shadowDir: options.shadowDir,
-      ...(dependencyDir !== undefined && { dependencyDir }),
     },
     artifact: artifact.bytes,
     label: artifact.fileName,
