@@ -99,11 +99,14 @@ function configKey(config: Uint8Array | undefined): string {
  * Initialize fails gives each of its cases a PLUGIN_INIT_FAILED outcome; any other load
  * error is thrown, because then the artifact, not a case, is at fault. `loader` replaces the
  * runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated).
+ * `onCaseDone` hears of each case as it ends, in the order they run (grouped by config), so a
+ * caller recording host calls can tell which case made them.
  */
 export async function runCases(
   load: LoadPluginOptions,
   cases: readonly PluginCase[],
   loader: (options: LoadPluginOptions) => Promise<Plugin> = loadPlugin,
+  onCaseDone?: (result: CaseResult) => void,
 ): Promise<CaseResult[]> {
   const groups = new Map<string, PluginCase[]>();
   for (const entry of cases) {
@@ -125,7 +128,9 @@ export async function runCases(
     try {
       for (const entry of group) {
         const outcome = loadFailure ?? (await callOutcome(plugin!, entry.input));
-        results.set(entry, { case: entry, outcome, ...checkOutcome(outcome, entry.expect) });
+        const result = { case: entry, outcome, ...checkOutcome(outcome, entry.expect) };
+        results.set(entry, result);
+        onCaseDone?.(result);
       }
     } finally {
       await plugin?.close();

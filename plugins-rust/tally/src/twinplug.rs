@@ -138,25 +138,40 @@ mod wasm {
 mod native {
     use std::sync::atomic::{AtomicPtr, Ordering};
 
+    type Bytes = *const u8;
+    type Out = *mut u8;
+
     /// The host's function table (`tp_host_v1` in twinplug.h), in the header's field order.
     #[repr(C)]
+    #[derive(Clone, Copy)]
     pub struct HostV1 {
-        pub log: extern "C" fn(level: i32, msg: *const u8, len: u32) -> i32,
-        pub kv_get: extern "C" fn(*const u8, u32, *mut u8, u32, *mut u32) -> i32,
-        pub kv_set: extern "C" fn(*const u8, u32, *const u8, u32) -> i32,
-        pub kv_delete: extern "C" fn(*const u8, u32) -> i32,
+        pub version: u32,
+        pub size: u32,
+        pub log: extern "C" fn(i32, Bytes, u32) -> i32,
+        pub kv_get: extern "C" fn(Bytes, u32, Out, u32, *mut u32) -> i32,
+        pub kv_set: extern "C" fn(Bytes, u32, Bytes, u32) -> i32,
+        pub kv_delete: extern "C" fn(Bytes, u32) -> i32,
+        pub call_host: extern "C" fn(Bytes, u32, Bytes, u32, Out, u32, *mut u32) -> i32,
     }
 
     static HOST: AtomicPtr<HostV1> = AtomicPtr::new(std::ptr::null_mut());
 
-    /// Called by the host before Initialize; the table stays valid until the plugin is unloaded.
+    /// Called by the host before Initialize. The table is only valid during the call: keep a
+    /// copy (one small allocation per load, never freed: calls may still be reading it).
+    ///
+    /// # Safety
+    /// `host` is NULL or points at a table of at least `size` bytes.
     #[no_mangle]
-    pub extern "C" fn twinplug_set_host(host: *const HostV1) {
-        HOST.store(host as *mut HostV1, Ordering::Release);
+    pub unsafe extern "C" fn twinplug_set_host(host: *const HostV1) {
+        let usable = !host.is_null()
+            && (*host).version == 1
+            && (*host).size as usize >= std::mem::size_of::<HostV1>();
+        let copy = if usable { Box::into_raw(Box::new(*host)) } else { std::ptr::null_mut() };
+        HOST.store(copy, Ordering::Release);
     }
 
     pub fn table() -> Option<&'static HostV1> {
-        // SAFETY: the host keeps the table alive while the plugin is loaded.
+        // SAFETY: a stored table is a leaked Box, never freed.
         unsafe { HOST.load(Ordering::Acquire).as_ref() }
     }
 }
