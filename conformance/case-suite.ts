@@ -5,7 +5,7 @@ import {
   type PluginConfig,
   runCases,
 } from '../runtime/index.js';
-import type { RunnableArtifact } from './artifact-set.js';
+import { artifactLoad, type RunnableArtifact } from './artifact-set.js';
 import { sameOutcome } from './outcome.js';
 
 /** One case across every artifact. */
@@ -40,8 +40,8 @@ export async function runCaseSuite(
   for (const [index, artifact] of artifacts.entries()) {
     const load: LoadPluginOptions =
       options.config === undefined
-        ? { path: artifact.path }
-        : { path: artifact.path, config: options.config };
+        ? artifactLoad(artifact)
+        : { ...artifactLoad(artifact), config: options.config };
     perArtifact.push(await runCases(load, cases));
     options.onProgress?.((index + 1) * cases.length, artifacts.length * cases.length);
   }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { PluginConfig } from '../runtime/index.js';
+import type { NativeAdapter, PluginConfig } from '../runtime/index.js';
 import type { ArtifactSpec } from './artifact-set.js';
 import { ConformanceError } from './errors.js';
 
@@ -28,10 +28,11 @@ function invalid(message: string, cause?: unknown): ConformanceError {
 }
 
 /**
- * plugin.json as far as conformance needs it: its `config`. The server reads the rest (prefer,
- * sha256, limits...) and is the one to refuse keys it does not know.
+ * plugin.json as far as conformance needs it: its `config`, and the `adapter` its native
+ * artifacts are loaded with (the loader checks it). The server reads the rest (prefer, sha256,
+ * limits...) and is the one to refuse keys it does not know.
  */
-async function readManifest(dir: string): Promise<{ config?: unknown }> {
+async function readManifest(dir: string): Promise<{ config?: unknown; adapter?: NativeAdapter }> {
   const file = join(dir, 'plugin.json');
   if (!existsSync(file)) return {};
   let value: unknown;
@@ -42,7 +43,7 @@ async function readManifest(dir: string): Promise<{ config?: unknown }> {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw invalid(`${file} must hold a JSON object`);
-  return value as { config?: unknown };
+  return value as { config?: unknown; adapter?: NativeAdapter };
 }
 
 /**
@@ -61,8 +62,12 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
   }
   const manifest = await readManifest(dir);
   const name = basename(resolve(dir));
+  const { adapter } = manifest;
   const artifacts = EXTENSIONS.filter((extension) => files.includes(`${name}${extension}`)).map(
-    (extension) => ({ path: join(dir, `${name}${extension}`) }),
+    (extension) => {
+      const path = join(dir, `${name}${extension}`);
+      return adapter === undefined || extension === '.wasm' ? { path } : { path, adapter };
+    },
   );
   if (artifacts.length === 0) {
     throw invalid(`${dir} holds no ${EXTENSIONS.map((extension) => name + extension).join(', ')}`);

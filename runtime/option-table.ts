@@ -5,7 +5,7 @@
 // LoadPluginOptions plus its row here, and the `satisfies` below refuses to compile without
 // the row.
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { resolveAdapter } from './adapter-options.js';
 import {
   DEFAULT_LOAD_TIMEOUT_MS,
   DEFAULT_MAX_INPUT_BYTES,
@@ -74,6 +74,23 @@ function optionalFunction<F>(value: F | undefined, name: string): F | undefined 
   return value;
 }
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const MAX_ENV_NAMES = 64;
+
+function resolveEnvNames(names: readonly string[] | undefined): readonly string[] {
+  if (names === undefined) return [];
+  if (!Array.isArray(names) || names.length > MAX_ENV_NAMES)
+    throw invalidOptions(`"env" must be a list of at most ${MAX_ENV_NAMES} variable names`);
+  for (const name of names) {
+    if (typeof name !== 'string' || !ENV_NAME.test(name))
+      throw invalidOptions(`"env" names variables (A-Z a-z 0-9 _), got ${JSON.stringify(name)}`);
+    // Upper-cased: Windows compares names without case.
+    if (name.toUpperCase().startsWith('TWINPLUG_'))
+      throw invalidOptions(`"env" may not name ${name}: TWINPLUG_ variables are the host's own`);
+  }
+  return Object.freeze([...new Set(names)].sort());
+}
+
 const ms = (name: string, fallback: number) => (value: number | undefined) =>
   positiveInteger(value, name, fallback, MAX_MS);
 
@@ -95,9 +112,11 @@ export const LOAD_OPTIONS = {
       positiveInteger(value, 'maxMemoryPages', DEFAULT_MAX_MEMORY_PAGES, WASM_MAX_PAGES),
   },
   callingConvention: { layers: ['source', 'child', 'key'], resolve: resolveConvention },
+  // JSON, so it travels to a plugin child as it is; its prototypes are parsed by the native backend.
+  adapter: { layers: ['source', 'child', 'key'], resolve: resolveAdapter },
   shadowDir: {
     layers: ['source', 'child'],
-    resolve: (value) => optionalDir(value, 'shadowDir') ?? join(tmpdir(), 'twinplug-shadow'),
+    resolve: (value) => optionalDir(value, 'shadowDir') ?? tmpdir(),
   },
   dependencyDir: {
     layers: ['source', 'child', 'key'],
@@ -131,6 +150,7 @@ export const LOAD_OPTIONS = {
   },
   breaker: { layers: ['source', 'guard', 'key'], resolve: resolveBreaker },
   onStderr: { layers: ['source'], resolve: (value) => optionalFunction(value, 'onStderr') },
+  env: { layers: ['source', 'worker', 'key'], resolve: resolveEnvNames },
 } as const satisfies { readonly [K in keyof LoadPluginOptions]-?: OptionRow<K> };
 
 type Table = typeof LOAD_OPTIONS;

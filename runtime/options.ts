@@ -1,3 +1,4 @@
+import type { NativeAdapter } from './adapter-options.js';
 import {
   type BreakerOptions,
   checkIsolationChoice,
@@ -8,6 +9,14 @@ import { type ResolvedKey, type ResolvedValue, resolveEach } from './option-tabl
 import type { Backend } from './plugin.js';
 
 export type CallingConvention = 'cdecl' | 'stdcall';
+export {
+  type AdapterInfo,
+  FUNCTION_CONVENTIONS,
+  type FunctionConvention,
+  type FunctionsAdapter,
+  type IModuleAdapter,
+  type NativeAdapter,
+} from './adapter-options.js';
 export {
   type BreakerOptions,
   DEFAULT_BREAKER,
@@ -63,7 +72,17 @@ export interface LoadPluginOptions {
   maxMemoryPages?: number;
   /** Native only: calling convention of the exports (default cdecl; stdcall matters on 32-bit Windows). */
   callingConvention?: CallingConvention;
-  /** Native only: where shadow copies are written (default: <tmpdir>/twinplug-shadow). */
+  /**
+   * Native only: how to call a legacy library that does not export twinplug's ABI (a C++
+   * `IModule` made by a factory, or flat C functions declared by prototype). A Wasm twin loaded
+   * with the same options ignores it. See docs/legacy-dlls.md.
+   */
+  adapter?: NativeAdapter;
+  /**
+   * Native only: the folder in which this process creates its private shadow folder (mkdtemp,
+   * 0700) for the copies it loads (default: the temp folder). Refused when it is a link, or
+   * belongs to, or may be written by, another user without the sticky bit. See docs/abi.md.
+   */
   shadowDir?: string;
   /**
    * Native only: the folder a Windows DLL's own dependencies are copied from into its shadow
@@ -89,6 +108,14 @@ export interface LoadPluginOptions {
   breaker?: BreakerOptions | false;
   /** Process only: receives the child's stdout and stderr, bounded (default: this process's stderr). */
   onStderr?: (text: string) => void;
+  /**
+   * Worker and process only: names of this process's environment variables the plugin may see
+   * (default none). A child process gets these and what the platform needs to start and load a
+   * library (PATH, TMPDIR; on Windows also SystemRoot, windir, TEMP, TMP), a worker these only;
+   * nothing else of the host's environment. Names starting with TWINPLUG_ are refused: the
+   * server's secrets and config never reach a plugin. See docs/security.md.
+   */
+  env?: readonly string[];
 }
 
 /** The options once checked and defaulted: one entry per row of the option table. */
@@ -125,11 +152,12 @@ function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'aut
   if (
     backend === 'wasm' &&
     (options.callingConvention !== undefined ||
+      options.adapter !== undefined ||
       options.shadowDir !== undefined ||
       options.dependencyDir !== undefined)
   ) {
     throw invalidOptions(
-      '"callingConvention", "shadowDir" and "dependencyDir" apply to the native backend only',
+      '"callingConvention", "adapter", "shadowDir" and "dependencyDir" apply to the native backend only',
     );
   }
   if (backend === 'native' && options.maxMemoryPages !== undefined) {

@@ -10,7 +10,7 @@ export type SampleName = (typeof SAMPLE_NAMES)[number];
 export const HOST_SAMPLE_NAMES = ['tally'] as const;
 export type HostSampleName = (typeof HOST_SAMPLE_NAMES)[number];
 
-export type Toolchain = 'cc' | 'clang-wasm' | 'clang-wasi' | 'asc' | 'cargo' | 'cargo-wasm';
+export type Toolchain = 'cc' | 'cxx' | 'clang-wasm' | 'clang-wasi' | 'asc' | 'cargo' | 'cargo-wasm';
 
 export interface BuiltArtifact {
   readonly kind: 'sample' | 'fixture';

@@ -12,6 +12,7 @@ import { buildAsc } from './build-plugins/asc.mjs';
 import { buildCargo } from './build-plugins/cargo.mjs';
 import { copyCases } from './build-plugins/cases.mjs';
 import { buildClangWasi } from './build-plugins/clang-wasi.mjs';
+import { buildCxx } from './build-plugins/cxx.mjs';
 import { buildNative, extensionFor, platformFor } from './build-plugins/native.mjs';
 import { abs, BuildState, ensureDirFor, ROOT } from './build-plugins/util.mjs';
 import { buildWasmClang } from './build-plugins/wasm-clang.mjs';
@@ -34,12 +35,16 @@ const outRoot = options.target ? `build/${options.target}` : 'build';
 const state = new BuildState(outRoot, options.force);
 await state.load();
 
-const results = [await buildNative({ state, target: options.target, outRoot })];
+const ext = extensionFor(platform);
+const results = [
+  await buildNative({ state, target: options.target, outRoot }),
+  await buildCxx({ state, target: options.target, outRoot, platform, ext }),
+];
 // Wasm does not depend on the platform: a --target build is only about native libraries (and
-// C ones: cargo builds Rust for the host only).
+// C and C++ ones: cargo builds Rust for the host only).
 if (!options.target) {
   results.push(await buildWasmClang({ state }), await buildClangWasi({ state }));
-  results.push(await buildAsc({ state }), await buildCargo({ extension: extensionFor(platform) }));
+  results.push(await buildAsc({ state }), await buildCargo({ extension: ext }));
 }
 const builtSamples = new Set(
   results.flatMap((r) => r.built.filter((b) => b.kind === 'sample').map((b) => b.name)),
@@ -53,7 +58,7 @@ await state.save();
 const artifacts = {
   platform,
   arch,
-  nativeExtension: extensionFor(platform),
+  nativeExtension: ext,
   built: results.flatMap((r) => r.built),
   skipped: results.flatMap((r) => r.skipped),
 };

@@ -8,7 +8,7 @@ import {
   type Plugin,
   type PluginConfig,
 } from '../../runtime/index.js';
-import type { RunnableArtifact } from '../artifact-set.js';
+import { artifactLoad, type RunnableArtifact } from '../artifact-set.js';
 import { ConformanceError } from '../errors.js';
 import { outcomeKind, sameOutcome } from '../outcome.js';
 import { suggestCase } from '../suggest-case.js';
@@ -68,7 +68,8 @@ async function loadAll(
   const failures: (CallOutcome | undefined)[] = [];
   for (const artifact of artifacts) {
     try {
-      plugins.push(await loadPlugin({ path: artifact.path, config: config ?? new Uint8Array(0) }));
+      const load = { ...artifactLoad(artifact), config: config ?? new Uint8Array(0) };
+      plugins.push(await loadPlugin(load));
       failures.push(undefined);
     } catch (error) {
       if (!isPluginError(error, 'PLUGIN_INIT_FAILED')) {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { type NativeAdapter, resolveAdapter } from '../adapter-options.js';
 import { isPluginError, PluginError } from '../errors.js';
 import {
   type IsolationChoice,
@@ -31,6 +32,10 @@ export interface PluginManifest {
   readonly force: boolean;
   /** The media type of the plugin's output, for servers (e.g. "application/json"). */
   readonly contentType: string | undefined;
+  /** Names of the host's environment variables the plugin's worker or child may see (never TWINPLUG_*). */
+  readonly env: readonly string[] | undefined;
+  /** How the native twin is called when it is a legacy library (docs/legacy-dlls.md). */
+  readonly adapter: NativeAdapter | undefined;
 }
 
 /** The limits plugin.json may set, as for loadPlugin: the `limits` layer of the option table. */
@@ -46,6 +51,8 @@ const KEYS = [
   'idleUnloadMs',
   'force',
   'contentType',
+  'env',
+  'adapter',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
 const LIMIT_KEYS = keysIn('limits');
@@ -99,7 +106,7 @@ function parseLimits(value: unknown, path: string): ManifestLimits {
   return value as ManifestLimits;
 }
 
-function tryOptions(options: object, field: 'limits' | 'isolation', path: string): void {
+function tryOptions(options: object, field: 'limits' | 'isolation' | 'env', path: string): void {
   try {
     resolveLoadOptions({ bytes: new Uint8Array(0), ...options });
   } catch (error) {
@@ -120,10 +127,25 @@ function checkPlacement(
   return isolation as IsolationChoice;
 }
 
+function parseEnv(env: unknown, path: string): readonly string[] | undefined {
+  if (env === undefined) return undefined;
+  tryOptions({ env }, 'env', path);
+  return env as readonly string[];
+}
+
 function optionalBoolean(value: unknown, key: string, path: string): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean') throw invalid(path, `"${key}" must be true or false`, key);
   return value;
+}
+
+function parseAdapter(value: unknown, path: string): NativeAdapter | undefined {
+  try {
+    return resolveAdapter(value);
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_INVALID_OPTIONS')) throw error;
+    throw invalid(path, error.message, String(error.details?.field ?? 'adapter'));
+  }
 }
 
 /** Parses plugin.json strictly: unknown keys and wrong types are PLUGIN_MANIFEST_INVALID. */
@@ -165,6 +187,8 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     lazy: optionalBoolean(raw.lazy, 'lazy', path),
     idleUnloadMs,
     force: optionalBoolean(raw.force, 'force', path),
+    env: parseEnv(raw.env, path),
+    adapter: parseAdapter(raw.adapter, path),
   };
 }
 

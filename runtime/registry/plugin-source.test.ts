@@ -16,6 +16,7 @@ const SOURCE_SAMPLES: {
   maxOutputBytes: 1000,
   maxMemoryPages: 20,
   callingConvention: 'stdcall',
+  adapter: { kind: 'imodule', factory: 'MakeModule', outputCapacity: 128 },
   shadowDir: '/tmp/elsewhere',
   dependencyDir: '/opt/deps',
   isolation: { native: 'process', wasm: 'worker' },
@@ -26,6 +27,7 @@ const SOURCE_SAMPLES: {
   maxQueuedCalls: 5,
   breaker: { threshold: 0.25, window: 4, openMs: 9 },
   onStderr,
+  env: ['HOME'],
 };
 
 let artifacts: ReturnType<typeof fakeArtifactDir>;

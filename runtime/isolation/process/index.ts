@@ -2,6 +2,7 @@ import { dependencyDirOf, type LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import { keysIn, pickDefined, type ResolvedLoadOptions } from '../../options.js';
 import { IsolatedCore } from '../isolated-core.js';
+import { childEnv } from '../plugin-env.js';
 import { processSessions } from './start-child.js';
 
 /** Leaves room beyond the output limit for a frame's error JSON. */
@@ -32,6 +33,7 @@ export async function openProcessCore(
     onStderr: options.onStderr ?? writeToStderr,
     loadTimeoutMs: options.loadTimeoutMs,
     maxFrameBytes: options.maxOutputBytes + FRAME_SLACK_BYTES,
+    env: childEnv(options.env),
   });
   return IsolatedCore.open(start, options.concurrency, options.loadTimeoutMs);
 }
