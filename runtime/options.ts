@@ -4,6 +4,13 @@ import {
   checkIsolationChoice,
   type IsolationChoice,
 } from './guard-options.js';
+import {
+  type Capabilities,
+  type DeterministicOptions,
+  type ResolvedGrants,
+  resolveGrants,
+} from './host/grants.js';
+import type { HostCallRecord, HostFunction, LogEntry } from './host/plugin-host.js';
 import { invalidOptions } from './option-checks.js';
 import { type ResolvedKey, type ResolvedValue, resolveEach } from './option-table.js';
 import type { Backend } from './plugin.js';
@@ -116,6 +123,22 @@ export interface LoadPluginOptions {
    * server's secrets and config never reach a plugin. See docs/security.md.
    */
   env?: readonly string[];
+  /**
+   * What the plugin may use of the host (docs/host-api.md): log, kv, host functions, WASI.
+   * Absent, nothing: a Wasm module importing any of it is refused with PLUGIN_CAPABILITY_DENIED.
+   */
+  capabilities?: Capabilities;
+  /**
+   * Functions the application offers, by name; a plugin calls those its `capabilities.hostFunctions`
+   * grants. Async ones are served in worker and process isolation only.
+   */
+  hostFunctions?: Readonly<Record<string, HostFunction>>;
+  /** Receives the plugin's log lines and WASI output (default: this process's stderr). */
+  onLog?: (entry: LogEntry) => void;
+  /** Receives every host call (function, arguments, result) in order: conformance traces. */
+  onHostCall?: (record: HostCallRecord) => void;
+  /** A fixed clock and seeded random for WASI whatever the grants say (conformance). */
+  deterministic?: boolean | DeterministicOptions;
 }
 
 /** The options once checked and defaulted: one entry per row of the option table. */
@@ -125,6 +148,8 @@ export type ResolvedLoadOptions = {
   readonly source:
     | { readonly path: string }
     | { readonly bytes: Uint8Array; readonly fileName: string };
+  /** `capabilities` and `deterministic` resolved together (docs/host-api.md). */
+  readonly grants: ResolvedGrants;
   /** Which options the caller set, for the checks that need the artifact's backend. */
   readonly given: ReadonlySet<keyof LoadPluginOptions>;
 };
@@ -178,6 +203,7 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
   return {
     ...resolved,
     source: resolveSource(options),
+    grants: resolveGrants(options.capabilities, options.deterministic),
     given: new Set(
       (Object.keys(options) as (keyof LoadPluginOptions)[]).filter(
         (key) => options[key] !== undefined,

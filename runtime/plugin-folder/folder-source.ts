@@ -32,5 +32,6 @@ export function folderSource(
   source.lazy = manifest.lazy;
   source.force = manifest.force;
   if (manifest.adapter !== undefined) source.adapter = manifest.adapter;
+  if (manifest.capabilities !== undefined) source.capabilities = manifest.capabilities;
   return source;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type NativeAdapter, resolveAdapter } from '../adapter-options.js';
 import { isPluginError, PluginError } from '../errors.js';
+import { type Capabilities, resolveGrants } from '../host/grants.js';
 import {
   type IsolationChoice,
   keysIn,
@@ -36,6 +37,8 @@ export interface PluginManifest {
   readonly env: readonly string[] | undefined;
   /** How the native twin is called when it is a legacy library (docs/legacy-dlls.md). */
   readonly adapter: NativeAdapter | undefined;
+  /** What the plugin may use of the host (docs/host-api.md); absent, nothing. */
+  readonly capabilities: Capabilities | undefined;
 }
 
 /** The limits plugin.json may set, as for loadPlugin: the `limits` layer of the option table. */
@@ -53,6 +56,7 @@ const KEYS = [
   'contentType',
   'env',
   'adapter',
+  'capabilities',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
 const LIMIT_KEYS = keysIn('limits');
@@ -133,6 +137,17 @@ function parseEnv(env: unknown, path: string): readonly string[] | undefined {
   return env as readonly string[];
 }
 
+function parseCapabilities(value: unknown, path: string): Capabilities | undefined {
+  if (value === undefined) return undefined;
+  try {
+    resolveGrants(value as Capabilities, undefined);
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_INVALID_OPTIONS')) throw error;
+    throw invalid(path, `"capabilities": ${error.message}`, 'capabilities');
+  }
+  return value as Capabilities;
+}
+
 function optionalBoolean(value: unknown, key: string, path: string): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean') throw invalid(path, `"${key}" must be true or false`, key);
@@ -189,6 +204,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     force: optionalBoolean(raw.force, 'force', path),
     env: parseEnv(raw.env, path),
     adapter: parseAdapter(raw.adapter, path),
+    capabilities: parseCapabilities(raw.capabilities, path),
   };
 }
 

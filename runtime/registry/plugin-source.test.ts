@@ -28,6 +28,11 @@ const SOURCE_SAMPLES: {
   breaker: { threshold: 0.25, window: 4, openMs: 9 },
   onStderr,
   env: ['HOME'],
+  capabilities: { log: true, hostFunctions: ['acme.lookup'] },
+  deterministic: { seed: 3 },
+  hostFunctions: { 'acme.lookup': (input) => input },
+  onLog: () => undefined,
+  onHostCall: () => undefined,
 };
 
 let artifacts: ReturnType<typeof fakeArtifactDir>;

@@ -30,6 +30,7 @@ const NULL_WRITE =
 const STDERR = 'native only: writes to file descriptor 2';
 const SLOW = 'native only: holds a native call in flight';
 const WASM_ONLY = 'wasm only: linear memory growth and module imports have no native counterpart';
+const WASI_ONLY = 'wasm only: WASI preview 1 is the Wasm side of the host API';
 const WINDOWS_ONLY = 'windows only: a plugin DLL that imports from a DLL beside it';
 const LINUX_PROBE = 'native on Linux only: reads its environment and /proc/self/fd';
 const LEGACY = 'native only: a legacy library without the ABI, called through an adapter';
@@ -82,6 +83,34 @@ export const FIXTURES = [
     only: 'wasm',
     why: PORT,
     sources: ['plugins-dll/legacy/greet-port.c'],
+  },
+  {
+    name: 'wasi-calls',
+    only: 'wasm',
+    why: WASI_ONLY,
+    exports: ['_initialize'],
+    imports: [
+      'wasi_snapshot_preview1.fd_write',
+      'wasi_snapshot_preview1.clock_time_get',
+      'wasi_snapshot_preview1.random_get',
+      'wasi_snapshot_preview1.proc_exit',
+      'wasi_snapshot_preview1.proc_raise',
+      'wasi_snapshot_preview1.environ_sizes_get',
+      'wasi_snapshot_preview1.path_open',
+    ],
+  },
+  { name: 'wasi-command', only: 'wasm', why: WASI_ONLY, exports: ['_start'] },
+  // Host API v1 from one source: imports exactly the host functions it calls (docs/host-api.md).
+  {
+    name: 'host-api',
+    sources: ['plugins-dll/fixtures/host-api.c', 'plugins-dll/common/writer.c'],
+    imports: [
+      'twinplug_v1.log',
+      'twinplug_v1.kv_get',
+      'twinplug_v1.kv_set',
+      'twinplug_v1.kv_delete',
+      'twinplug_v1.call_host',
+    ],
   },
   // helper.dll is not a plugin: uses-helper.dll imports from it, so it is built first.
   {
@@ -165,6 +194,7 @@ export function cTargets(backend, platform) {
       sources: fixture.sources ?? [`plugins-dll/fixtures/${fixture.name}.c`],
       inputs: fixture.inputs ?? [],
       imports: fixture.imports ?? [],
+      exports: fixture.exports ?? [],
       links: fixture.links ?? [],
     };
     if (!fixture.versions) {

@@ -62,6 +62,7 @@ async function verify(target, output) {
     'alloc',
     'dealloc',
     ...(await definedFunctions(target.sources)),
+    ...(target.exports ?? []),
   ].sort();
   if (exports.join() !== expected.join()) {
     return `exports [${exports.join(', ')}], expected [${expected.join(', ')}]`;

@@ -1,5 +1,6 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
+import type { PluginHost } from '../../host/plugin-host.js';
 import type { PluginInfo } from '../../plugin.js';
 import { compiledEntry } from '../entry-point.js';
 import { workerEnv } from '../plugin-env.js';
@@ -61,14 +62,18 @@ function instantiated(worker: Worker, loadTimeoutMs: number): Promise<SessionHel
 }
 
 /** Starts Wasm workers for one plugin: each resolves once the module is instantiated. */
-export function workerSessions(options: WorkerSessionOptions): StartSession {
+export function workerSessions(host: PluginHost, options: WorkerSessionOptions): StartSession {
   return async (onEnded) => {
     const buffer = createChannel();
     const { port1, port2 } = new MessageChannel();
     const worker = spawn(options, buffer, port2);
     try {
       const hello = await instantiated(worker, options.loadTimeoutMs);
-      return new WorkerSession(worker, channelViews(buffer), port1, hello, onEnded);
+      return new WorkerSession(
+        { worker, views: channelViews(buffer), port: port1, host },
+        hello,
+        onEnded,
+      );
     } catch (error) {
       port1.close();
       throw error;

@@ -29,6 +29,7 @@ import {
   type WorkerStart,
 } from './channel.js';
 import { SpinPolicy } from './spin-policy.js';
+import { WorkerHostLink } from './worker-host-link.js';
 
 /** How long to spin for the next request before sleeping in Atomics.wait (back-to-back calls),
  * while spinning pays off (SpinPolicy). */
@@ -106,7 +107,7 @@ function main(): void {
   const start = workerData as WorkerStart;
   let core: PluginCore;
   try {
-    core = createWasmCore(start.module, start);
+    core = createWasmCore(start.module, start, new WorkerHostLink(channelViews(start.buffer)));
   } catch (error) {
     const failed: WorkerHello = {
       type: 'failed',

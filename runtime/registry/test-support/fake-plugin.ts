@@ -58,6 +58,7 @@ export class FakePlugin implements Plugin {
       isolation,
       circuit: 'off',
       inFlight: this.#inFlight,
+      host: undefined,
       queued: 0,
       restarts: 0,
       pids: [],
