@@ -12,7 +12,21 @@ export const SAMPLES = ['upper', 'crc32', 'pricing', 'redact'];
  * natively either way); `rust` marks a crate that cargo builds natively and to wasm32-wasi.
  * `imports` are the Wasm imports the freestanding C twin must declare, and no others.
  */
-export const HOST_SAMPLES = [{ name: 'tally', dir: 'plugins-rust/tally', rust: true }];
+export const HOST_SAMPLES = [
+  { name: 'stats', dir: 'plugins-dll/stats', c: 'clang-wasi' },
+  {
+    name: 'visits',
+    dir: 'plugins-dll/visits',
+    c: 'clang-wasm',
+    imports: [
+      'twinplug_v1.kv_delete',
+      'twinplug_v1.kv_get',
+      'twinplug_v1.kv_set',
+      'twinplug_v1.log',
+    ],
+  },
+  { name: 'tally', dir: 'plugins-rust/tally', rust: true },
+];
 
 /** Every sample's folder (where its cases.json and plugin.json are). */
 export const SAMPLE_DIRS = [
@@ -111,6 +125,12 @@ export const FIXTURES = [
       'twinplug_v1.kv_delete',
       'twinplug_v1.call_host',
     ],
+  },
+  // visits with another kv key: the same answers, different side effects.
+  {
+    name: 'visits-divergent',
+    inputs: ['plugins-dll/visits/visits.c'],
+    imports: HOST_SAMPLES.find((s) => s.name === 'visits').imports,
   },
   // helper.dll is not a plugin: uses-helper.dll imports from it, so it is built first.
   {

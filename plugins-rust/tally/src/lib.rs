@@ -9,6 +9,7 @@ use twinplug::{host, Level, Output};
 
 const INVALID_UTF8: i32 = -2;
 const BAD_TOTAL: i32 = -3;
+const HOST_ERROR: i32 = -4;
 const TOP: usize = 10;
 const TOTAL_KEY: &[u8] = b"total";
 
@@ -34,7 +35,7 @@ fn json_string(text: &str) -> String {
 
 /// The words so far, as the host's kv store holds them (decimal text), 0 when absent.
 fn previous_total() -> Result<u64, i32> {
-    match host::kv_get(TOTAL_KEY)? {
+    match host::kv_get(TOTAL_KEY).map_err(|_| HOST_ERROR)? {
         None => Ok(0),
         Some(bytes) => std::str::from_utf8(&bytes)
             .ok()
@@ -70,11 +71,12 @@ fn tally(input: &[u8], out: &mut Output) -> Result<(), i32> {
     if !out.reserve(json.len()) {
         return Ok(());
     }
-    host::kv_set(TOTAL_KEY, total.to_string().as_bytes())?;
-    host::log(
+    host::kv_set(TOTAL_KEY, total.to_string().as_bytes()).map_err(|_| HOST_ERROR)?;
+    // A line the host drops (over its rate) does not fail the call.
+    let _ = host::log(
         Level::Info,
         &format!("tally: {} words, {} distinct, {} in total", words, counts.len(), total),
-    )?;
+    );
     out.write(json.as_bytes());
     Ok(())
 }
