@@ -6,7 +6,12 @@ import {
   readPluginFolder,
   resolveGrammar,
 } from '../conformance/index.js';
-import { type PluginCase, type PluginConfig, readCaseFile } from '../runtime/index.js';
+import {
+  type Capabilities,
+  type PluginCase,
+  type PluginConfig,
+  readCaseFile,
+} from '../runtime/index.js';
 import { UsageError } from './command.js';
 
 export interface ReportTarget {
@@ -21,6 +26,7 @@ export interface ConformanceArgs {
   readonly seed?: string | undefined;
   readonly 'max-size'?: string | undefined;
   readonly config?: string | undefined;
+  readonly capabilities?: string | undefined;
   readonly grammar?: string | undefined;
   readonly report?: readonly string[] | undefined;
   readonly 'require-all'?: boolean | undefined;
@@ -32,6 +38,7 @@ export interface ConformancePlan {
   readonly cases: readonly PluginCase[];
   readonly casesPlugin: string | undefined;
   readonly config: PluginConfig | undefined;
+  readonly capabilities: Capabilities | undefined;
   readonly fuzz: FuzzSettings | undefined;
   readonly reports: readonly ReportTarget[];
   readonly requireAll: boolean;
@@ -73,6 +80,16 @@ function parseConfig(text: string | undefined): string | undefined {
   return text;
 }
 
+/** --capabilities: JSON the runtime checks at load, as it checks plugin.json's. */
+function parseCapabilities(text: string | undefined): Capabilities | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Capabilities;
+  } catch {
+    throw new UsageError('--capabilities takes JSON text');
+  }
+}
+
 /** A seed fast-check accepts, different on every run; the report prints it for replay. */
 export function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
@@ -88,7 +105,8 @@ async function fuzzSettings(args: ConformanceArgs): Promise<FuzzSettings | undef
 
 /**
  * Turns parsed flags and positional artifacts into a plan. `--plugin DIR` contributes its
- * artifacts (first), its plugin.json config and its cases.json; explicit flags win.
+ * artifacts (first), its plugin.json config and capabilities, and its cases.json; explicit
+ * flags win.
  */
 export async function planConformance(
   args: ConformanceArgs,
@@ -104,6 +122,7 @@ export async function planConformance(
     cases: caseFile?.cases ?? [],
     casesPlugin: caseFile?.plugin,
     config: parseConfig(args.config) ?? folder?.config,
+    capabilities: parseCapabilities(args.capabilities) ?? folder?.capabilities,
     fuzz: await fuzzSettings(args),
     reports: parseReports(args.report),
     requireAll: args['require-all'] ?? false,

@@ -1,12 +1,13 @@
-import {
-  type CaseResult,
-  type LoadPluginOptions,
-  type PluginCase,
-  type PluginConfig,
-  runCases,
-} from '../runtime/index.js';
-import { artifactLoad, type RunnableArtifact } from './artifact-set.js';
+import type { CaseResult, PluginCase } from '../runtime/index.js';
+import type { RunnableArtifact } from './artifact-set.js';
+import type { TraceStep } from './host-trace.js';
 import { sameOutcome } from './outcome.js';
+import {
+  runTracedCases,
+  type SideEffectDivergence,
+  sideEffectDivergences,
+  type TracedLoadOptions,
+} from './traced-cases.js';
 
 /** One case across every artifact. */
 export interface CaseReport {
@@ -15,21 +16,23 @@ export interface CaseReport {
   readonly results: readonly (CaseResult & { readonly label: string })[];
   /** Artifacts whose outcome differs from the first artifact's (the reference). */
   readonly disagreeing: readonly string[];
-  /** Every artifact met the expectation and all behaved identically. */
+  /** Artifacts whose host calls (log lines, kv reads and writes...) differ from the reference's. */
+  readonly sideEffects: readonly SideEffectDivergence[];
+  /** Every artifact met the expectation and all behaved identically, side effects included. */
   readonly pass: boolean;
 }
 
-export interface CaseSuiteOptions {
-  /** Config for cases that name none. */
-  readonly config?: PluginConfig | undefined;
+/** `config` for cases that name none; `capabilities` what every artifact is granted. */
+export interface CaseSuiteOptions extends TracedLoadOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 /**
- * Runs every case against every artifact through the runtime's case runner, then compares the
- * artifacts with each other as well: a case passes only when each artifact meets its
- * expectation and all of them produced the same bytes (or the same error and plugin code).
- * Load errors other than a refused config are thrown as the runtime's PluginError.
+ * Runs every case against every artifact through the runtime's case runner, in deterministic
+ * mode with every host call recorded, then compares the artifacts with each other as well: a
+ * case passes only when each artifact meets its expectation, all of them produced the same bytes
+ * (or the same error and plugin code) and had the same side effects. Load errors other than a
+ * refused config are thrown as the runtime's PluginError.
  */
 export async function runCaseSuite(
   artifacts: readonly RunnableArtifact[],
@@ -37,12 +40,11 @@ export async function runCaseSuite(
   options: CaseSuiteOptions = {},
 ): Promise<CaseReport[]> {
   const perArtifact: CaseResult[][] = [];
+  const traces: ReadonlyMap<PluginCase, readonly TraceStep[]>[] = [];
   for (const [index, artifact] of artifacts.entries()) {
-    const load: LoadPluginOptions =
-      options.config === undefined
-        ? artifactLoad(artifact)
-        : { ...artifactLoad(artifact), config: options.config };
-    perArtifact.push(await runCases(load, cases));
+    const run = await runTracedCases(artifact, cases, options);
+    perArtifact.push(run.results);
+    traces.push(run.traces);
     options.onProgress?.((index + 1) * cases.length, artifacts.length * cases.length);
   }
   return cases.map((entry, caseIndex) => {
@@ -54,7 +56,14 @@ export async function runCaseSuite(
     const disagreeing = results
       .filter((result) => reference !== undefined && !sameOutcome(result.outcome, reference))
       .map((result) => result.label);
-    const pass = results.every((result) => result.pass) && disagreeing.length === 0;
-    return { case: entry, results, disagreeing, pass };
+    const sideEffects = sideEffectDivergences(
+      artifacts.map((artifact, index) => ({
+        label: artifact.label,
+        steps: traces[index]!.get(entry) ?? [],
+      })),
+    );
+    const agree = disagreeing.length === 0 && sideEffects.length === 0;
+    const pass = results.every((result) => result.pass) && agree;
+    return { case: entry, results, disagreeing, sideEffects, pass };
   });
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { NativeAdapter, PluginConfig } from '../runtime/index.js';
+import type { Capabilities, NativeAdapter, PluginConfig } from '../runtime/index.js';
 import type { ArtifactSpec } from './artifact-set.js';
 import { ConformanceError } from './errors.js';
 
@@ -19,6 +19,8 @@ export interface PluginFolder {
   readonly artifacts: readonly ArtifactSpec[];
   /** plugin.json's `config`, when it has one: a string as its UTF-8 bytes, other JSON serialised. */
   readonly config: PluginConfig | undefined;
+  /** plugin.json's `capabilities`: what the artifacts are granted (the runtime checks it). */
+  readonly capabilities: Capabilities | undefined;
   /** `<dir>/cases.json`, when present. */
   readonly casesPath: string | undefined;
 }
@@ -28,11 +30,14 @@ function invalid(message: string, cause?: unknown): ConformanceError {
 }
 
 /**
- * plugin.json as far as conformance needs it: its `config`, and the `adapter` its native
- * artifacts are loaded with (the loader checks it). The server reads the rest (prefer, sha256,
- * limits...) and is the one to refuse keys it does not know.
+ * plugin.json as far as conformance needs it: its `config`, its `capabilities` (what the
+ * artifacts are granted), and the `adapter` its native artifacts are loaded with (the loader
+ * checks both). The server reads the rest (prefer, sha256, limits...) and is the one to refuse
+ * keys it does not know.
  */
-async function readManifest(dir: string): Promise<{ config?: unknown; adapter?: NativeAdapter }> {
+async function readManifest(
+  dir: string,
+): Promise<{ config?: unknown; adapter?: NativeAdapter; capabilities?: unknown }> {
   const file = join(dir, 'plugin.json');
   if (!existsSync(file)) return {};
   let value: unknown;
@@ -43,7 +48,7 @@ async function readManifest(dir: string): Promise<{ config?: unknown; adapter?: 
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw invalid(`${file} must hold a JSON object`);
-  return value as { config?: unknown; adapter?: NativeAdapter };
+  return value as { config?: unknown; adapter?: NativeAdapter; capabilities?: unknown };
 }
 
 /**
@@ -77,6 +82,7 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
     name,
     artifacts,
     config: manifest.config as PluginConfig | undefined,
+    capabilities: manifest.capabilities as Capabilities | undefined,
     casesPath: files.includes('cases.json') ? join(dir, 'cases.json') : undefined,
   };
 }

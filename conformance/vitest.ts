@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { assert, beforeAll, describe, it } from 'vitest';
 import {
+  type Capabilities,
   type PluginCase,
   type PluginConfig,
   parseCaseFile,
@@ -43,6 +44,8 @@ export interface DescribeConformanceOptions {
   readonly artifacts: readonly ConformanceArtifact[];
   /** Config for fuzzing and for cases that name none. */
   readonly config?: PluginConfig;
+  /** What every artifact is granted of the host (as plugin.json's `capabilities`); none by default. */
+  readonly capabilities?: Capabilities;
   /** Differential fuzzing between the artifacts; `false` for none. */
   readonly fuzz?: ConformanceFuzz | false;
 }
@@ -120,6 +123,7 @@ function fuzzTest(
         grammar,
         maxSize,
         config: options.config,
+        capabilities: options.capabilities,
       });
       if (report.divergence !== undefined || report.initDivergence !== undefined)
         assert.fail(fuzzLines(report).join('\n'));
@@ -130,7 +134,8 @@ function fuzzTest(
 
 /**
  * Turns a cases file and a set of artifacts into vitest tests: one per case (passing when every
- * artifact meets the expectation and all agree byte for byte), one for differential fuzzing,
+ * artifact meets the expectation and all agree byte for byte and in their host calls), one for
+ * differential fuzzing,
  * and one visibly skipped test per artifact that cannot run here, its title carrying the reason.
  *
  * @example
@@ -148,8 +153,12 @@ export function describeConformance(options: DescribeConformanceOptions): void {
     let artifacts: readonly RunnableArtifact[] = [];
     let reports: readonly CaseReport[] = [];
     beforeAll(async () => {
-      artifacts = (await prepareArtifacts(runnable)).runnable;
-      reports = await runCaseSuite(artifacts, cases, { config: options.config });
+      const { capabilities } = options;
+      artifacts = (await prepareArtifacts(runnable, { capabilities })).runnable;
+      reports = await runCaseSuite(artifacts, cases, {
+        config: options.config,
+        capabilities: options.capabilities,
+      });
     }, 120_000);
     for (const { label, reason } of skipped) it.skip(`${label}: skipped, ${reason}`, () => {});
     // With nothing to run, a case would pass vacuously: skip it, saying so.

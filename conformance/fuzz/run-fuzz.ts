@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import {
   type CallOutcome,
+  type Capabilities,
   callOutcome,
   encodeConfig,
   isPluginError,
@@ -8,10 +9,12 @@ import {
   type Plugin,
   type PluginConfig,
 } from '../../runtime/index.js';
-import { artifactLoad, type RunnableArtifact } from '../artifact-set.js';
+import type { RunnableArtifact } from '../artifact-set.js';
 import { ConformanceError } from '../errors.js';
+import { HostTraceRecorder, sideEffects } from '../host-trace.js';
 import { outcomeKind, sameOutcome } from '../outcome.js';
 import { suggestCase } from '../suggest-case.js';
+import { type SideEffectDivergence, sideEffectDivergences, tracedLoad } from '../traced-cases.js';
 import type { Grammar } from './grammar.js';
 
 /** What one artifact did with one input. */
@@ -27,6 +30,8 @@ export interface FuzzOptions {
   readonly maxSize: number;
   /** Config every artifact is initialised with. */
   readonly config?: PluginConfig | undefined;
+  /** What every artifact is granted of the host. */
+  readonly capabilities?: Capabilities | undefined;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -34,6 +39,8 @@ export interface FuzzDivergence {
   /** The input after shrinking: as small as fast-check could make it while the artifacts differ. */
   readonly input: Uint8Array;
   readonly results: readonly ArtifactOutcome[];
+  /** Artifacts whose host calls on that input differ from the reference's. */
+  readonly sideEffects: readonly SideEffectDivergence[];
   /** The run (1-based) whose input first diverged, before shrinking. */
   readonly failedRun: number;
   readonly shrinks: number;
@@ -60,20 +67,30 @@ export interface FuzzReport {
 
 const PROGRESS_EVERY = 256;
 
+/** A loaded artifact and the recorder of its host calls. */
+interface Traced {
+  readonly label: string;
+  readonly plugin: Plugin;
+  readonly recorder: HostTraceRecorder;
+}
+
 async function loadAll(
   artifacts: readonly RunnableArtifact[],
-  config: PluginConfig | undefined,
-): Promise<{ plugins: Plugin[]; failures: (CallOutcome | undefined)[] }> {
-  const plugins: Plugin[] = [];
+  options: FuzzOptions,
+): Promise<{ plugins: Traced[]; failures: (CallOutcome | undefined)[] }> {
+  const plugins: Traced[] = [];
   const failures: (CallOutcome | undefined)[] = [];
+  const { capabilities } = options;
+  const config = options.config ?? new Uint8Array(0);
   for (const artifact of artifacts) {
+    const recorder = new HostTraceRecorder();
     try {
-      const load = { ...artifactLoad(artifact), config: config ?? new Uint8Array(0) };
-      plugins.push(await loadPlugin(load));
+      const load = tracedLoad(artifact, { config, capabilities }, recorder);
+      plugins.push({ label: artifact.label, plugin: await loadPlugin(load), recorder });
       failures.push(undefined);
     } catch (error) {
       if (!isPluginError(error, 'PLUGIN_INIT_FAILED')) {
-        await Promise.all(plugins.map((plugin) => plugin.close()));
+        await Promise.all(plugins.map((traced) => traced.plugin.close()));
         throw error;
       }
       const { code, pluginCode, message } = error;
@@ -83,11 +100,24 @@ async function loadAll(
   return { plugins, failures };
 }
 
-async function outcomesOf(plugins: readonly Plugin[], input: Uint8Array): Promise<CallOutcome[]> {
-  const outcomes: CallOutcome[] = [];
-  for (const plugin of plugins) outcomes.push(await callOutcome(plugin, input));
-  return outcomes;
+interface Round {
+  readonly outcomes: CallOutcome[];
+  readonly sideEffects: SideEffectDivergence[];
 }
+
+/** Every artifact's outcome on one input, and how their host calls on it differ. */
+async function roundOf(plugins: readonly Traced[], input: Uint8Array): Promise<Round> {
+  const outcomes: CallOutcome[] = [];
+  const traces = [];
+  for (const { label, plugin, recorder } of plugins) {
+    outcomes.push(await callOutcome(plugin, input));
+    traces.push({ label, steps: sideEffects(recorder.take()) });
+  }
+  return { outcomes, sideEffects: sideEffectDivergences(traces) };
+}
+
+const agreed = ({ outcomes, sideEffects }: Round) =>
+  sideEffects.length === 0 && outcomes.every((outcome) => sameOutcome(outcome, outcomes[0]!));
 
 function initDivergenceReport(
   artifacts: readonly RunnableArtifact[],
@@ -134,19 +164,19 @@ export async function runFuzz(
   artifacts: readonly RunnableArtifact[],
   options: FuzzOptions,
 ): Promise<FuzzReport> {
-  const { plugins, failures } = await loadAll(artifacts, options.config);
+  const { plugins, failures } = await loadAll(artifacts, options);
   try {
     if (failures.some((failure) => failure !== undefined))
       return initDivergenceReport(artifacts, failures, options);
     return await fuzzLoaded(artifacts, plugins, options);
   } finally {
-    await Promise.all(plugins.map((plugin) => plugin.close()));
+    await Promise.all(plugins.map((traced) => traced.plugin.close()));
   }
 }
 
 async function fuzzLoaded(
   artifacts: readonly RunnableArtifact[],
-  plugins: readonly Plugin[],
+  plugins: readonly Traced[],
   options: FuzzOptions,
 ): Promise<FuzzReport> {
   const outcomes: Record<string, number> = {};
@@ -155,8 +185,9 @@ async function fuzzLoaded(
   const config = options.config === undefined ? undefined : encodeConfig(options.config);
   const inputs = options.grammar.inputs(fc, { maxSize: options.maxSize, config });
   const property = fc.asyncProperty(inputs, async (input) => {
-    const results = await outcomesOf(plugins, input);
-    const agree = results.every((result) => sameOutcome(result, results[0]!));
+    const round = await roundOf(plugins, input);
+    const results = round.outcomes;
+    const agree = agreed(round);
     if (failedRun > 0) return agree; // shrinking: the counts are settled
     done += 1;
     if (!agree) failedRun = done;
@@ -170,7 +201,7 @@ async function fuzzLoaded(
   if (!details.failed) return report;
   if (details.counterexample === null) throw details.errorInstance;
   const [input] = details.counterexample;
-  const results = await outcomesOf(plugins, input);
+  const { outcomes: results, sideEffects: divergentEffects } = await roundOf(plugins, input);
   return {
     ...report,
     runs: failedRun,
@@ -180,6 +211,7 @@ async function fuzzLoaded(
         label: artifact.label,
         outcome: results[index]!,
       })),
+      sideEffects: divergentEffects,
       failedRun,
       shrinks: details.numShrinks,
       path: details.counterexamplePath ?? undefined,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CallOutcome } from '../../runtime/index.js';
 import type { ArtifactOutcome } from '../fuzz/run-fuzz.js';
 import type { ConformanceReport } from '../run-conformance.js';
+import { sideEffectJson } from './side-effects.js';
 
 /** Outputs longer than this are reported by length, sha256 and their first bytes. */
 const MAX_HEX_BYTES = 1024;
@@ -43,13 +44,15 @@ function fuzzJson(report: ConformanceReport): unknown {
             ...divergence,
             input: { hex: Buffer.from(divergence.input).toString('hex') },
             results: divergence.results.map(byArtifact),
+            sideEffects: divergence.sideEffects.map(sideEffectJson),
           },
   };
 }
 
 /**
  * The machine report (`--report json:FILE`): every artifact, every case on every artifact,
- * the fuzzing result. Outputs appear as length, sha256 and hex (the first 1 KiB).
+ * the fuzzing result. Outputs appear as length, sha256 and hex (the first 1 KiB); a side-effect
+ * divergence as the first differing host call on each side.
  */
 export function toJsonReport(report: ConformanceReport): Record<string, unknown> {
   return {
@@ -67,6 +70,7 @@ export function toJsonReport(report: ConformanceReport): Record<string, unknown>
       name: entry.case.name,
       pass: entry.pass,
       disagreeing: entry.disagreeing,
+      sideEffects: entry.sideEffects.map(sideEffectJson),
       results: entry.results.map((result) => ({
         artifact: result.label,
         pass: result.pass,

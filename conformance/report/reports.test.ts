@@ -48,6 +48,7 @@ function caseReport(outcomes: CallOutcome[], labels: string[]): CaseReport {
     case: pluginCase,
     results,
     disagreeing,
+    sideEffects: [],
     pass: results.every((r) => r.pass) && disagreeing.length === 0,
   };
 }

@@ -5,6 +5,7 @@ import { hexDiff } from '../hex-diff.js';
 import { describeOutcome } from '../outcome.js';
 import type { ConformanceReport } from '../run-conformance.js';
 import { encodeBytes } from '../suggest-case.js';
+import { sideEffectLines } from './side-effects.js';
 
 const PREVIEW_BYTES = 24;
 
@@ -79,6 +80,8 @@ export function caseLines(entry: CaseReport, labels: readonly string[]): string[
     ]);
     lines.push(...indent(diff, '    '));
   }
+  for (const divergence of entry.sideEffects)
+    lines.push(...indent(sideEffectLines(divergence, labels), '    '));
   return lines;
 }
 
@@ -91,7 +94,9 @@ function casesSection(report: ConformanceReport): string[] {
     const passed = report.cases.filter((entry) => entry.results[index]!.pass).length;
     return `[${index + 1}] ${passed}/${report.cases.length}`;
   });
-  const agreed = report.cases.filter((entry) => entry.disagreeing.length === 0).length;
+  const agreed = report.cases.filter(
+    (entry) => entry.disagreeing.length === 0 && entry.sideEffects.length === 0,
+  ).length;
   const tally = `  met the expectation: ${perArtifact.join(', ')}; identical across artifacts: ${agreed}/${report.cases.length}`;
   return ['', head, tally, ...failed.flatMap((entry) => caseLines(entry, labels))];
 }
@@ -117,6 +122,9 @@ function divergenceLines(fuzz: FuzzReport): string[] {
     const diff = outcomeDiff(results[0]!.outcome, result.outcome, ['[1]', `[${offset + 2}]`]);
     if (diff.length > 0) lines.push(...diff);
   });
+  const labels = results.map((result) => result.label);
+  for (const entry of divergence.sideEffects)
+    lines.push(...indent(sideEffectLines(entry, labels), '  '));
   lines.push(
     `  reproduce: --fuzz ${fuzz.requested} --seed ${fuzz.seed} --grammar ${fuzz.grammar} --max-size ${fuzz.maxSize}`,
     '  case for your cases file (it expects [1], the reference; edit "expect" if [1] is the one at fault):',
