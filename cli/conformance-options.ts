@@ -1,5 +1,6 @@
 import {
   type ArtifactSpec,
+  DEFAULT_FAILURES_DIR,
   DEFAULT_FUZZ_RUNS,
   DEFAULT_MAX_SIZE,
   type FuzzSettings,
@@ -8,8 +9,11 @@ import {
 } from '../conformance/index.js';
 import {
   type Capabilities,
+  type ComparatorSpec,
+  EXACT,
   type PluginCase,
   type PluginConfig,
+  parseComparatorFlag,
   readCaseFile,
 } from '../runtime/index.js';
 import { UsageError } from './command.js';
@@ -30,6 +34,8 @@ export interface ConformanceArgs {
   readonly grammar?: string | undefined;
   readonly report?: readonly string[] | undefined;
   readonly 'require-all'?: boolean | undefined;
+  readonly compare?: string | undefined;
+  readonly 'save-failures'?: string | undefined;
 }
 
 /** What the command line asks for, resolved: artifacts, cases, config, fuzzing, reports. */
@@ -42,6 +48,10 @@ export interface ConformancePlan {
   readonly fuzz: FuzzSettings | undefined;
   readonly reports: readonly ReportTarget[];
   readonly requireAll: boolean;
+  /** --compare, else cases.json's `compare`, else plugin.json's, else exact. */
+  readonly compare: ComparatorSpec;
+  /** Where a fuzz divergence's suggested case is written. */
+  readonly saveFailuresDir: string;
 }
 
 const MAX_RUNS = 100_000_000;
@@ -90,6 +100,16 @@ function parseCapabilities(text: string | undefined): Capabilities | undefined {
   }
 }
 
+function parseCompare(text: string | undefined): ComparatorSpec | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseComparatorFlag(text, process.cwd());
+  if (!parsed.ok)
+    throw new UsageError(
+      `${parsed.message} (--compare takes exact, json, json:float64, decode:PATH, custom:PATH)`,
+    );
+  return parsed.spec;
+}
+
 /** A seed fast-check accepts, different on every run; the report prints it for replay. */
 export function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
@@ -126,5 +146,7 @@ export async function planConformance(
     fuzz: await fuzzSettings(args),
     reports: parseReports(args.report),
     requireAll: args['require-all'] ?? false,
+    compare: parseCompare(args.compare) ?? caseFile?.compare ?? folder?.compare ?? EXACT,
+    saveFailuresDir: args['save-failures'] ?? DEFAULT_FAILURES_DIR,
   };
 }

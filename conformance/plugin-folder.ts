@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { Capabilities, NativeAdapter, PluginConfig } from '../runtime/index.js';
+import {
+  type Capabilities,
+  type ComparatorSpec,
+  isPluginError,
+  type PluginConfig,
+  type PluginManifest,
+  parseManifest,
+} from '../runtime/index.js';
 import type { ArtifactSpec } from './artifact-set.js';
 import { ConformanceError } from './errors.js';
 
@@ -19,7 +26,9 @@ export interface PluginFolder {
   readonly artifacts: readonly ArtifactSpec[];
   /** plugin.json's `config`, when it has one: a string as its UTF-8 bytes, other JSON serialised. */
   readonly config: PluginConfig | undefined;
-  /** plugin.json's `capabilities`: what the artifacts are granted (the runtime checks it). */
+  /** plugin.json's `compare`: how the twins' outputs are compared. */
+  readonly compare: ComparatorSpec | undefined;
+  /** plugin.json's `capabilities`: what every artifact is granted of the host. */
   readonly capabilities: Capabilities | undefined;
   /** `<dir>/cases.json`, when present. */
   readonly casesPath: string | undefined;
@@ -29,31 +38,28 @@ function invalid(message: string, cause?: unknown): ConformanceError {
   return new ConformanceError('CONFORMANCE_PLUGIN_DIR_INVALID', message, { cause });
 }
 
-/**
- * plugin.json as far as conformance needs it: its `config`, its `capabilities` (what the
- * artifacts are granted), and the `adapter` its native artifacts are loaded with (the loader
- * checks both). The server reads the rest (prefer, sha256, limits...) and is the one to refuse
- * keys it does not know.
- */
-async function readManifest(
-  dir: string,
-): Promise<{ config?: unknown; adapter?: NativeAdapter; capabilities?: unknown }> {
+/** plugin.json, checked by the runtime's parser (the one the server uses), or undefined. */
+async function readManifest(dir: string, name: string): Promise<PluginManifest | undefined> {
   const file = join(dir, 'plugin.json');
-  if (!existsSync(file)) return {};
-  let value: unknown;
+  if (!existsSync(file)) return undefined;
+  let text: string;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (error) {
-    throw invalid(`${file} is not readable JSON: ${(error as Error).message}`, error);
+    throw invalid(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`, error);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw invalid(`${file} must hold a JSON object`);
-  return value as { config?: unknown; adapter?: NativeAdapter; capabilities?: unknown };
+  try {
+    return parseManifest(text, name, file);
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_MANIFEST_INVALID')) throw error;
+    throw invalid(error.message, error);
+  }
 }
 
 /**
  * Reads `<dir>/<name>.{dll,so,dylib,wasm}` where `<name>` is the folder's name, `plugin.json`
- * (optional: its `config` is what the plugins are initialised with) and `cases.json` (optional).
+ * (optional: its `config` is what the plugins are initialised with, its `capabilities` what they
+ * are granted) and `cases.json` (optional).
  */
 export async function readPluginFolder(dir: string): Promise<PluginFolder> {
   let files: string[];
@@ -65,9 +71,9 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
       error,
     );
   }
-  const manifest = await readManifest(dir);
   const name = basename(resolve(dir));
-  const { adapter } = manifest;
+  const manifest = await readManifest(dir, name);
+  const adapter = manifest?.adapter;
   const artifacts = EXTENSIONS.filter((extension) => files.includes(`${name}${extension}`)).map(
     (extension) => {
       const path = join(dir, `${name}${extension}`);
@@ -81,8 +87,9 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
     dir,
     name,
     artifacts,
-    config: manifest.config as PluginConfig | undefined,
-    capabilities: manifest.capabilities as Capabilities | undefined,
+    config: manifest?.config as PluginConfig | undefined,
+    compare: manifest?.compare,
+    capabilities: manifest?.capabilities,
     casesPath: files.includes('cases.json') ? join(dir, 'cases.json') : undefined,
   };
 }

@@ -13,7 +13,7 @@ export type HostSampleName = (typeof HOST_SAMPLE_NAMES)[number];
 export type Toolchain = 'cc' | 'cxx' | 'clang-wasm' | 'clang-wasi' | 'asc' | 'cargo' | 'cargo-wasm';
 
 export interface BuiltArtifact {
-  readonly kind: 'sample' | 'fixture';
+  readonly kind: 'sample' | 'fixture' | 'third-party';
   readonly name: string;
   readonly backend: 'native' | 'wasm';
   readonly toolchain: Toolchain;

@@ -14,6 +14,7 @@ import { copyCases } from './build-plugins/cases.mjs';
 import { buildClangWasi } from './build-plugins/clang-wasi.mjs';
 import { buildCxx } from './build-plugins/cxx.mjs';
 import { buildNative, extensionFor, platformFor } from './build-plugins/native.mjs';
+import { buildThirdParty } from './build-plugins/third-party.mjs';
 import { abs, BuildState, ensureDirFor, ROOT } from './build-plugins/util.mjs';
 import { buildWasmClang } from './build-plugins/wasm-clang.mjs';
 
@@ -44,7 +45,8 @@ const results = [
 // C and C++ ones: cargo builds Rust for the host only).
 if (!options.target) {
   results.push(await buildWasmClang({ state }), await buildClangWasi({ state }));
-  results.push(await buildAsc({ state }), await buildCargo({ extension: ext }));
+  results.push(await buildAsc({ state }), await buildThirdParty({ state }));
+  results.push(await buildCargo({ extension: ext }));
 }
 const builtSamples = new Set(
   results.flatMap((r) => r.built.filter((b) => b.kind === 'sample').map((b) => b.name)),

@@ -2,8 +2,9 @@
 # Installs the Debian packages twinplug's optional builds use:
 #   clang, lld                 C plugin sources built to wasm32 (the clang Wasm twins)
 #   wabt                       wasm-objdump, wasm2wat for looking inside modules
-#   wasi-libc,                 C with a libc built to wasm32-wasi (the stats sample): the libc
-#   libclang-rt-14-dev-wasm32  and clang's wasm32 runtime builtins
+#   wasi-libc,                 C with a libc built to wasm32-wasi (the stats sample), and libc
+#   libclang-rt-14-dev-wasm32  headers and string functions for the third-party C libraries
+#                              built to wasm32; clang's wasm32 runtime builtins
 #   rustc, cargo,              Rust built natively and to wasm32-wasi (the tally sample):
 #   libstd-rust-dev-wasm32     Debian's rustc ships std for the wasm32 targets in this package
 # Without them `npm install` still builds the native and AssemblyScript twins, and the tests

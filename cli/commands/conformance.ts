@@ -1,13 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
+  type Comparator,
   ConformanceError,
   type ConformanceReport,
+  createComparator,
   formatText,
   runConformance,
   toJsonReport,
   toJunitXml,
 } from '../../conformance/index.js';
+import { describeComparator } from '../../runtime/index.js';
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../command.js';
 import {
   type ConformancePlan,
@@ -39,7 +42,11 @@ async function writeReport(target: ReportTarget, report: ConformanceReport): Pro
 }
 
 function headline(plan: ConformancePlan): string {
-  const parts = [`${plan.artifacts.length} artifact(s)`, `${plan.cases.length} case(s)`];
+  const parts = [
+    `${plan.artifacts.length} artifact(s)`,
+    `${plan.cases.length} case(s)`,
+    `comparator ${describeComparator(plan.compare)}`,
+  ];
   const { fuzz } = plan;
   parts.push(
     fuzz === undefined
@@ -70,14 +77,19 @@ async function run(args: readonly string[]): Promise<number> {
     grammar: { type: 'string' },
     report: { type: 'string', multiple: true },
     'require-all': { type: 'boolean' },
+    compare: { type: 'string' },
+    'save-failures': { type: 'string' },
   });
   const progress = createProgressLine(process.stderr);
   let report: ConformanceReport;
+  let comparator: Comparator | undefined;
   try {
     const plan = await planConformance(values, positionals);
     process.stdout.write(headline(plan));
+    comparator = await createComparator(plan.compare);
     report = await runConformance({
       ...plan,
+      comparator,
       onProgress: (phase, done, total) => progress.update(phase, done, total),
     });
     progress.end();
@@ -86,6 +98,8 @@ async function run(args: readonly string[]): Promise<number> {
   } catch (error) {
     progress.end();
     return reportSetupError(error);
+  } finally {
+    await comparator?.close();
   }
   return report.pass ? EXIT_OK : EXIT_FAILURE;
 }
@@ -93,7 +107,7 @@ async function run(args: readonly string[]): Promise<number> {
 export const conformanceCommand: Command = {
   name: 'conformance',
   usage:
-    'twinplug conformance <artifact...> [--plugin DIR] [--cases FILE] [--fuzz N] [--seed S] [--max-size BYTES] [--config JSON] [--capabilities JSON] [--grammar NAME] [--report junit:FILE] [--report json:FILE] [--require-all]',
+    'twinplug conformance <artifact...> [--plugin DIR] [--cases FILE] [--fuzz N] [--seed S] [--max-size BYTES] [--config JSON] [--capabilities JSON] [--grammar NAME] [--report junit:FILE] [--report json:FILE] [--require-all] [--compare exact|json|json:float64|decode:PATH|custom:PATH] [--save-failures DIR]',
   summary:
     'Runs the cases against every artifact and fuzzes them against each other, comparing outputs and host-call side effects; exit 0 all agree, 1 divergence or failed case, 2 usage or load error.',
   run,

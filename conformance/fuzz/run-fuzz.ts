@@ -10,12 +10,15 @@ import {
   type PluginConfig,
 } from '../../runtime/index.js';
 import type { RunnableArtifact } from '../artifact-set.js';
+import { type Comparator, judgeOutcomes, type Verdict } from '../compare/comparator.js';
+import { EXACT_COMPARATOR } from '../compare/create-comparator.js';
 import { ConformanceError } from '../errors.js';
 import { HostTraceRecorder, sideEffects } from '../host-trace.js';
-import { outcomeKind, sameOutcome } from '../outcome.js';
+import { outcomeKind } from '../outcome.js';
 import { suggestCase } from '../suggest-case.js';
 import { type SideEffectDivergence, sideEffectDivergences, tracedLoad } from '../traced-cases.js';
 import type { Grammar } from './grammar.js';
+import { type ContentShrink, shrinkContent } from './shrink-content.js';
 
 /** What one artifact did with one input. */
 export interface ArtifactOutcome {
@@ -30,17 +33,25 @@ export interface FuzzOptions {
   readonly maxSize: number;
   /** Config every artifact is initialised with. */
   readonly config?: PluginConfig | undefined;
+  /** Judges whether the artifacts agree (default `exact`). */
+  readonly comparator?: Comparator | undefined;
   /** What every artifact is granted of the host. */
   readonly capabilities?: Capabilities | undefined;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface FuzzDivergence {
-  /** The input after shrinking: as small as fast-check could make it while the artifacts differ. */
+  /** The input after shrinking: fast-check's, then its content simplified and cut short. */
   readonly input: Uint8Array;
   readonly results: readonly ArtifactOutcome[];
+  /** Each artifact's verdict against the reference (the first), naming the comparator. */
+  readonly verdicts: readonly Verdict[];
   /** Artifacts whose host calls on that input differ from the reference's. */
   readonly sideEffects: readonly SideEffectDivergence[];
+  /** fast-check's shrunk input's length, before content shrinking. */
+  readonly shrunkLength: number;
+  /** What content shrinking did: the smallest diverging length found, distinct bytes, tries. */
+  readonly content: Omit<ContentShrink, 'input'>;
   /** The run (1-based) whose input first diverged, before shrinking. */
   readonly failedRun: number;
   readonly shrinks: number;
@@ -48,6 +59,8 @@ export interface FuzzDivergence {
   readonly path: string | undefined;
   /** A case for a cases file pinning the input down, expecting the first artifact's result. */
   readonly suggestedCase: Record<string, unknown>;
+  /** The cases file the suggested case was saved to (`--save-failures`), if it was. */
+  readonly savedTo: string | undefined;
 }
 
 export interface FuzzReport {
@@ -61,6 +74,8 @@ export interface FuzzReport {
   /** How many inputs ended how (`ok`, `PLUGIN_CALL_FAILED(-2)`...), as every artifact agreed. */
   readonly outcomes: Readonly<Record<string, number>>;
   readonly divergence: FuzzDivergence | undefined;
+  /** The comparator that judged agreement. */
+  readonly comparator: string;
   /** Set when Initialize accepted the config on some artifacts and not on others. */
   readonly initDivergence: readonly ArtifactOutcome[] | undefined;
 }
@@ -81,7 +96,7 @@ async function loadAll(
   const plugins: Traced[] = [];
   const failures: (CallOutcome | undefined)[] = [];
   const { capabilities } = options;
-  const config = options.config ?? new Uint8Array(0);
+  const config: PluginConfig = options.config ?? new Uint8Array(0);
   for (const artifact of artifacts) {
     const recorder = new HostTraceRecorder();
     try {
@@ -116,8 +131,17 @@ async function roundOf(plugins: readonly Traced[], input: Uint8Array): Promise<R
   return { outcomes, sideEffects: sideEffectDivergences(traces) };
 }
 
-const agreed = ({ outcomes, sideEffects }: Round) =>
-  sideEffects.length === 0 && outcomes.every((outcome) => sameOutcome(outcome, outcomes[0]!));
+/** Each outcome's verdict against the first's. */
+async function verdictsOf(
+  comparator: Comparator,
+  outcomes: readonly CallOutcome[],
+  input: Uint8Array,
+): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  for (const outcome of outcomes)
+    verdicts.push(await judgeOutcomes(comparator, outcomes[0]!, outcome, input));
+  return verdicts;
+}
 
 function initDivergenceReport(
   artifacts: readonly RunnableArtifact[],
@@ -151,13 +175,15 @@ function emptyReport(artifacts: readonly RunnableArtifact[], options: FuzzOption
     artifacts: artifacts.map((artifact) => artifact.label),
     outcomes: {},
     divergence: undefined,
+    comparator: (options.comparator ?? EXACT_COMPARATOR).name,
     initDivergence: undefined,
   };
 }
 
 /**
  * Differential fuzzing: feeds `runs` inputs from the grammar, reproducibly from `seed`, to every
- * artifact and compares the outcomes (output bytes, or error code and plugin code). On the first
+ * artifact and compares the outcomes (output bytes, or error code and plugin code) and the host
+ * calls each made (side effects, as conformance/host-trace.ts compares them). On the first
  * divergence fast-check shrinks the input to a minimal one, which is replayed for the report.
  */
 export async function runFuzz(
@@ -179,6 +205,10 @@ async function fuzzLoaded(
   plugins: readonly Traced[],
   options: FuzzOptions,
 ): Promise<FuzzReport> {
+  const comparator = options.comparator ?? EXACT_COMPARATOR;
+  const agree = async (input: Uint8Array, round: Round) =>
+    round.sideEffects.length === 0 &&
+    (await verdictsOf(comparator, round.outcomes, input)).every((verdict) => verdict.equal);
   const outcomes: Record<string, number> = {};
   let done = 0;
   let failedRun = 0;
@@ -187,20 +217,23 @@ async function fuzzLoaded(
   const property = fc.asyncProperty(inputs, async (input) => {
     const round = await roundOf(plugins, input);
     const results = round.outcomes;
-    const agree = agreed(round);
-    if (failedRun > 0) return agree; // shrinking: the counts are settled
+    const agreed = await agree(input, round);
+    if (failedRun > 0) return agreed; // shrinking: the counts are settled
     done += 1;
-    if (!agree) failedRun = done;
+    if (!agreed) failedRun = done;
     else outcomes[outcomeKind(results[0]!)] = (outcomes[outcomeKind(results[0]!)] ?? 0) + 1;
     if (done % PROGRESS_EVERY === 0) options.onProgress?.(done, options.runs);
-    return agree;
+    return agreed;
   });
   const details = await fc.check(property, { numRuns: options.runs, seed: options.seed });
   options.onProgress?.(done, options.runs);
   const report = { ...emptyReport(artifacts, options), outcomes };
   if (!details.failed) return report;
   if (details.counterexample === null) throw details.errorInstance;
-  const [input] = details.counterexample;
+  const [shrunk] = details.counterexample;
+  const { input, ...content } = await shrinkContent(shrunk, async (candidate) => {
+    return !(await agree(candidate, await roundOf(plugins, candidate)));
+  });
   const { outcomes: results, sideEffects: divergentEffects } = await roundOf(plugins, input);
   return {
     ...report,
@@ -211,11 +244,15 @@ async function fuzzLoaded(
         label: artifact.label,
         outcome: results[index]!,
       })),
+      verdicts: await verdictsOf(comparator, results, input),
       sideEffects: divergentEffects,
+      shrunkLength: shrunk.length,
+      content,
       failedRun,
       shrinks: details.numShrinks,
       path: details.counterexamplePath ?? undefined,
       suggestedCase: suggestCase({ input, expected: results[0]!, config, seed: options.seed }),
+      savedTo: undefined,
     },
   };
 }

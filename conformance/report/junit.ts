@@ -1,7 +1,7 @@
 import type { CaseReport } from '../case-suite.js';
 import type { ConformanceReport } from '../run-conformance.js';
 import { sideEffectLines } from './side-effects.js';
-import { expectationLines, fuzzLines, outcomeDiff } from './text.js';
+import { expectationLines, fuzzLines, verdictLines } from './text.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
@@ -45,7 +45,10 @@ function agreementTest(entry: CaseReport): TestCase {
   const outputs = entry.results
     .filter((result) => entry.disagreeing.includes(result.label))
     .flatMap((result) =>
-      outcomeDiff(reference.outcome, result.outcome, [reference.label, result.label]),
+      verdictLines(result.verdict, reference.outcome, result.outcome, [
+        reference.label,
+        result.label,
+      ]),
     );
   const effects = entry.sideEffects.flatMap((divergence) => sideEffectLines(divergence, labels));
   const differing = [
@@ -54,7 +57,7 @@ function agreementTest(entry: CaseReport): TestCase {
   return {
     name: entry.case.name,
     failure: {
-      message: `differs from ${reference.label}: ${differing.join(', ')}`,
+      message: `differs from ${reference.label} under ${entry.comparator}: ${differing.join(', ')}`,
       body: [...outputs, ...effects].join('\n'),
     },
   };

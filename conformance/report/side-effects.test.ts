@@ -36,7 +36,13 @@ function divergentReport(): ConformanceReport {
   const reference = sideEffects([kvGet('visits:alice'), log('visit 1 from alice')]);
   const other = sideEffects([kvGet('visit:alice'), log('visit 1 from alice')]);
   const outcome = { ok: true as const, output: bytes('alice: visit 1') };
-  const result = { case: visit, outcome, pass: true, reason: undefined };
+  const verdict = {
+    equal: true,
+    comparator: 'exact',
+    why: undefined,
+    compared: undefined,
+  } as const;
+  const result = { case: visit, outcome, pass: true, reason: undefined, verdict };
   const entry: CaseReport = {
     case: visit,
     results: [
@@ -44,6 +50,7 @@ function divergentReport(): ConformanceReport {
       { ...result, label: 'visits-divergent.so' },
     ],
     disagreeing: [],
+    comparator: 'exact',
     sideEffects: [{ label: 'visits-divergent.so', difference: firstDifference(reference, other)! }],
     pass: false,
   };
@@ -94,7 +101,7 @@ describe('a side-effect divergence in the reports', () => {
   it('JUnit: the agreement test fails with the calls in its body; each artifact met its expectation', () => {
     const xml = toJunitXml(divergentReport());
     expect(xml.match(/<failure /g)).toHaveLength(1);
-    expect(xml).toContain('<failure message="differs from visits.wasm: visits-divergent.so">');
+    expect(xml).toContain('<failure message="differs from visits.wasm under exact: visits-divergent.so">');
     expect(xml).toContain('kv_get(&quot;visit:alice&quot;) = -6');
   });
 });

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { type NativeAdapter, resolveAdapter } from '../adapter-options.js';
+import { type ComparatorSpec, parseComparatorSpec } from '../cases/comparator-spec.js';
 import { isPluginError, PluginError } from '../errors.js';
 import { type Capabilities, resolveGrants } from '../host/grants.js';
 import {
@@ -39,6 +41,8 @@ export interface PluginManifest {
   readonly adapter: NativeAdapter | undefined;
   /** What the plugin may use of the host (docs/host-api.md); absent, nothing. */
   readonly capabilities: Capabilities | undefined;
+  /** How conformance compares this plugin's twins (`exact` when absent). */
+  readonly compare: ComparatorSpec | undefined;
 }
 
 /** The limits plugin.json may set, as for loadPlugin: the `limits` layer of the option table. */
@@ -57,6 +61,7 @@ const KEYS = [
   'env',
   'adapter',
   'capabilities',
+  'compare',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
 const LIMIT_KEYS = keysIn('limits');
@@ -163,6 +168,13 @@ function parseAdapter(value: unknown, path: string): NativeAdapter | undefined {
   }
 }
 
+function parseCompare(value: unknown, path: string): ComparatorSpec | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseComparatorSpec(value, 'compare', dirname(path));
+  if (!parsed.ok) throw invalid(path, parsed.message, parsed.field);
+  return parsed.spec;
+}
+
 /** Parses plugin.json strictly: unknown keys and wrong types are PLUGIN_MANIFEST_INVALID. */
 export function parseManifest(text: string, name: string, path: string): PluginManifest {
   let raw: unknown;
@@ -195,6 +207,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
   return {
     prefer,
     contentType,
+    compare: parseCompare(raw.compare, path),
     config: raw.config,
     sha256: parseSha256(raw.sha256, name, path),
     limits,

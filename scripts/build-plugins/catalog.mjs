@@ -175,6 +175,17 @@ export function wasiTargets() {
   return HOST_SAMPLES.filter((sample) => sample.c === 'clang-wasi').map(hostSampleTarget);
 }
 
+/**
+ * Real open-source C libraries, unmodified, each behind a thin ABI shim in
+ * plugins-dll/third-party/<name>/ (docs/conformance.md, "Third-party twins"). `upstream` names
+ * the source package (upstream.mjs), `sources` the library files the shim is compiled with.
+ */
+export const THIRD_PARTY = [
+  { name: 'lz4-block', upstream: 'lz4', sources: ['lz4.c'] },
+  { name: 'lz4-block-decode', upstream: 'lz4', sources: ['lz4.c'] },
+  { name: 'xxhash', upstream: 'lz4', sources: ['xxhash.c'] },
+];
+
 /** Every input a C build depends on besides its own sources: the ABI and common headers. */
 export async function commonInputs() {
   const headers = [];
