@@ -130,6 +130,7 @@ export const FIXTURES = [
   {
     name: 'visits-divergent',
     inputs: ['plugins-dll/visits/visits.c'],
+    version: '1.0.0', // its PluginInfo is visits.c's, which it #includes
     imports: HOST_SAMPLES.find((s) => s.name === 'visits').imports,
   },
   // helper.dll is not a plugin: uses-helper.dll imports from it, so it is built first.
