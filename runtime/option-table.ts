@@ -151,13 +151,13 @@ export const LOAD_OPTIONS = {
   },
   breaker: { layers: ['source', 'guard', 'key'], resolve: resolveBreaker },
   onStderr: { layers: ['source'], resolve: (value) => optionalFunction(value, 'onStderr') },
-  env: { layers: ['source', 'worker', 'key'], resolve: resolveEnvNames },
   // Host API (docs/host-api.md): resolved together into `grants` in options.ts.
   capabilities: { layers: ['source', 'key'], resolve: checkCapabilities },
   deterministic: { layers: ['source', 'key'], resolve: checkDeterministic },
   hostFunctions: { layers: ['source'], resolve: hostFunctionMap },
   onLog: { layers: ['source'], resolve: (value) => optionalFunction(value, 'onLog') },
   onHostCall: { layers: ['source'], resolve: (value) => optionalFunction(value, 'onHostCall') },
+  env: { layers: ['source', 'worker', 'key'], resolve: resolveEnvNames },
 } as const satisfies { readonly [K in keyof LoadPluginOptions]-?: OptionRow<K> };
 
 type Table = typeof LOAD_OPTIONS;

@@ -116,14 +116,6 @@ export interface LoadPluginOptions {
   /** Process only: receives the child's stdout and stderr, bounded (default: this process's stderr). */
   onStderr?: (text: string) => void;
   /**
-   * Worker and process only: names of this process's environment variables the plugin may see
-   * (default none). A child process gets these and what the platform needs to start and load a
-   * library (PATH, TMPDIR; on Windows also SystemRoot, windir, TEMP, TMP), a worker these only;
-   * nothing else of the host's environment. Names starting with TWINPLUG_ are refused: the
-   * server's secrets and config never reach a plugin. See docs/security.md.
-   */
-  env?: readonly string[];
-  /**
    * What the plugin may use of the host (docs/host-api.md): log, kv, host functions, WASI.
    * Absent, nothing: a Wasm module importing any of it is refused with PLUGIN_CAPABILITY_DENIED.
    */
@@ -139,6 +131,14 @@ export interface LoadPluginOptions {
   onHostCall?: (record: HostCallRecord) => void;
   /** A fixed clock and seeded random for WASI whatever the grants say (conformance). */
   deterministic?: boolean | DeterministicOptions;
+  /**
+   * Worker and process only: names of this process's environment variables the plugin may see
+   * (default none). A child process gets these and what the platform needs to start and load a
+   * library (PATH, TMPDIR; on Windows also SystemRoot, windir, TEMP, TMP), a worker these only;
+   * nothing else of the host's environment. Names starting with TWINPLUG_ are refused: the
+   * server's secrets and config never reach a plugin. See docs/security.md.
+   */
+  env?: readonly string[];
 }
 
 /** The options once checked and defaulted: one entry per row of the option table. */

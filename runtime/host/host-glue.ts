@@ -21,6 +21,10 @@ export interface GuestMemory {
   writable(pointer: GuestPointer, length: number): Uint8Array | undefined;
   /** Stores a u32 (little-endian) at pointer; false when out of bounds. */
   writeU32(pointer: GuestPointer, value: number): boolean;
+  /** Whether [pointer, pointer + length) may be written, without making a view of it. */
+  fits(pointer: GuestPointer, length: number): boolean;
+  /** Copies bytes to pointer (checked with fits first). */
+  write(pointer: GuestPointer, bytes: Uint8Array): void;
 }
 
 export type GuestFunction = (...raw: GuestPointer[]) => number;
@@ -92,8 +96,10 @@ export class HostGlue {
   }
 
   #withOutput(name: HostFunctionName, int: number, args: Uint8Array[], output: Output): number {
-    const target = this.#memory.writable(output.pointer, output.cap);
-    if (target === undefined || !this.#memory.writeU32(output.lenPointer, 0)) {
+    if (
+      !this.#memory.fits(output.pointer, output.cap) ||
+      !this.#memory.writeU32(output.lenPointer, 0)
+    ) {
       this.#kept = undefined;
       return TP_STATUS.BOUNDS;
     }
@@ -110,8 +116,8 @@ export class HostGlue {
       if (name === 'call_host') this.#kept = { args: args.map((arg) => arg.slice()), data };
       return TP_STATUS.BUFFER_TOO_SMALL;
     }
-    // The target view may predate a memory.grow inside the host call: take a fresh one.
-    this.#memory.writable(output.pointer, data.length)?.set(data);
+    // Checked again: the host call may have come back after a memory.grow (it only grows).
+    if (this.#memory.fits(output.pointer, data.length)) this.#memory.write(output.pointer, data);
     return TP_STATUS.OK;
   }
 }

@@ -76,6 +76,10 @@ export class PluginHost implements HostLink {
   #lines = 0;
   #truncated = 0;
   #functionErrors = 0;
+  /** Host functions of this plugin running synchronously right now (their sync part). */
+  #running = 0;
+  /** The last host-function name decoded: a plugin usually calls the same few. */
+  #lastName: { bytes: Uint8Array; text: string } | undefined;
 
   constructor(options: PluginHostOptions) {
     const { grants } = options;
@@ -98,7 +102,7 @@ export class PluginHost implements HostLink {
 
   /** True inside one of this plugin's host functions: a call into the plugin now is re-entry. */
   get inHostFunction(): boolean {
-    return inHostCall.getStore()?.has(this) ?? false;
+    return this.#running > 0 || (inHostCall.getStore()?.has(this) ?? false);
   }
 
   /** After close every call answers TP_ERR_CLOSED. */
@@ -244,25 +248,22 @@ export class PluginHost implements HostLink {
     input: Uint8Array,
     allowAsync: boolean,
   ): HostReply | Promise<HostReply> {
-    let name: string;
-    try {
-      name = strictUtf8.decode(nameBytes);
-    } catch {
-      return reply(TP_STATUS.INVALID);
-    }
+    const name = this.#decodeName(nameBytes);
+    if (name === undefined) return reply(TP_STATUS.INVALID);
     if (!this.#granted.has(name)) return reply(TP_STATUS.DENIED);
     const fn = this.#options.functions.get(name);
     if (fn === undefined) return reply(TP_STATUS.NOT_FOUND);
     const limits = this.#options.grants.hostCalls;
     if (input.length > limits.maxInputBytes) return reply(TP_STATUS.TOO_LARGE);
-    const outer = inHostCall.getStore();
-    const scope = new Set(outer);
-    scope.add(this);
     let result: Uint8Array | Promise<Uint8Array>;
+    this.#running += 1;
     try {
-      result = inHostCall.run(scope, fn, input.slice());
+      // Only a function that may await needs the async context: in-process ones run to the end here.
+      result = allowAsync ? this.#runInScope(fn, input.slice()) : fn(input.slice());
     } catch (error) {
       return this.#failed(name, error);
+    } finally {
+      this.#running -= 1;
     }
     if (result instanceof Promise && !allowAsync) {
       result.catch(() => undefined);
@@ -277,6 +278,24 @@ export class PluginHost implements HostLink {
         (error) => this.#failed(name, error),
       );
     return this.#output(name, result);
+  }
+
+  #runInScope(fn: HostFunction, input: Uint8Array): Uint8Array | Promise<Uint8Array> {
+    const scope = new Set(inHostCall.getStore());
+    scope.add(this);
+    return inHostCall.run(scope, fn, input);
+  }
+
+  #decodeName(bytes: Uint8Array): string | undefined {
+    const last = this.#lastName;
+    if (last !== undefined && Buffer.compare(last.bytes, bytes) === 0) return last.text;
+    try {
+      const text = strictUtf8.decode(bytes);
+      this.#lastName = { bytes: bytes.slice(), text };
+      return text;
+    } catch {
+      return undefined;
+    }
   }
 
   #output(name: string, value: unknown): HostReply {

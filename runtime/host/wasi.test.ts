@@ -33,6 +33,8 @@ describe.skipIf(skip).each(['in-process', 'worker', 'process'] as const satisfie
       expect(await run('print:ld\n')).toBe('0');
       expect(await run('err:oops')).toBe('0');
       expect(logs.map((entry) => [entry.source, entry.level, entry.message])).toEqual([
+        // Written by _initialize while the plugin loads, before Initialize.
+        ['stdout', 'info', 'ready'],
         ['stdout', 'info', 'hello'],
         // A line without its newline is sent at the end of the call that wrote it.
         ['stdout', 'info', 'wor'],
@@ -75,6 +77,7 @@ describe.skipIf(skip).each(['in-process', 'worker', 'process'] as const satisfie
       expect(second.random).toEqual(first.random);
       expect(first.random).toHaveLength(16);
       expect(first.calls.map((call) => [call.op, call.int, call.status])).toEqual([
+        ['wasi_write', 1, 0],
         ['clock', 0, 0],
         ['clock', 1, 0],
         ['random', 16, 0],

@@ -31,7 +31,7 @@ export function folderSource(
   if (manifest.env !== undefined) source.env = manifest.env;
   source.lazy = manifest.lazy;
   source.force = manifest.force;
-  if (manifest.adapter !== undefined) source.adapter = manifest.adapter;
   if (manifest.capabilities !== undefined) source.capabilities = manifest.capabilities;
+  if (manifest.adapter !== undefined) source.adapter = manifest.adapter;
   return source;
 }

@@ -35,12 +35,12 @@ export interface PluginManifest {
   readonly force: boolean;
   /** The media type of the plugin's output, for servers (e.g. "application/json"). */
   readonly contentType: string | undefined;
+  /** What the plugin may use of the host (docs/host-api.md); absent, nothing. */
+  readonly capabilities: Capabilities | undefined;
   /** Names of the host's environment variables the plugin's worker or child may see (never TWINPLUG_*). */
   readonly env: readonly string[] | undefined;
   /** How the native twin is called when it is a legacy library (docs/legacy-dlls.md). */
   readonly adapter: NativeAdapter | undefined;
-  /** What the plugin may use of the host (docs/host-api.md); absent, nothing. */
-  readonly capabilities: Capabilities | undefined;
   /** How conformance compares this plugin's twins (`exact` when absent). */
   readonly compare: ComparatorSpec | undefined;
 }
@@ -58,9 +58,9 @@ const KEYS = [
   'idleUnloadMs',
   'force',
   'contentType',
+  'capabilities',
   'env',
   'adapter',
-  'capabilities',
   'compare',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
@@ -136,12 +136,6 @@ function checkPlacement(
   return isolation as IsolationChoice;
 }
 
-function parseEnv(env: unknown, path: string): readonly string[] | undefined {
-  if (env === undefined) return undefined;
-  tryOptions({ env }, 'env', path);
-  return env as readonly string[];
-}
-
 function parseCapabilities(value: unknown, path: string): Capabilities | undefined {
   if (value === undefined) return undefined;
   try {
@@ -151,6 +145,12 @@ function parseCapabilities(value: unknown, path: string): Capabilities | undefin
     throw invalid(path, `"capabilities": ${error.message}`, 'capabilities');
   }
   return value as Capabilities;
+}
+
+function parseEnv(env: unknown, path: string): readonly string[] | undefined {
+  if (env === undefined) return undefined;
+  tryOptions({ env }, 'env', path);
+  return env as readonly string[];
 }
 
 function optionalBoolean(value: unknown, key: string, path: string): boolean {
@@ -215,9 +215,9 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     lazy: optionalBoolean(raw.lazy, 'lazy', path),
     idleUnloadMs,
     force: optionalBoolean(raw.force, 'force', path),
+    capabilities: parseCapabilities(raw.capabilities, path),
     env: parseEnv(raw.env, path),
     adapter: parseAdapter(raw.adapter, path),
-    capabilities: parseCapabilities(raw.capabilities, path),
   };
 }
 

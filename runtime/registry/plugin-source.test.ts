@@ -27,12 +27,12 @@ const SOURCE_SAMPLES: {
   maxQueuedCalls: 5,
   breaker: { threshold: 0.25, window: 4, openMs: 9 },
   onStderr,
-  env: ['HOME'],
   capabilities: { log: true, hostFunctions: ['acme.lookup'] },
   deterministic: { seed: 3 },
   hostFunctions: { 'acme.lookup': (input) => input },
   onLog: () => undefined,
   onHostCall: () => undefined,
+  env: ['HOME'],
 };
 
 let artifacts: ReturnType<typeof fakeArtifactDir>;

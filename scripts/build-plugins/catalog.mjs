@@ -70,6 +70,42 @@ export const FIXTURES = [
   { name: 'grow-memory', only: 'wasm', why: WASM_ONLY },
   { name: 'foreign-import', only: 'wasm', why: WASM_ONLY, imports: ['evil.steal'] },
   { name: 'upper-divergent' },
+  {
+    name: 'wasi-calls',
+    only: 'wasm',
+    why: WASI_ONLY,
+    exports: ['_initialize'],
+    imports: [
+      'wasi_snapshot_preview1.fd_write',
+      'wasi_snapshot_preview1.clock_time_get',
+      'wasi_snapshot_preview1.random_get',
+      'wasi_snapshot_preview1.proc_exit',
+      'wasi_snapshot_preview1.proc_raise',
+      'wasi_snapshot_preview1.environ_sizes_get',
+      'wasi_snapshot_preview1.path_open',
+    ],
+  },
+  { name: 'wasi-command', only: 'wasm', why: WASI_ONLY, exports: ['_start'] },
+  // The host-calls benchmark: a loop of call_host, and the same loop over a bare import.
+  { name: 'host-loop', imports: ['twinplug_v1.call_host'] },
+  {
+    name: 'host-loop-raw',
+    sources: ['plugins-dll/fixtures/host-loop.c'],
+    defines: ['HOST_LOOP_RAW'],
+    imports: ['bench.call_host'],
+  },
+  // Host API v1 from one source: imports exactly the host functions it calls (docs/host-api.md).
+  {
+    name: 'host-api',
+    sources: ['plugins-dll/fixtures/host-api.c', 'plugins-dll/common/writer.c'],
+    imports: [
+      'twinplug_v1.log',
+      'twinplug_v1.kv_get',
+      'twinplug_v1.kv_set',
+      'twinplug_v1.kv_delete',
+      'twinplug_v1.call_host',
+    ],
+  },
   { name: 'env-probe', only: 'native', platform: 'linux', why: LINUX_PROBE },
   // Legacy libraries (docs/legacy-dlls.md) and their Wasm ports; shout.cpp is built by cxx.mjs.
   { name: 'legacy-rot13', only: 'native', why: LEGACY, sources: ['plugins-dll/legacy/rot13.c'] },
@@ -97,34 +133,6 @@ export const FIXTURES = [
     only: 'wasm',
     why: PORT,
     sources: ['plugins-dll/legacy/greet-port.c'],
-  },
-  {
-    name: 'wasi-calls',
-    only: 'wasm',
-    why: WASI_ONLY,
-    exports: ['_initialize'],
-    imports: [
-      'wasi_snapshot_preview1.fd_write',
-      'wasi_snapshot_preview1.clock_time_get',
-      'wasi_snapshot_preview1.random_get',
-      'wasi_snapshot_preview1.proc_exit',
-      'wasi_snapshot_preview1.proc_raise',
-      'wasi_snapshot_preview1.environ_sizes_get',
-      'wasi_snapshot_preview1.path_open',
-    ],
-  },
-  { name: 'wasi-command', only: 'wasm', why: WASI_ONLY, exports: ['_start'] },
-  // Host API v1 from one source: imports exactly the host functions it calls (docs/host-api.md).
-  {
-    name: 'host-api',
-    sources: ['plugins-dll/fixtures/host-api.c', 'plugins-dll/common/writer.c'],
-    imports: [
-      'twinplug_v1.log',
-      'twinplug_v1.kv_get',
-      'twinplug_v1.kv_set',
-      'twinplug_v1.kv_delete',
-      'twinplug_v1.call_host',
-    ],
   },
   // visits with another kv key: the same answers, different side effects.
   {

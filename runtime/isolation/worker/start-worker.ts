@@ -6,6 +6,7 @@ import { compiledEntry } from '../entry-point.js';
 import { workerEnv } from '../plugin-env.js';
 import type { SessionHello, StartSession } from '../session.js';
 import { channelViews, createChannel, type WorkerHello, type WorkerStart } from './channel.js';
+import { serveWhileLoading } from './host-call-server.js';
 import {
   RESOURCE_LIMITS,
   WorkerSession,
@@ -68,7 +69,9 @@ export function workerSessions(host: PluginHost, options: WorkerSessionOptions):
     const { port1, port2 } = new MessageChannel();
     const worker = spawn(options, buffer, port2);
     try {
-      const hello = await instantiated(worker, options.loadTimeoutMs);
+      const loading = instantiated(worker, options.loadTimeoutMs);
+      void serveWhileLoading(channelViews(buffer), host, loading);
+      const hello = await loading;
       return new WorkerSession(
         { worker, views: channelViews(buffer), port: port1, host },
         hello,

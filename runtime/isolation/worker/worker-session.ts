@@ -1,7 +1,7 @@
 import { type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
 import type { ResolvedGrants } from '../../host/grants.js';
-import { decodeHostCall, encodeHostReply, type HostReply } from '../../host/link.js';
+import type { HostReply } from '../../host/link.js';
 import type { PluginHost } from '../../host/plugin-host.js';
 import type { OptionsIn, ResolvedLoadOptions } from '../../options.js';
 import type { Session, SessionHello } from '../session.js';
@@ -23,6 +23,7 @@ import {
   STATE,
   VIA_PORT,
 } from './channel.js';
+import { replyToHostCall, serveHostCall, waitAsync } from './host-call-server.js';
 import { SpinPolicy } from './spin-policy.js';
 
 /**
@@ -39,17 +40,6 @@ const CLOSE_GRACE_MS = 2_000;
 /** The worker's JS heap: the plugin's memory is Wasm memory, capped by maxMemoryPages. */
 export const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
 const EMPTY = new Uint8Array(0);
-
-// Atomics.waitAsync is in Node since 16 but in TypeScript's lib only from ES2024, whose other
-// additions (Promise.withResolvers...) Node 20 lacks: typed here instead of raising the lib.
-type WaitAsyncResult =
-  | { async: false; value: 'not-equal' | 'timed-out' }
-  | { async: true; value: Promise<'ok' | 'timed-out'> };
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(array: Int32Array, index: number, value: number): WaitAsyncResult;
-  }
-).waitAsync;
 
 /**
  * What starts a Wasm worker: the `worker` layer of the option table, resolved (loading past
@@ -188,9 +178,7 @@ export class WorkerSession implements Session {
 
   /** Serves the worker's host call on this thread and hands the reply back. */
   async #serveHostCall(): Promise<void> {
-    const { words, data } = this.#views;
-    const { op, int, args } = decodeHostCall(data.subarray(0, words[LENGTH]!));
-    const served = this.#host.serve(op, int, args);
+    const served = serveHostCall(this.#views, this.#host);
     let reply: HostReply;
     if (served instanceof Promise) {
       this.#worker.ref();
@@ -201,11 +189,7 @@ export class WorkerSession implements Session {
       }
     } else reply = served;
     if (this.#ended !== undefined) throw this.#ended;
-    const bytes = encodeHostReply(reply);
-    data.set(bytes, 0);
-    words[LENGTH] = bytes.length;
-    Atomics.store(words, STATE, HOST_REPLY);
-    Atomics.notify(words, STATE);
+    replyToHostCall(this.#views, reply);
   }
 
   async #waitForResponse(): Promise<void> {
