@@ -101,7 +101,9 @@ describe('a side-effect divergence in the reports', () => {
   it('JUnit: the agreement test fails with the calls in its body; each artifact met its expectation', () => {
     const xml = toJunitXml(divergentReport());
     expect(xml.match(/<failure /g)).toHaveLength(1);
-    expect(xml).toContain('<failure message="differs from visits.wasm under exact: visits-divergent.so">');
+    expect(xml).toContain(
+      '<failure message="differs from visits.wasm under exact: visits-divergent.so">',
+    );
     expect(xml).toContain('kv_get(&quot;visit:alice&quot;) = -6');
   });
 });

@@ -52,6 +52,18 @@ export function hostSampleTwins(name: HostSampleName): ConformanceArtifact[] {
   });
 }
 
+/**
+ * Why none of a host sample's builds exist here (every toolchain that builds it was skipped), or
+ * undefined when at least one does: then its folder in build/plugins holds its cases and grants.
+ */
+export function hostSampleSkip(name: HostSampleName): string | undefined {
+  const twins = hostSampleTwins(name);
+  if (twins.some((twin) => typeof twin === 'string' || 'path' in twin)) return undefined;
+  return twins
+    .map((twin) => (typeof twin === 'object' && 'skip' in twin ? twin.skip : ''))
+    .join('; ');
+}
+
 /** The capabilities a sample's plugin.json grants it. */
 export function capabilitiesOf(name: string): Capabilities {
   const file = join(manifest.root, 'build', 'plugins', name, 'plugin.json');
