@@ -61,6 +61,16 @@ function cutUtf8(bytes: Buffer, max: number): string {
   return bytes.subarray(0, end).toString();
 }
 
+/** Byte equality for short arrays (names): a loop beats Buffer.compare's argument checks. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+/** Handed to a host function for an empty input: a zero-length array cannot be changed. */
+const NO_BYTES = new Uint8Array(0);
+
 const reply = (status: number, data?: Uint8Array): HostReply =>
   data === undefined ? { status } : { status, data };
 
@@ -259,7 +269,8 @@ export class PluginHost implements HostLink {
     this.#running += 1;
     try {
       // Only a function that may await needs the async context: in-process ones run to the end here.
-      result = allowAsync ? this.#runInScope(fn, input.slice()) : fn(input.slice());
+      const copy = input.length === 0 ? NO_BYTES : input.slice();
+      result = allowAsync ? this.#runInScope(fn, copy) : fn(copy);
     } catch (error) {
       return this.#failed(name, error);
     } finally {
@@ -288,7 +299,7 @@ export class PluginHost implements HostLink {
 
   #decodeName(bytes: Uint8Array): string | undefined {
     const last = this.#lastName;
-    if (last !== undefined && Buffer.compare(last.bytes, bytes) === 0) return last.text;
+    if (last !== undefined && sameBytes(last.bytes, bytes)) return last.text;
     try {
       const text = strictUtf8.decode(bytes);
       this.#lastName = { bytes: bytes.slice(), text };

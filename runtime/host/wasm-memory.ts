@@ -1,5 +1,8 @@
 import type { GuestMemory, GuestPointer } from './host-glue.js';
 
+/** What an empty region reads as: a zero-length array cannot be changed, so one serves all. */
+const NO_BYTES = new Uint8Array(0);
+
 /** A Wasm instance's linear memory, bounds-checked; the memory is set once the instance exists. */
 export class WasmGuestMemory implements GuestMemory {
   memory: WebAssembly.Memory | undefined;
@@ -22,7 +25,7 @@ export class WasmGuestMemory implements GuestMemory {
     const start = Number(pointer) >>> 0;
     const bytes = this.#view(start + length);
     if (start + length > bytes.length) return undefined;
-    return bytes.subarray(start, start + length);
+    return length === 0 ? NO_BYTES : bytes.subarray(start, start + length);
   }
 
   writable(pointer: GuestPointer, length: number): Uint8Array | undefined {
