@@ -69,8 +69,12 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_CRASHED',
   /** The plugin's circuit breaker is open after repeated faults: the call failed fast without reaching it. */
   'PLUGIN_UNAVAILABLE',
-  /** The plugin's call queue is full (`maxQueuedCalls`): the call was refused without waiting. */
+  /** The plugin's call queue is full (`maxQueuedCalls`), or a call waited in it past `queueTimeoutMs`: it never reached the plugin. */
   'PLUGIN_OVERLOADED',
+  /** The caller's AbortSignal aborted: a queued call was dropped, a running worker or child call was ended (and its worker or child replaced). */
+  'PLUGIN_CANCELLED',
+  /** The plugin alone holds more memory than the registry's whole `memoryBudget`: refused rather than unloading everything else for it. */
+  'PLUGIN_OVER_BUDGET',
 ] as const;
 
 export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];

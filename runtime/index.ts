@@ -48,7 +48,13 @@ export {
   type SerializedPluginError,
 } from './errors.js';
 export { readFileVersion } from './file-version.js';
-export { FAULT_CODES, isPluginFault } from './guard/circuit.js';
+export {
+  blamesBuild,
+  FAULT_CLASS,
+  FAULT_CODES,
+  type FaultClass,
+  isPluginFault,
+} from './guard/fault-class.js';
 export {
   HOST_API_V1,
   HOST_MODULE,
@@ -69,6 +75,12 @@ export {
 export type { HostCallRecord, HostFunction, HostStats, LogEntry } from './host/plugin-host.js';
 export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
 export { sha256Hex } from './loaded-artifact.js';
+export {
+  describeNativeFile,
+  type NativeFileReport,
+  readNativeExports,
+} from './native-exports/index.js';
+export { type AdapterSuggestion, suggestAdapter } from './native-exports/suggest-adapter.js';
 export {
   type AdapterInfo,
   type BreakerOptions,
@@ -93,7 +105,14 @@ export {
   type NativeAdapter,
   type PluginConfig,
 } from './options.js';
-export type { ArtifactIdentity, Backend, Plugin, PluginInfo, PluginStats } from './plugin.js';
+export type {
+  ArtifactIdentity,
+  Backend,
+  CallOptions,
+  Plugin,
+  PluginInfo,
+  PluginStats,
+} from './plugin.js';
 /**
  * Hot swap. A registry holds named plugins; each call takes a lease on the version active when
  * it starts and finishes there, while `register` loads a candidate beside it, validates and

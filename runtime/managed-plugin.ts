@@ -1,5 +1,5 @@
 import { PluginError, toPluginError } from './errors.js';
-import { CallQueue } from './guard/call-queue.js';
+import { CallQueue, cancelled } from './guard/call-queue.js';
 import { PluginCircuit } from './guard/circuit.js';
 import type { PluginHost } from './host/plugin-host.js';
 import {
@@ -12,7 +12,14 @@ import {
   type OptionsIn,
   type ResolvedLoadOptions,
 } from './options.js';
-import type { ArtifactIdentity, Backend, Plugin, PluginInfo, PluginStats } from './plugin.js';
+import type {
+  ArtifactIdentity,
+  Backend,
+  CallOptions,
+  Plugin,
+  PluginInfo,
+  PluginStats,
+} from './plugin.js';
 
 /**
  * What a backend implements. The lifecycle rules (no call after close, close waits for calls
@@ -25,8 +32,12 @@ export interface PluginCore {
   readonly exports: readonly string[];
   /** Calls Initialize (when exported) with the config bytes; the loader calls it once, before any call. */
   initialize(config: Uint8Array): void | Promise<void>;
-  /** Runs ProcessData; returns synchronously when the backend runs in this thread. */
-  call(input: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Runs ProcessData; returns synchronously when the backend runs in this thread. `signal` is
+   * the caller's: an isolated core drops the call while it waits for a restarted worker or
+   * child; an in-process backend may check it between steps (it cannot be interrupted).
+   */
+  call(input: Uint8Array, signal?: AbortSignal): Uint8Array | Promise<Uint8Array>;
   /**
    * Isolated cores only: ends the call in flight that `call` returned, by ending the worker or
    * child process running it; that call then rejects with `reason`, and a fresh one takes over.
@@ -38,7 +49,12 @@ export interface PluginCore {
   health?(): { readonly restarts: number; readonly pids: readonly number[] };
   /** Calls Cleanup when the plugin was initialised, then unloads. Never called twice. */
   dispose(): void | Promise<void>;
+  /** The bytes the core can measure (Wasm linear memory, children's RSS); undefined: estimate. */
+  memoryBytes?(): number | undefined;
 }
+
+/** Added to an artifact's size where memory cannot be measured: its heap, stacks and tables. */
+export const MEMORY_ESTIMATE_OVERHEAD = 1024 * 1024;
 
 /**
  * The limits the guard enforces around every call, whatever the backend: the `guard` layer of
@@ -57,6 +73,7 @@ export const DEFAULT_GUARD: GuardOptions = {
   timeoutMs: DEFAULT_TIMEOUT_MS,
   concurrency: 1,
   maxQueuedCalls: DEFAULT_MAX_QUEUED_CALLS,
+  queueTimeoutMs: undefined,
   breaker: DEFAULT_BREAKER,
 };
 
@@ -125,21 +142,24 @@ export class ManagedPlugin implements Plugin {
       restarts: health?.restarts ?? 0,
       pids: health?.pids ?? [],
       host: this.#host?.stats(),
+      memoryBytes: this.#core.memoryBytes?.() ?? this.artifact.size + MEMORY_ESTIMATE_OVERHEAD,
     };
   }
 
-  processData(input: Uint8Array): Promise<Uint8Array> {
-    const refusal = this.#refusal(input);
+  processData(input: Uint8Array, options?: CallOptions): Promise<Uint8Array> {
+    const signal = options?.signal;
+    const refusal = this.#refusal(input, signal);
     if (refusal !== undefined) return Promise.reject(refusal);
-    if (this.#queue === undefined) return this.#runInProcess(input);
+    if (this.#queue === undefined) return this.#runInProcess(input, signal);
     let slot: true | Promise<void>;
     try {
-      slot = this.#queue.acquire();
+      const waitMs = this.#guard.queueTimeoutMs ?? 2 * this.#guard.timeoutMs;
+      slot = this.#queue.acquire({ signal, waitMs });
     } catch (error) {
       return Promise.reject(error);
     }
     const queue = this.#queue;
-    const run = () => Promise.resolve(this.#guarded(input)).finally(() => queue.release());
+    const run = () => Promise.resolve(this.#guarded(input, signal)).finally(() => queue.release());
     return this.#track(slot === true ? run() : slot.then(run));
   }
 
@@ -147,13 +167,13 @@ export class ManagedPlugin implements Plugin {
    * An in-process call has finished when it returns: nothing to queue or track. While the
    * circuit is closed this path allocates nothing but the promise (it is the fastest mode).
    */
-  #runInProcess(input: Uint8Array): Promise<Uint8Array> {
+  #runInProcess(input: Uint8Array, signal: AbortSignal | undefined): Promise<Uint8Array> {
     const circuit = this.#circuit;
     if (circuit !== undefined && !circuit.closed)
-      return this.#track(Promise.resolve(circuit.run(() => this.#attempt(input))));
+      return this.#track(Promise.resolve(circuit.run(() => this.#attempt(input, signal))));
     let output: Uint8Array | Promise<Uint8Array>;
     try {
-      output = this.#attempt(input);
+      output = this.#attempt(input, signal);
     } catch (error) {
       if (circuit !== undefined) return circuit.failed(error);
       return Promise.reject(toPluginError(error, 'PLUGIN_CALL_FAILED', 'ProcessData failed'));
@@ -179,7 +199,7 @@ export class ManagedPlugin implements Plugin {
   }
 
   /** Why a call is refused before it reaches the plugin, if it is. */
-  #refusal(input: Uint8Array): PluginError | undefined {
+  #refusal(input: Uint8Array, signal: AbortSignal | undefined): PluginError | undefined {
     if (this.#closing !== undefined) return new PluginError('PLUGIN_CLOSED', CLOSED_MESSAGE);
     if (this.#reentryPossible && this.#host!.inHostFunction) {
       return new PluginError(
@@ -187,6 +207,7 @@ export class ManagedPlugin implements Plugin {
         'a host function called back into the plugin that called it',
       );
     }
+    if (signal?.aborted) return cancelled('before it started');
     if (!(input instanceof Uint8Array))
       return new PluginError('PLUGIN_INVALID_INPUT', 'processData takes a Uint8Array');
     if (input.length > this.#guard.maxInputBytes) {
@@ -199,19 +220,24 @@ export class ManagedPlugin implements Plugin {
     return undefined;
   }
 
-  #guarded(input: Uint8Array): Uint8Array | Promise<Uint8Array> {
-    if (this.#circuit !== undefined) return this.#circuit.run(() => this.#attempt(input));
-    return this.#attempt(input);
+  #guarded(input: Uint8Array, signal: AbortSignal | undefined): Uint8Array | Promise<Uint8Array> {
+    if (this.#circuit !== undefined) return this.#circuit.run(() => this.#attempt(input, signal));
+    return this.#attempt(input, signal);
   }
 
-  #attempt(input: Uint8Array): Uint8Array | Promise<Uint8Array> {
-    const result = this.#core.call(input);
+  #attempt(input: Uint8Array, signal: AbortSignal | undefined): Uint8Array | Promise<Uint8Array> {
+    // Aborted while queued, just as its turn came.
+    if (signal?.aborted) throw cancelled('before it started');
+    const result = this.#core.call(input, signal);
     if (result instanceof Uint8Array) return this.#checkOutput(result);
-    return this.#watch(result);
+    return this.#watch(result, signal);
   }
 
-  /** Waits for an isolated call, interrupting it once it has run past the timeout. */
-  async #watch(call: Promise<Uint8Array>): Promise<Uint8Array> {
+  /**
+   * Waits for an isolated call, interrupting it once it has run past the timeout or when its
+   * caller's signal aborts.
+   */
+  async #watch(call: Promise<Uint8Array>, signal: AbortSignal | undefined): Promise<Uint8Array> {
     const core = this.#core;
     const { timeoutMs } = this.#guard;
     let timer: NodeJS.Timeout | undefined;
@@ -224,10 +250,14 @@ export class ManagedPlugin implements Plugin {
       }, timeoutMs);
     };
     if (core.interrupt !== undefined) arm();
+    // Not started yet (a restart pending), the slot drops it itself: it has the signal too.
+    const onAbort = () => core.interrupt?.(call, cancelled('while it ran'));
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       return this.#checkOutput(await call);
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -25,6 +25,17 @@ export interface ArtifactIdentity {
   readonly size: number;
 }
 
+/** Options of one call. */
+export interface CallOptions {
+  /**
+   * Aborting it ends the call with PLUGIN_CANCELLED: a queued call is dropped; a call running in
+   * a worker or child process is ended and its worker or child replaced. An in-process call
+   * that has started cannot be interrupted and runs to its end (the signal is passed to the
+   * backend, which may check it). An already aborted signal fails the call before it starts.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * The one plugin contract: bytes in, bytes out, whatever the backend.
  *
@@ -47,7 +58,7 @@ export interface Plugin {
    * Runs ProcessData. Rejects with a PluginError: PLUGIN_CALL_FAILED (with `pluginCode`) when the
    * plugin reports an error, PLUGIN_CLOSED after close(), and the codes in errors.ts otherwise.
    */
-  processData(input: Uint8Array): Promise<Uint8Array>;
+  processData(input: Uint8Array, options?: CallOptions): Promise<Uint8Array>;
   /** A snapshot of the guard's and the isolation's state, for health checks and operators. */
   stats(): PluginStats;
   /** Waits for calls in flight, calls Cleanup, unloads. Safe to call more than once. */
@@ -69,4 +80,11 @@ export interface PluginStats {
   readonly pids: readonly number[];
   /** The host API's counters (log lines written, dropped and truncated, kv use, host calls); undefined for a plugin granted nothing. */
   readonly host: HostStats | undefined;
+  /**
+   * What the plugin holds, in bytes, as the memory budget counts it: a Wasm instance's linear
+   * memory (in this thread), the resident set of its child processes (Linux), else an estimate
+   * (the artifact's size plus {@link MEMORY_ESTIMATE_OVERHEAD}): a native library in this
+   * process, or Wasm in a worker thread, whose memory the host cannot see.
+   */
+  readonly memoryBytes: number;
 }

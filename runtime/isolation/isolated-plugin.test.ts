@@ -116,6 +116,7 @@ describe('isolated plugins', () => {
       queued: 0,
       restarts: 0,
       pids: [],
+      memoryBytes: expect.any(Number),
     });
     await plugin.close();
   });
