@@ -64,6 +64,7 @@ export async function runTracedCases(
     tracedLoad(artifact, options, recorder),
     cases,
     undefined,
+    undefined,
     (result) => traces.set(result.case, sideEffects(recorder.take())),
   );
   return { results, traces };

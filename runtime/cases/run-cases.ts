@@ -94,11 +94,23 @@ function configKey(config: Uint8Array | undefined): string {
   return config === undefined ? '' : `=${Buffer.from(config).toString('hex')}`;
 }
 
+/** `work`, or a rejection as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
 /**
  * Runs cases against one artifact, loading it once per distinct config. A config whose
  * Initialize fails gives each of its cases a PLUGIN_INIT_FAILED outcome; any other load
  * error is thrown, because then the artifact, not a case, is at fault. `loader` replaces the
  * runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated).
+ * An aborted `signal` rejects at once; the instance under test closes once its call ends.
  * `onCaseDone` hears of each case as it ends, in the order they run (grouped by config), so a
  * caller recording host calls can tell which case made them.
  */
@@ -106,6 +118,7 @@ export async function runCases(
   load: LoadPluginOptions,
   cases: readonly PluginCase[],
   loader: (options: LoadPluginOptions) => Promise<Plugin> = loadPlugin,
+  signal?: AbortSignal,
   onCaseDone?: (result: CaseResult) => void,
 ): Promise<CaseResult[]> {
   const groups = new Map<string, PluginCase[]>();
@@ -119,6 +132,7 @@ export async function runCases(
     const options: LoadPluginOptions = config === undefined ? load : { ...load, config };
     let plugin: Plugin | undefined;
     let loadFailure: CallOutcome | undefined;
+    signal?.throwIfAborted();
     try {
       plugin = await loader(options);
     } catch (error) {
@@ -127,13 +141,17 @@ export async function runCases(
     }
     try {
       for (const entry of group) {
-        const outcome = loadFailure ?? (await callOutcome(plugin!, entry.input));
+        signal?.throwIfAborted();
+        const outcome =
+          loadFailure ?? (await untilAborted(callOutcome(plugin!, entry.input), signal));
         const result = { case: entry, outcome, ...checkOutcome(outcome, entry.expect) };
         results.set(entry, result);
         onCaseDone?.(result);
       }
     } finally {
-      await plugin?.close();
+      // Once stopped, a call still running is not waited for: the instance closes when it ends.
+      if (signal?.aborted) void plugin?.close();
+      else await plugin?.close();
     }
   }
   return cases.map((entry) => results.get(entry)!);

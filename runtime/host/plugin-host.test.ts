@@ -70,6 +70,9 @@ describe('PluginHost', () => {
     expect(plugin.invoke('call_host', 0, [utf8('ghost'), utf8('')]).status).toBe(
       TP_STATUS.NOT_FOUND,
     );
+    expect(plugin.invoke('call_host', 0, [new Uint8Array(129).fill(0x61), utf8('')]).status).toBe(
+      TP_STATUS.INVALID,
+    );
     const { plugin: other } = host(
       { hostFunctions: ['big'] },
       { big: () => new Uint8Array(70_000) },

@@ -54,19 +54,15 @@ const inHostCall = new AsyncLocalStorage<ReadonlySet<PluginHost>>();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
-/** The longest prefix of `bytes` within `max` bytes that ends on a character boundary. */
-function cutUtf8(bytes: Buffer, max: number): string {
-  let end = max;
-  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
-  return bytes.subarray(0, end).toString();
-}
-
 /** Byte equality for short arrays (names): a loop beats Buffer.compare's argument checks. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
   return true;
 }
+
+/** Host-function names are at most this long (grants.ts checks the granted ones). */
+const MAX_NAME_BYTES = 128;
 
 /** Handed to a host function for an empty input: a zero-length array cannot be changed. */
 const NO_BYTES = new Uint8Array(0);
@@ -193,31 +189,37 @@ export class PluginHost implements HostLink {
     if (this.#options.grants.log === undefined) return TP_STATUS.DENIED;
     const name = LOG_LEVELS[level];
     if (name === undefined) return TP_STATUS.INVALID;
+    const line = this.#cut(message);
     let text: string;
     try {
-      text = strictUtf8.decode(message);
+      text = strictUtf8.decode(line);
     } catch {
       return TP_STATUS.INVALID;
     }
-    return this.#emit('plugin', name, text);
+    return this.#emit('plugin', name, text, line !== message);
   }
 
-  #wasiWrite(fd: number, line: Uint8Array): number {
+  #wasiWrite(fd: number, bytes: Uint8Array): number {
     const wasi = this.#options.grants.wasi;
     if (wasi === undefined) return TP_STATUS.DENIED;
     if (wasi.stdout === 'discard') return TP_STATUS.OK;
+    const line = this.#cut(bytes);
     const source = fd === 2 ? 'stderr' : 'stdout';
-    return this.#emit(source, fd === 2 ? 'warn' : 'info', lenientUtf8.decode(line));
+    return this.#emit(source, fd === 2 ? 'warn' : 'info', lenientUtf8.decode(line), line !== bytes);
   }
 
-  #emit(source: LogEntry['source'], level: LogLevel, text: string): number {
-    const limits = this.#options.grants.log ?? DEFAULT_LOG;
+  /** A line within maxLineBytes, cut on a character boundary before anything decodes it. */
+  #cut(bytes: Uint8Array): Uint8Array {
+    const max = (this.#options.grants.log ?? DEFAULT_LOG).maxLineBytes;
+    if (bytes.length <= max) return bytes;
+    let end = max;
+    while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+    return bytes.subarray(0, end);
+  }
+
+  #emit(source: LogEntry['source'], level: LogLevel, message: string, cut: boolean): number {
     if (this.#limiter?.admit(Date.now()) === false) return TP_STATUS.RATE;
-    let message = text;
-    if (Buffer.byteLength(message) > limits.maxLineBytes) {
-      message = cutUtf8(Buffer.from(message), limits.maxLineBytes);
-      this.#truncated += 1;
-    }
+    if (cut) this.#truncated += 1;
     this.#lines += 1;
     this.#options.onLog({ plugin: this.#options.label, source, level, message });
     return TP_STATUS.OK;
@@ -258,6 +260,7 @@ export class PluginHost implements HostLink {
     input: Uint8Array,
     allowAsync: boolean,
   ): HostReply | Promise<HostReply> {
+    if (nameBytes.length > MAX_NAME_BYTES) return reply(TP_STATUS.INVALID);
     const name = this.#decodeName(nameBytes);
     if (name === undefined) return reply(TP_STATUS.INVALID);
     if (!this.#granted.has(name)) return reply(TP_STATUS.DENIED);

@@ -1,11 +1,23 @@
 import { basename } from 'node:path';
-import { ISOLATED_MODES, type PluginConfig } from '../options.js';
+import { ISOLATED_MODES, type IsolationChoice, type PluginConfig } from '../options.js';
 import type { Backend } from '../plugin.js';
 import type { PluginSource } from '../registry/index.js';
 import { orderArtifacts, type PluginFolderContents } from './folder-scan.js';
 import type { PluginManifest } from './manifest.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Isolated unless plugin.json opts a trusted plugin into in-process. An adapted legacy library
+ * (an `adapter`) writes into a buffer whose size it is never told: its native twin runs in a
+ * child process unless plugin.json names `in-process` for it, even when the isolation given
+ * names the Wasm twin's only.
+ */
+function folderIsolation(manifest: PluginManifest | undefined): IsolationChoice {
+  const isolation = manifest?.isolation ?? ISOLATED_MODES;
+  if (manifest?.adapter === undefined || typeof isolation === 'string') return isolation;
+  return isolation.native === undefined ? { ...isolation, native: 'process' } : isolation;
+}
 
 /** What the registry is asked to load for a plugin folder: its twins in order, and its manifest's settings. */
 export function folderSource(
@@ -21,9 +33,8 @@ export function folderSource(
     }),
   };
   if (contents.cases !== undefined) source.cases = contents.cases;
-  // A plugin dropped into the folder can never hang or crash the service: isolated unless its
-  // plugin.json opts a trusted plugin into in-process.
-  source.isolation = manifest?.isolation ?? ISOLATED_MODES;
+  // A plugin dropped into the folder can never hang or crash the service.
+  source.isolation = folderIsolation(manifest);
   if (manifest === undefined) return source;
   if (manifest.config !== undefined) source.config = manifest.config as PluginConfig;
   Object.assign(source, manifest.limits);
