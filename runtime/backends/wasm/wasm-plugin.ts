@@ -1,11 +1,15 @@
 import { runProcessData } from '../../call-protocol.js';
 import { PluginError } from '../../errors.js';
+import type { ResolvedGrants } from '../../host/grants.js';
+import type { HostLink } from '../../host/link.js';
+import type { Wasi } from '../../host/wasi.js';
+import { checkWasmImports, wasmHostImports } from '../../host/wasm-imports.js';
 import type { LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import type { ResolvedLoadOptions } from '../../options.js';
 import type { PluginInfo } from '../../plugin.js';
 import { defaultPluginInfo, parsePluginInfo } from '../../plugin-info.js';
-import { checkImports, instantiate } from './host-imports.js';
+import { instantiate, isAssemblyScript } from './host-imports.js';
 import { capMemory } from './memory-cap.js';
 import {
   bindExports,
@@ -20,6 +24,7 @@ import { WasmTransport } from './wasm-transport.js';
 interface LiveInstance {
   readonly exports: WasmExports;
   readonly transport: WasmTransport;
+  readonly wasi: Wasi | undefined;
 }
 
 const ABI_EXPORTS: readonly string[] = [...REQUIRED_EXPORTS, ...OPTIONAL_EXPORTS];
@@ -30,6 +35,7 @@ export interface WasmCoreSettings {
   readonly fileName: string;
   readonly maxMemoryPages: number;
   readonly maxOutputBytes: number;
+  readonly grants: ResolvedGrants;
 }
 
 class WasmPluginCore implements PluginCore {
@@ -40,13 +46,17 @@ class WasmPluginCore implements PluginCore {
   readonly #assemblyScript: boolean;
   readonly #maxPages: number;
   readonly #maxOutputBytes: number;
+  readonly #link: HostLink;
+  readonly #grants: ResolvedGrants;
   #config: Uint8Array | undefined;
   #initialized = false;
   #live: LiveInstance | undefined;
 
-  constructor(module: WebAssembly.Module, settings: WasmCoreSettings) {
+  constructor(module: WebAssembly.Module, settings: WasmCoreSettings, link: HostLink) {
     this.#module = module;
-    this.#assemblyScript = checkImports(module).assemblyScript;
+    this.#link = link;
+    this.#grants = settings.grants;
+    this.#assemblyScript = isAssemblyScript(module);
     this.#maxPages = settings.maxMemoryPages;
     this.#maxOutputBytes = settings.maxOutputBytes;
     const exported = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
@@ -68,6 +78,7 @@ class WasmPluginCore implements PluginCore {
     try {
       return runProcessData(live.transport, input, this.#maxOutputBytes);
     } finally {
+      live.wasi?.flush();
       // A trapped instance may hold corrupt memory: the next call gets a fresh one.
       if (live.transport.broken) this.#live = undefined;
     }
@@ -89,9 +100,10 @@ class WasmPluginCore implements PluginCore {
   }
 
   #instantiate(): LiveInstance {
+    const host = wasmHostImports(this.#module, this.#link, this.#grants);
     let instance: WebAssembly.Instance;
     try {
-      instance = instantiate(this.#module, this.#assemblyScript);
+      instance = instantiate(this.#module, this.#assemblyScript, host.imports);
     } catch (error) {
       throw new PluginError(
         'PLUGIN_LOAD_FAILED',
@@ -100,7 +112,15 @@ class WasmPluginCore implements PluginCore {
       );
     }
     const exports = bindExports(instance);
-    return { exports, transport: new WasmTransport(exports, this.#maxPages) };
+    host.memory.memory = exports.memory;
+    const live = {
+      exports,
+      transport: new WasmTransport(exports, this.#maxPages),
+      wasi: host.wasi,
+    };
+    const reactor = exports._initialize;
+    if (reactor !== undefined) this.#guard(live, '_initialize', () => reactor());
+    return live;
   }
 
   #revive(): LiveInstance {
@@ -160,20 +180,38 @@ export async function compileWasmModule(
       { cause: error },
     );
   }
-  checkImports(module);
+  checkWasmImports(capped, module, options.grants);
+  checkNotCommand(module);
   return module;
 }
 
+/** A WASI command (`_start`, run once to exit) cannot serve calls: only reactors are plugins. */
+function checkNotCommand(module: WebAssembly.Module): void {
+  const names = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
+  if (names.has('_start') && !names.has('_initialize')) {
+    throw new PluginError(
+      'PLUGIN_FORMAT_INVALID',
+      'module is a WASI command (it exports _start): a plugin must be a reactor, built with -mexec-model=reactor (clang) or as a cdylib (Rust)',
+      { details: { export: '_start' } },
+    );
+  }
+}
+
 /** Instantiates a compiled module on this thread, checks its exports and reads PluginInfo. */
-export function createWasmCore(module: WebAssembly.Module, settings: WasmCoreSettings): PluginCore {
-  return new WasmPluginCore(module, settings);
+export function createWasmCore(
+  module: WebAssembly.Module,
+  settings: WasmCoreSettings,
+  link: HostLink,
+): PluginCore {
+  return new WasmPluginCore(module, settings, link);
 }
 
 /** Compiles once (with memory capped), checks imports and exports, reads PluginInfo. */
 export async function openWasmPlugin(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
+  link: HostLink,
 ): Promise<PluginCore> {
   const module = await compileWasmModule(artifact, options);
-  return createWasmCore(module, { ...options, fileName: artifact.fileName });
+  return createWasmCore(module, { ...options, fileName: artifact.fileName }, link);
 }
