@@ -2,14 +2,18 @@ import { type KV, Kvm } from '@nats-io/kv';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import { connect } from '@nats-io/transport-node';
 import { withJetStreamRetry } from './jetstream-retry.js';
+import { PRESENCE_TTL_MS } from './presence.js';
 
 /** The control bucket (one key per plugin) and the artifacts' Object Store. */
 export const CONTROL_BUCKET = 'twinplug-control';
 export const ARTIFACT_BUCKET = 'twinplug-artifacts';
+/** One entry per node, dropped by the bucket's max_age when the node stops writing it. */
+export const PRESENCE_BUCKET = 'twinplug-nodes';
 
 export interface FleetConnection {
   readonly kv: KV;
   readonly objects: ObjectStore;
+  readonly nodes: KV;
   connected(): boolean;
   close(): Promise<void>;
 }
@@ -54,7 +58,10 @@ export async function openFleetBuckets(
     const objects = await withJetStreamRetry(() =>
       new Objm(nc).create(ARTIFACT_BUCKET, { replicas }),
     );
-    return { kv, objects, connected: () => up && !nc.isClosed(), close: () => nc.close() };
+    const nodes = await withJetStreamRetry(() =>
+      new Kvm(nc).create(PRESENCE_BUCKET, { replicas, history: 1, ttl: PRESENCE_TTL_MS }),
+    );
+    return { kv, objects, nodes, connected: () => up && !nc.isClosed(), close: () => nc.close() };
   } catch (error) {
     await nc.close();
     throw error;

@@ -48,6 +48,21 @@ describe('fleet mode: 3 twinplug nodes on a 3-node NATS cluster', () => {
     }
   }, 60_000);
 
+  it('GET /v1/admin/fleet lists the three nodes, none silent, each with the version it serves', async () => {
+    await eventually(async () => {
+      const response = await fetch(`${urls[0]}/v1/admin/fleet`, {
+        headers: { authorization: 'Bearer test-admin-token-0123456789' },
+      });
+      const { nodes } = (await response.json()) as {
+        nodes: { silent: boolean; plugins: { name: string; active: string }[] }[];
+      };
+      return (
+        nodes.length === 3 &&
+        nodes.every((node) => !node.silent && node.plugins[0]?.active === '2.0.0')
+      );
+    }, 20_000);
+  }, 30_000);
+
   it('two traffic updates on two nodes at once: one wins, the other 409 with the state, none lost', async () => {
     const a = { stickyHeader: 'X-User-A' };
     const b = { stickyHeader: 'X-User-B' };

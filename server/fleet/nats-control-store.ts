@@ -71,6 +71,11 @@ export class NatsControlStore implements ControlStore {
     );
   }
 
+  /** The presence bucket, once connected. */
+  get nodes(): KV | undefined {
+    return this.#connection?.nodes;
+  }
+
   /** The plugin key's revision this node follows: what an admin's If-Match names. */
   revision(name: string): number | undefined {
     return this.#revisions.get(name);

@@ -47,6 +47,16 @@ export function adminRoutes(
   app.get('/v1/admin/plugins', inspect, (c) =>
     c.json({ plugins: service.list().filter((p) => inScope(c.get('principal'), p.name)) }),
   );
+  app.get('/v1/admin/fleet', inspect, async (c) => {
+    const nodes = await service.fleetNodes();
+    if (nodes === undefined) return c.json({ store: 'folder', nodes: [] });
+    const principal = c.get('principal');
+    const scoped = nodes.map((node) => ({
+      ...node,
+      plugins: node.plugins.filter((plugin) => inScope(principal, plugin.name)),
+    }));
+    return c.json({ store: service.storeStatus(), nodes: scoped });
+  });
   app.get('/v1/admin/events', inspect, (c) =>
     c.json({
       events: service.feed.latest(100).filter((e) => inScope(c.get('principal'), e.plugin)),

@@ -13,6 +13,7 @@ import {
 import type { ServerConfig } from '../config/server-config.js';
 import { ServerError } from '../errors/server-error.js';
 import { NatsControlStore, type StoreStatus } from '../fleet/nats-control-store.js';
+import { type FleetNodeView, listNodes, Presence } from '../fleet/presence.js';
 import { EventFeed } from '../observability/event-feed.js';
 import type { Logger } from '../observability/logger.js';
 import type { MemoryReading, ServerMetrics } from '../observability/server-metrics.js';
@@ -55,6 +56,7 @@ export class PluginService {
   readonly #twins: TwinSide | undefined;
   readonly #store: ControlStore;
   readonly #fleet: NatsControlStore | undefined;
+  #presence: Presence | undefined;
   readonly #rollouts: Rollouts;
   readonly #folder: PluginFolder;
   readonly #stopLoop: () => void;
@@ -131,6 +133,22 @@ export class PluginService {
     await this.#caughtUp();
     await Promise.all([...this.#rollouts.values()].map((rollout) => rollout.sync()));
     this.#ready = true;
+    this.#announce();
+  }
+
+  /** In a fleet: this node's presence entry, written every interval (retried until connected). */
+  #announce(): void {
+    if (this.#fleet === undefined || this.#closing !== undefined) return;
+    const nodes = this.#fleet.nodes;
+    if (nodes !== undefined) this.#presence = new Presence(nodes, () => this.list());
+    else setTimeout(() => this.#announce(), 1000).unref();
+  }
+
+  /** Every node of the fleet with its versions and calls; undefined in folder mode. */
+  async fleetNodes(): Promise<FleetNodeView[] | undefined> {
+    const nodes = this.#fleet?.nodes;
+    if (nodes === undefined) return this.#fleet === undefined ? undefined : [];
+    return listNodes(nodes);
   }
 
   /** In a fleet: waits (bounded) until the builds the store names serve here, then says ready. */
@@ -291,6 +309,7 @@ export class PluginService {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#stopLoop();
+      this.#presence?.stop();
       this.#store.close();
       await this.ready.catch(() => {});
       await this.#folder.close();

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { KV } from '@nats-io/kv';
+import type { PluginView } from '../service/describe.js';
+
+/** How often a node writes its presence entry; the bucket's max_age drops it after 5 misses. */
+export const PRESENCE_INTERVAL_MS = 2000;
+export const PRESENCE_TTL_MS = PRESENCE_INTERVAL_MS * 5;
+
+/** What a node says about itself (nats-server 2.9 has no per-key TTL: the bucket's max_age). */
+export interface NodePresence {
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly startedAt: number;
+  readonly at: number;
+  readonly plugins: readonly {
+    readonly name: string;
+    readonly active: string | undefined;
+    readonly versions: readonly Pick<
+      PluginView['versions'][number],
+      'version' | 'backend' | 'isolation' | 'state' | 'calls' | 'errors' | 'faults'
+    >[];
+  }[];
+}
+
+/** A node as the admin API shows it: silent when its last entry is older than two intervals. */
+export type FleetNodeView = NodePresence & { readonly ageMs: number; readonly silent: boolean };
+
+/** This node's presence entry, written every interval until stopped. */
+export class Presence {
+  readonly id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly #startedAt = Date.now();
+  readonly #kv: KV;
+  readonly #describe: () => PluginView[];
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(kv: KV, describe: () => PluginView[]) {
+    this.#kv = kv;
+    this.#describe = describe;
+    this.#timer = setInterval(() => void this.beat(), PRESENCE_INTERVAL_MS);
+    this.#timer.unref();
+    void this.beat();
+  }
+
+  async beat(): Promise<void> {
+    const plugins = this.#describe().map((plugin) => ({
+      name: plugin.name,
+      active: plugin.active,
+      versions: plugin.versions.map(
+        ({ version, backend, isolation, state, calls, errors, faults }) => ({
+          version,
+          backend,
+          isolation,
+          state,
+          calls,
+          errors,
+          faults,
+        }),
+      ),
+    }));
+    const entry: NodePresence = {
+      id: this.id,
+      host: hostname(),
+      pid: process.pid,
+      startedAt: this.#startedAt,
+      at: Date.now(),
+      plugins,
+    };
+    await this.#kv.put(`node.${this.id}`, JSON.stringify(entry)).catch(() => {});
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    void this.#kv.delete(`node.${this.id}`).catch(() => {});
+  }
+}
+
+/** Every node with a live entry, oldest first. */
+export async function listNodes(kv: KV, now = Date.now()): Promise<FleetNodeView[]> {
+  const nodes: FleetNodeView[] = [];
+  for await (const key of await kv.keys('node.>')) {
+    const entry = await kv.get(key);
+    if (entry === null || entry.operation !== 'PUT') continue;
+    const presence = entry.json<NodePresence>();
+    const ageMs = now - presence.at;
+    nodes.push({ ...presence, ageMs, silent: ageMs > 2 * PRESENCE_INTERVAL_MS });
+  }
+  return nodes.sort((a, b) => a.startedAt - b.startedAt);
+}
