@@ -13,6 +13,7 @@ const SUITES: Record<string, () => Promise<{ suite: BenchSuite }>> = {
   'fuzz-throughput': () => import('./suites/fuzz-throughput.js'),
   isolation: () => import('./suites/isolation.js'),
   server: () => import('./suites/server.js'),
+  fleet: () => import('./suites/fleet.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,8 +1,20 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BUILD = resolve(import.meta.dirname, '../../build');
+// From the sources, or from dist/ when a benchmark runs the compiled harness.
+const BUILD = [
+  resolve(import.meta.dirname, '../../build'),
+  resolve(import.meta.dirname, '../../../build'),
+].find((dir) => existsSync(join(dir, 'fixtures')))!;
 
 /** A built artifact: `fixture('wasm/versioned.wasm')`, `sample('upper/upper.wasm')`. */
 export const fixture = (path: string): string => join(BUILD, 'fixtures', path);
