@@ -1,3 +1,4 @@
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import { connect } from '@nats-io/transport-node';
@@ -14,6 +15,7 @@ export interface FleetConnection {
   readonly kv: KV;
   readonly objects: ObjectStore;
   readonly nodes: KV;
+  readonly js: JetStreamClient;
   connected(): boolean;
   close(): Promise<void>;
 }
@@ -61,7 +63,14 @@ export async function openFleetBuckets(
     const nodes = await withJetStreamRetry(() =>
       new Kvm(nc).create(PRESENCE_BUCKET, { replicas, history: 1, ttl: PRESENCE_TTL_MS }),
     );
-    return { kv, objects, nodes, connected: () => up && !nc.isClosed(), close: () => nc.close() };
+    return {
+      kv,
+      objects,
+      nodes,
+      js: jetstream(nc),
+      connected: () => up && !nc.isClosed(),
+      close: () => nc.close(),
+    };
   } catch (error) {
     await nc.close();
     throw error;

@@ -40,8 +40,15 @@ describe('fleet mode: 3 twinplug nodes on a 3-node NATS cluster', () => {
     expect(await Promise.all(urls.map(servedVersion))).toEqual(['1.0.0', '1.0.0', '1.0.0']);
     const response = await upload(urls[0]!, V2);
     expect(response.status, await response.text()).toBe(201);
-    const ms = await allServe(urls, '2.0.0');
-    console.log(`propagation to 3 nodes: ${ms} ms`);
+    await allServe(urls, '2.0.0');
+    const nc = await connect({ servers: cluster.servers.split(',') });
+    try {
+      const objects = await new Objm(nc).open(ARTIFACT_BUCKET);
+      const info = await objects.info(sha256(readFileSync(V2)));
+      expect(info?.metadata).toEqual({ plugin: 'versioned', backend: 'wasm', version: '2.0.0' });
+    } finally {
+      await nc.close();
+    }
     for (const url of urls) {
       const ready = await (await fetch(`${url}/readyz`)).json();
       expect(ready).toMatchObject({ status: 'ready', store: { kind: 'nats', connected: true } });

@@ -7,8 +7,13 @@ import { ServerError } from '../errors/server-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControlStore, StoredRollout, StoredRollouts } from '../rollout/control-store.js';
 import { ArtifactCache, type RefusedBuild } from './artifact-cache.js';
-import { type FleetConnection, openFleetBuckets } from './fleet-connection.js';
-import { encodeFleetRecord, type FleetRecord, parseFleetRecord } from './fleet-record.js';
+import { CONTROL_BUCKET, type FleetConnection, openFleetBuckets } from './fleet-connection.js';
+import {
+  type BuildRef,
+  encodeFleetRecord,
+  type FleetRecord,
+  parseFleetRecord,
+} from './fleet-record.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
@@ -260,10 +265,10 @@ export class NatsControlStore implements ControlStore {
   }
 
   /** Points a backend at a build; never a conflict (the build's own key part), so retried. */
-  #point(name: string, backend: Backend, sha256: string): Promise<void> {
+  #point(name: string, backend: Backend, build: BuildRef): Promise<void> {
     return this.#write(name, false, (current) => ({
       ...current,
-      builds: { ...current.builds, [backend]: { sha256 } },
+      builds: { ...current.builds, [backend]: build },
     }));
   }
 
@@ -285,7 +290,7 @@ export class NatsControlStore implements ControlStore {
       const value = encodeFleetRecord(next);
       try {
         const revision = await withJetStreamRetry(() =>
-          seen === 0 ? kv.create(keyOf(name), value) : kv.update(keyOf(name), value, seen),
+          seen === 0 ? kv.create(keyOf(name), value) : this.#update(name, value, seen),
         );
         this.#accept(name, revision, next);
         return;
@@ -304,6 +309,22 @@ export class NatsControlStore implements ControlStore {
     throw new ServerError('CONTROL_STORE_BUSY', `"${name}" kept changing under this write`);
   }
 
+  /**
+   * kv.update, plus a message id naming the revision replaced: nats-server before 2.9.21 checks
+   * the expected revision before consensus, so two updates racing on a cluster may both pass it
+   * (nats-io/nats-server#4320); the id makes the later one a duplicate, refused here as a conflict.
+   */
+  async #update(name: string, value: Uint8Array, seen: number): Promise<number> {
+    const key = keyOf(name);
+    const ack = await this.#connection!.js.publish(`$KV.${CONTROL_BUCKET}.${key}`, value, {
+      msgID: `${key}@${seen}`,
+      expect: { lastSubjectSequence: seen },
+    });
+    if (ack.duplicate)
+      throw new Error(`wrong last sequence: ${key} was replaced at ${seen} already`);
+    return ack.seq;
+  }
+
   #unavailable(error: unknown): unknown {
     if (error instanceof ServerError) return error;
     this.#options.log.warn({ err: error }, 'fleet store write failed');
@@ -317,28 +338,34 @@ export class NatsControlStore implements ControlStore {
     this.#kv();
   }
 
-  async putArtifact(name: string, backend: Backend, bytes: Uint8Array): Promise<void> {
+  async putArtifact(
+    name: string,
+    backend: Backend,
+    bytes: Uint8Array,
+    about?: { readonly version: string | undefined },
+  ): Promise<void> {
+    const version = about?.version;
+    const metadata = { plugin: name, backend, ...(version === undefined ? {} : { version }) };
     this.#kv();
     const sha256 = sha256Hex(bytes);
     const objects = this.#connection!.objects;
     try {
       const have = await withJetStreamRetry(() => objects.info(sha256));
       if (have === null || have.deleted)
-        await withJetStreamRetry(() =>
-          objects.putBlob({ name: sha256, metadata: { plugin: name, backend } }, bytes),
-        );
+        await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
     } catch (error) {
       throw this.#unavailable(error);
     }
     await this.#cache.keep(sha256, bytes);
-    await this.#point(name, backend, sha256);
+    await this.#point(name, backend, version === undefined ? { sha256 } : { sha256, version });
   }
 
   async restoreArtifact(name: string, backend: Backend, sha256: string): Promise<boolean> {
     this.#kv();
     const info = await withJetStreamRetry(() => this.#connection!.objects.info(sha256));
     if (info === null || info.deleted) return false;
-    await this.#point(name, backend, sha256);
+    const version = info.metadata?.version;
+    await this.#point(name, backend, version === undefined ? { sha256 } : { sha256, version });
     return true;
   }
 

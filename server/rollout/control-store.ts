@@ -53,7 +53,12 @@ export interface ControlStore {
   /** Refuses (typed) when the plugin's build of `backend` cannot be replaced safely. */
   checkReplaceable(name: string, backend: Backend): Promise<void>;
   /** Makes `bytes` the plugin's build of `backend`, keeping the build it replaces for rollbacks. */
-  putArtifact(name: string, backend: Backend, bytes: Uint8Array): Promise<void>;
+  putArtifact(
+    name: string,
+    backend: Backend,
+    bytes: Uint8Array,
+    about?: { readonly version: string | undefined },
+  ): Promise<void>;
   /** Puts a kept build back as the plugin's build of `backend`; false when it was never kept. */
   restoreArtifact(name: string, backend: Backend, sha256: string): Promise<boolean>;
   /** Deletes the plugin's builds, archive and record. */

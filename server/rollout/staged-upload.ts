@@ -103,7 +103,7 @@ export async function uploadStaged(
     }
     const version = result.version!;
     if (result.outcome === 'unchanged') return { outcome: 'unchanged', version };
-    await deps.store.putArtifact(name, backend, bytes);
+    await deps.store.putArtifact(name, backend, bytes, { version: version.version });
     return { outcome: twin ? 'twin-activated' : 'activated', version };
   } finally {
     await stage.cleanup();
