@@ -57,8 +57,10 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_MANIFEST_INVALID',
   /** The input is larger than the plugin's `maxInputBytes`; the plugin never saw it. */
   'PLUGIN_INPUT_TOO_LARGE',
-  /** A call ran past `timeoutMs`; its worker or child process was ended and a fresh one takes the next call. */
+  /** A call ran past `timeoutMs`: a metered Wasm instance trapped, or its worker or child process was ended; a fresh one takes the next call. */
   'PLUGIN_TIMEOUT',
+  /** The call's AbortSignal aborted: the call was stopped (metered Wasm, worker, process) or never started. */
+  'PLUGIN_CANCELLED',
   /** The isolated plugin's worker or child process died (segfault, abort, stack overflow, killed); it is restarted. */
   'PLUGIN_CRASHED',
   /** The plugin's circuit breaker is open after repeated faults: the call failed fast without reaching it. */

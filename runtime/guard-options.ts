@@ -119,22 +119,27 @@ function resolveBreaker(breaker: BreakerOptions | false | undefined) {
 
 /**
  * The combinations no backend can honour. `worker` runs Wasm only: a native call cannot be
- * interrupted in a thread, and a native crash would still take the whole process. An
- * in-process call cannot be interrupted either, so a timeout or concurrency needs isolation.
+ * interrupted in a thread, and a native crash would still take the whole process. A native
+ * in-process call cannot be interrupted either, so its timeout or concurrency needs isolation;
+ * a metered Wasm call (the default) checks its own deadline, so `timeoutMs` holds in-process.
  */
 export function checkIsolation(
   isolation: Isolation,
   backend: Backend | 'auto',
   isGiven: (name: 'timeoutMs' | 'loadTimeoutMs' | 'concurrency') => boolean,
+  metering: boolean,
 ): void {
   if (isolation === 'worker' && backend === 'native') {
     throw invalidOptions('isolation "worker" runs Wasm only; use "process" for a native library');
   }
   if (isolation !== 'in-process') return;
   for (const name of ['timeoutMs', 'loadTimeoutMs', 'concurrency'] as const) {
+    if (name === 'timeoutMs' && metering && backend !== 'native') continue;
     if (isGiven(name))
       throw invalidOptions(
-        `"${name}" needs isolation "worker" or "process": an in-process call cannot be interrupted`,
+        name === 'timeoutMs'
+          ? '"timeoutMs" needs isolation "worker" or "process", or a metered Wasm plugin: this in-process call cannot be interrupted'
+          : `"${name}" needs isolation "worker" or "process": an in-process call cannot be interrupted`,
       );
   }
 }
@@ -149,10 +154,11 @@ export function checkIsolationChoice(
   choice: unknown,
   backend: Backend | 'auto',
   isGiven: (name: 'timeoutMs' | 'loadTimeoutMs' | 'concurrency') => boolean,
+  metering: boolean,
 ): void {
   if (typeof choice === 'string') {
     checkMode(choice, 'isolation');
-    checkIsolation(choice, backend, isGiven);
+    checkIsolation(choice, backend, isGiven, metering);
     return;
   }
   if (typeof choice !== 'object' || choice === null || Array.isArray(choice))
@@ -163,8 +169,9 @@ export function checkIsolationChoice(
     if (mode !== undefined) checkMode(mode, `isolation.${key}`);
   }
   const byBackend = choice as IsolationByBackend;
-  if (byBackend.native === 'worker') checkIsolation('worker', 'native', isGiven);
-  if (backend !== 'auto') checkIsolation(byBackend[backend] ?? 'in-process', backend, isGiven);
+  if (byBackend.native === 'worker') checkIsolation('worker', 'native', isGiven, metering);
+  if (backend !== 'auto')
+    checkIsolation(byBackend[backend] ?? 'in-process', backend, isGiven, metering);
 }
 
 export function resolveLimits(options: LoadPluginOptions) {
@@ -204,7 +211,7 @@ export function resolveLimits(options: LoadPluginOptions) {
 export function resolveIsolation(options: ResolvedLoadOptions, backend: Backend): Isolation {
   const choice = options.isolation;
   const isolation = (typeof choice === 'string' ? choice : choice?.[backend]) ?? 'in-process';
-  checkIsolation(isolation, backend, (name) => options.given.has(name));
+  checkIsolation(isolation, backend, (name) => options.given.has(name), options.metering);
   if (isolation !== 'process' && options.onStderr !== undefined)
     throw invalidOptions('"onStderr" applies to isolation "process" only');
   return isolation;

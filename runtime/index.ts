@@ -58,7 +58,14 @@ export {
   type LoadPluginOptions,
   type PluginConfig,
 } from './options.js';
-export type { ArtifactIdentity, Backend, Plugin, PluginInfo, PluginStats } from './plugin.js';
+export type {
+  ArtifactIdentity,
+  Backend,
+  CallOptions,
+  Plugin,
+  PluginInfo,
+  PluginStats,
+} from './plugin.js';
 /**
  * Hot swap. A registry holds named plugins; each call takes a lease on the version active when
  * it starts and finishes there, while `register` loads a candidate beside it, validates and

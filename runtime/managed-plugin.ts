@@ -10,7 +10,14 @@ import {
   type Isolation,
   type ResolvedBreakerOptions,
 } from './options.js';
-import type { ArtifactIdentity, Backend, Plugin, PluginInfo, PluginStats } from './plugin.js';
+import type {
+  ArtifactIdentity,
+  Backend,
+  CallOptions,
+  Plugin,
+  PluginInfo,
+  PluginStats,
+} from './plugin.js';
 
 /**
  * What a backend implements. The lifecycle rules (no call after close, close waits for calls
@@ -23,8 +30,11 @@ export interface PluginCore {
   readonly exports: readonly string[];
   /** Calls Initialize (when exported) with the config bytes; the loader calls it once, before any call. */
   initialize(config: Uint8Array): void | Promise<void>;
-  /** Runs ProcessData; returns synchronously when the backend runs in this thread. */
-  call(input: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Runs ProcessData; returns synchronously when the backend runs in this thread. A core that
+   * can stop its own call (metered Wasm) stops it once `signal` aborts.
+   */
+  call(input: Uint8Array, signal?: AbortSignal): Uint8Array | Promise<Uint8Array>;
   /**
    * Isolated cores only: ends the call in flight that `call` returned, by ending the worker or
    * child process running it; that call then rejects with `reason`, and a fresh one takes over.
@@ -119,10 +129,11 @@ export class ManagedPlugin implements Plugin {
     };
   }
 
-  processData(input: Uint8Array): Promise<Uint8Array> {
-    const refusal = this.#refusal(input);
+  processData(input: Uint8Array, options?: CallOptions): Promise<Uint8Array> {
+    const signal = options?.signal;
+    const refusal = this.#refusal(input, signal);
     if (refusal !== undefined) return Promise.reject(refusal);
-    if (this.#queue === undefined) return this.#runInProcess(input);
+    if (this.#queue === undefined) return this.#runInProcess(input, signal);
     let slot: true | Promise<void>;
     try {
       slot = this.#queue.acquire();
@@ -130,7 +141,7 @@ export class ManagedPlugin implements Plugin {
       return Promise.reject(error);
     }
     const queue = this.#queue;
-    const run = () => Promise.resolve(this.#guarded(input)).finally(() => queue.release());
+    const run = () => Promise.resolve(this.#guarded(input, signal)).finally(() => queue.release());
     return this.#track(slot === true ? run() : slot.then(run));
   }
 
@@ -138,20 +149,20 @@ export class ManagedPlugin implements Plugin {
    * An in-process call has finished when it returns: nothing to queue or track. While the
    * circuit is closed this path allocates nothing but the promise (it is the fastest mode).
    */
-  #runInProcess(input: Uint8Array): Promise<Uint8Array> {
+  #runInProcess(input: Uint8Array, signal: AbortSignal | undefined): Promise<Uint8Array> {
     const circuit = this.#circuit;
     if (circuit !== undefined && !circuit.closed)
-      return this.#track(Promise.resolve(circuit.run(() => this.#attempt(input))));
+      return this.#track(Promise.resolve(circuit.run(() => this.#attempt(input, signal))));
     let output: Uint8Array | Promise<Uint8Array>;
     try {
-      output = this.#attempt(input);
+      output = this.#attempt(input, signal);
     } catch (error) {
       if (circuit !== undefined) return circuit.failed(error);
       return Promise.reject(toPluginError(error, 'PLUGIN_CALL_FAILED', 'ProcessData failed'));
     }
     if (output instanceof Uint8Array)
       return Promise.resolve(circuit === undefined ? output : circuit.succeeded(output));
-    return this.#track(this.#settled(output as Promise<Uint8Array>));
+    return this.#track(this.#settled(output));
   }
 
   /** A core that answered in-process with a promise: settled through the breaker all the same. */
@@ -170,8 +181,10 @@ export class ManagedPlugin implements Plugin {
   }
 
   /** Why a call is refused before it reaches the plugin, if it is. */
-  #refusal(input: Uint8Array): PluginError | undefined {
+  #refusal(input: Uint8Array, signal: AbortSignal | undefined): PluginError | undefined {
     if (this.#closing !== undefined) return new PluginError('PLUGIN_CLOSED', CLOSED_MESSAGE);
+    if (signal?.aborted)
+      return new PluginError('PLUGIN_CANCELLED', 'the call was cancelled before it started');
     if (!(input instanceof Uint8Array))
       return new PluginError('PLUGIN_INVALID_INPUT', 'processData takes a Uint8Array');
     if (input.length > this.#guard.maxInputBytes) {
@@ -184,19 +197,19 @@ export class ManagedPlugin implements Plugin {
     return undefined;
   }
 
-  #guarded(input: Uint8Array): Uint8Array | Promise<Uint8Array> {
-    if (this.#circuit !== undefined) return this.#circuit.run(() => this.#attempt(input));
-    return this.#attempt(input);
+  #guarded(input: Uint8Array, signal: AbortSignal | undefined): Uint8Array | Promise<Uint8Array> {
+    if (this.#circuit !== undefined) return this.#circuit.run(() => this.#attempt(input, signal));
+    return this.#attempt(input, signal);
   }
 
-  #attempt(input: Uint8Array): Uint8Array | Promise<Uint8Array> {
-    const result = this.#core.call(input);
+  #attempt(input: Uint8Array, signal: AbortSignal | undefined): Uint8Array | Promise<Uint8Array> {
+    const result = this.#core.call(input, signal);
     if (result instanceof Uint8Array) return this.#checkOutput(result);
-    return this.#watch(result);
+    return this.#watch(result, signal);
   }
 
-  /** Waits for an isolated call, interrupting it once it has run past the timeout. */
-  async #watch(call: Promise<Uint8Array>): Promise<Uint8Array> {
+  /** Waits for an isolated call, interrupting it past the timeout or once `signal` aborts. */
+  async #watch(call: Promise<Uint8Array>, signal: AbortSignal | undefined): Promise<Uint8Array> {
     const core = this.#core;
     const { timeoutMs } = this.#guard;
     let timer: NodeJS.Timeout | undefined;
@@ -208,11 +221,18 @@ export class ManagedPlugin implements Plugin {
         if (core.interrupt?.(call, reason) === false) arm();
       }, timeoutMs);
     };
-    if (core.interrupt !== undefined) arm();
+    const cancel = () => {
+      core.interrupt?.(call, new PluginError('PLUGIN_CANCELLED', 'the call was cancelled'));
+    };
+    if (core.interrupt !== undefined) {
+      arm();
+      signal?.addEventListener('abort', cancel, { once: true });
+    }
     try {
       return this.#checkOutput(await call);
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
     }
   }
 

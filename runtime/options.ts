@@ -53,6 +53,12 @@ export interface LoadPluginOptions {
   maxOutputBytes?: number;
   /** Wasm only: cap on linear memory in 64 KiB pages (default 4096 = 256 MiB). */
   maxMemoryPages?: number;
+  /**
+   * Wasm only: compile a deadline check into the module (default true), so that an in-process
+   * call past `timeoutMs`, or one whose `signal` aborts, is stopped with PLUGIN_TIMEOUT or
+   * PLUGIN_CANCELLED and the next call gets a fresh instance. See docs/isolation.md.
+   */
+  metering?: boolean;
   /** Native only: calling convention of the exports (default cdecl; stdcall matters on 32-bit Windows). */
   callingConvention?: CallingConvention;
   /** Native only: where shadow copies are written (default: <tmpdir>/twinplug-shadow). */
@@ -67,7 +73,7 @@ export interface LoadPluginOptions {
    * {@link ISOLATED_MODES}. `worker` is for Wasm only.
    */
   isolation?: IsolationChoice;
-  /** Worker and process only: a call (or a load) past this is PLUGIN_TIMEOUT (default 10 s). */
+  /** A call past this is PLUGIN_TIMEOUT (default 10 s): in a worker or process, or metered Wasm in-process. */
   timeoutMs?: number;
   /** Worker and process only: starting a worker or child and loading the plugin in it past this is PLUGIN_TIMEOUT (default 10 s). */
   loadTimeoutMs?: number;
@@ -92,6 +98,7 @@ export interface ResolvedLoadOptions {
   readonly config: Uint8Array;
   readonly maxOutputBytes: number;
   readonly maxMemoryPages: number;
+  readonly metering: boolean;
   readonly callingConvention: CallingConvention;
   readonly shadowDir: string;
   readonly dependencyDir: string | undefined;
@@ -155,11 +162,21 @@ function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'aut
   const { dependencyDir } = options;
   if (dependencyDir !== undefined && (typeof dependencyDir !== 'string' || dependencyDir === ''))
     throw invalidOptions('"dependencyDir" must be a non-empty string');
-  if (backend === 'native' && options.maxMemoryPages !== undefined) {
-    throw invalidOptions('"maxMemoryPages" applies to the wasm backend only');
+  if (
+    backend === 'native' &&
+    (options.maxMemoryPages !== undefined || options.metering !== undefined)
+  ) {
+    throw invalidOptions('"maxMemoryPages" and "metering" apply to the wasm backend only');
   }
+  if (options.metering !== undefined && typeof options.metering !== 'boolean')
+    throw invalidOptions('"metering" must be true or false');
   if (options.isolation !== undefined)
-    checkIsolationChoice(options.isolation, backend, (name) => options[name] !== undefined);
+    checkIsolationChoice(
+      options.isolation,
+      backend,
+      (name) => options[name] !== undefined,
+      options.metering !== false,
+    );
 }
 
 /** Fills every default and rejects impossible combinations, once, before any backend runs. */
@@ -196,6 +213,7 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
       DEFAULT_MAX_MEMORY_PAGES,
       WASM_MAX_PAGES,
     ),
+    metering: options.metering !== false,
     callingConvention: convention,
     shadowDir: options.shadowDir ?? join(tmpdir(), 'twinplug-shadow'),
     dependencyDir: options.dependencyDir,

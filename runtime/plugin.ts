@@ -46,11 +46,21 @@ export interface Plugin {
    * Runs ProcessData. Rejects with a PluginError: PLUGIN_CALL_FAILED (with `pluginCode`) when the
    * plugin reports an error, PLUGIN_CLOSED after close(), and the codes in errors.ts otherwise.
    */
-  processData(input: Uint8Array): Promise<Uint8Array>;
+  processData(input: Uint8Array, options?: CallOptions): Promise<Uint8Array>;
   /** A snapshot of the guard's and the isolation's state, for health checks and operators. */
   stats(): PluginStats;
   /** Waits for calls in flight, calls Cleanup, unloads. Safe to call more than once. */
   close(): Promise<void>;
+}
+
+/** Per-call options of {@link Plugin.processData}. */
+export interface CallOptions {
+  /**
+   * Stops the call once it aborts, with PLUGIN_CANCELLED: a metered Wasm call traps at its next
+   * deadline check, a worker or child process is ended and replaced; a call not yet started is
+   * refused.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What {@link Plugin.stats} reports. */

@@ -35,6 +35,8 @@ export const PLUGIN_ERROR_STATUS: Readonly<Record<PluginErrorCode, ContentfulSta
   PLUGIN_MANIFEST_INVALID: 422,
   PLUGIN_INPUT_TOO_LARGE: 413,
   PLUGIN_TIMEOUT: 504,
+  // nginx's "client closed request": the client that would read it has gone.
+  PLUGIN_CANCELLED: 499 as ContentfulStatusCode,
   PLUGIN_CRASHED: 502,
   PLUGIN_UNAVAILABLE: 503,
   PLUGIN_OVERLOADED: 429,

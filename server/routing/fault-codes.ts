@@ -38,6 +38,7 @@ export const COUNTS_AGAINST_CANARY: Readonly<Record<PluginErrorCode, boolean>> =
   PLUGIN_MANIFEST_INVALID: false,
   PLUGIN_INPUT_TOO_LARGE: false,
   PLUGIN_TIMEOUT: true,
+  PLUGIN_CANCELLED: false,
   PLUGIN_CRASHED: true,
   // An open circuit: the breaker saw this build fault repeatedly.
   PLUGIN_UNAVAILABLE: true,

@@ -1,5 +1,6 @@
 import { instantiateSync } from '@assemblyscript/loader';
 import { PluginError } from '../../errors.js';
+import { METER_IMPORT } from './metering/index.js';
 
 /** An AssemblyScript `abort()` raised inside a plugin, with where it came from. */
 export class WasmAbort extends Error {
@@ -23,17 +24,31 @@ function isAssemblyScriptAbort(entry: WebAssembly.ModuleImportDescriptor): boole
   );
 }
 
+/** The meter's import, which the runtime adds itself when it meters a module. */
+function isMeterCheck(entry: WebAssembly.ModuleImportDescriptor): boolean {
+  return (
+    entry.module === METER_IMPORT.module &&
+    entry.name === METER_IMPORT.name &&
+    entry.kind === 'function'
+  );
+}
+
 /**
- * Refuses a module that imports anything but `env.abort` (AssemblyScript's), naming the import.
- * Returns whether the module is an AssemblyScript one (it imports env.abort).
+ * Refuses a module that imports anything but `env.abort` (AssemblyScript's) and, in a module
+ * the runtime metered, the meter's check, naming the import. Returns whether the module is an
+ * AssemblyScript one (it imports env.abort).
  */
-export function checkImports(module: WebAssembly.Module): { assemblyScript: boolean } {
+export function checkImports(
+  module: WebAssembly.Module,
+  metered: boolean,
+): { assemblyScript: boolean } {
   let assemblyScript = false;
   for (const entry of WebAssembly.Module.imports(module)) {
     if (isAssemblyScriptAbort(entry)) {
       assemblyScript = true;
       continue;
     }
+    if (metered && isMeterCheck(entry)) continue;
     throw new PluginError(
       'PLUGIN_IMPORT_UNSUPPORTED',
       `module imports ${entry.kind} "${entry.module}.${entry.name}", which the runtime does not provide`,
@@ -52,8 +67,9 @@ export function checkImports(module: WebAssembly.Module): { assemblyScript: bool
 export function instantiate(
   module: WebAssembly.Module,
   assemblyScript: boolean,
+  runtimeImports: WebAssembly.Imports,
 ): WebAssembly.Instance {
-  if (!assemblyScript) return new WebAssembly.Instance(module, {});
+  if (!assemblyScript) return new WebAssembly.Instance(module, runtimeImports);
   let readString: (pointer: number) => string = () => '<unknown>';
   const abort = (message: number, file: number, line: number, column: number): never => {
     const text = (pointer: number) => {
@@ -65,7 +81,7 @@ export function instantiate(
     };
     throw new WasmAbort(text(message), text(file), line, column);
   };
-  const result = instantiateSync(module, { env: { abort } });
+  const result = instantiateSync(module, { ...runtimeImports, env: { abort } });
   readString = result.exports.__getString;
   return result.instance;
 }

@@ -7,6 +7,7 @@ import type { PluginInfo } from '../../plugin.js';
 import { defaultPluginInfo, parsePluginInfo } from '../../plugin-info.js';
 import { checkImports, instantiate } from './host-imports.js';
 import { capMemory } from './memory-cap.js';
+import { MeterClock, meter } from './metering/index.js';
 import {
   bindExports,
   OPTIONAL_EXPORTS,
@@ -30,7 +31,11 @@ export interface WasmCoreSettings {
   readonly fileName: string;
   readonly maxMemoryPages: number;
   readonly maxOutputBytes: number;
+  /** Set when the module was compiled metered: each call's time limit, which the meter enforces. */
+  readonly meterTimeoutMs?: number;
 }
+
+const NO_IMPORTS: WebAssembly.Imports = {};
 
 class WasmPluginCore implements PluginCore {
   readonly backend = 'wasm' as const;
@@ -40,37 +45,41 @@ class WasmPluginCore implements PluginCore {
   readonly #assemblyScript: boolean;
   readonly #maxPages: number;
   readonly #maxOutputBytes: number;
+  readonly #clock: MeterClock | undefined;
+  readonly #timeoutMs: number;
   #config: Uint8Array | undefined;
   #initialized = false;
   #live: LiveInstance | undefined;
 
   constructor(module: WebAssembly.Module, settings: WasmCoreSettings) {
     this.#module = module;
-    this.#assemblyScript = checkImports(module).assemblyScript;
+    const metered = settings.meterTimeoutMs !== undefined;
+    this.#assemblyScript = checkImports(module, metered).assemblyScript;
     this.#maxPages = settings.maxMemoryPages;
     this.#maxOutputBytes = settings.maxOutputBytes;
+    this.#clock = metered ? new MeterClock() : undefined;
+    this.#timeoutMs = settings.meterTimeoutMs ?? 0;
     const exported = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
     this.exports = ABI_EXPORTS.filter((name) => exported.has(name));
-    const live = this.#instantiate();
+    const live = this.#timed(undefined, 'instantiation', () => this.#instantiate());
     this.#live = live;
-    const text = this.#guard(live, 'PluginInfo', () => readPluginInfoText(live.exports));
+    const text = this.#timed(undefined, 'PluginInfo', () =>
+      this.#guard(live, 'PluginInfo', () => readPluginInfoText(live.exports)),
+    );
     this.info = text === undefined ? defaultPluginInfo(settings.fileName) : parsePluginInfo(text);
   }
 
   initialize(config: Uint8Array): void {
     this.#config = config;
-    if (this.#live !== undefined) this.#initializeInstance(this.#live, config);
+    const live = this.#live;
+    if (live !== undefined)
+      this.#timed(undefined, 'Initialize', () => this.#initializeInstance(live, config));
     this.#initialized = true;
   }
 
-  call(input: Uint8Array): Uint8Array {
-    const live = this.#live ?? this.#revive();
-    try {
-      return runProcessData(live.transport, input, this.#maxOutputBytes);
-    } finally {
-      // A trapped instance may hold corrupt memory: the next call gets a fresh one.
-      if (live.transport.broken) this.#live = undefined;
-    }
+  call(input: Uint8Array, signal?: AbortSignal): Uint8Array {
+    if (this.#clock === undefined) return this.#run(input);
+    return this.#clock.time(this.#timeoutMs, signal, 'ProcessData', () => this.#run(input));
   }
 
   dispose(): void {
@@ -78,16 +87,37 @@ class WasmPluginCore implements PluginCore {
     this.#live = undefined;
     if (live === undefined || !this.#initialized) return;
     try {
-      live.exports.Cleanup?.();
+      this.#timed(undefined, 'Cleanup', () => live.exports.Cleanup?.());
     } catch {
       // The instance is dropped either way; a trap in Cleanup cannot leak anything out of it.
     }
   }
 
+  #run(input: Uint8Array): Uint8Array {
+    let live = this.#live;
+    try {
+      live ??= this.#revive();
+      return runProcessData(live.transport, input, this.#maxOutputBytes);
+    } finally {
+      // A trapped instance may hold corrupt memory: the next call gets a fresh one.
+      if (live?.transport.broken) this.#live = undefined;
+    }
+  }
+
+  /** Runs plugin code under the call deadline when the module is metered. */
+  #timed<T>(signal: AbortSignal | undefined, during: string, run: () => T): T {
+    if (this.#clock === undefined) return run();
+    return this.#clock.time(this.#timeoutMs, signal, during, run);
+  }
+
   #instantiate(): LiveInstance {
     let instance: WebAssembly.Instance;
     try {
-      instance = instantiate(this.#module, this.#assemblyScript);
+      instance = instantiate(
+        this.#module,
+        this.#assemblyScript,
+        this.#clock?.imports ?? NO_IMPORTS,
+      );
     } catch (error) {
       throw new PluginError(
         'PLUGIN_LOAD_FAILED',
@@ -137,17 +167,22 @@ class WasmPluginCore implements PluginCore {
 }
 
 /**
- * Compiles the module with its memory capped and checks its imports, without running any of
- * its code: what can be known about an untrusted module before it runs (in a worker, say).
+ * Compiles the module with its memory capped, and metered when `metered`, and checks its
+ * imports, without running any of its code: what can be known about an untrusted module
+ * before it runs (in a worker, say).
  */
 export async function compileWasmModule(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
+  metered: boolean,
 ): Promise<WebAssembly.Module> {
   const capped = capMemory(artifact.bytes, options.maxMemoryPages);
+  // The rewrite assumes a valid module: an invalid one whose index one past the end would name
+  // what metering appends (the counter global, the charge function) must stay invalid.
+  const bytes = metered && WebAssembly.validate(capped) ? meter(capped) : capped;
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(capped);
+    module = await WebAssembly.compile(bytes);
   } catch (error) {
     throw new PluginError(
       'PLUGIN_LOAD_FAILED',
@@ -155,7 +190,7 @@ export async function compileWasmModule(
       { cause: error },
     );
   }
-  checkImports(module);
+  checkImports(module, metered);
   return module;
 }
 
@@ -164,11 +199,22 @@ export function createWasmCore(module: WebAssembly.Module, settings: WasmCoreSet
   return new WasmPluginCore(module, settings);
 }
 
-/** Compiles once (with memory capped), checks imports and exports, reads PluginInfo. */
+/**
+ * Compiles once (with memory capped, metered unless `metering` is off), checks imports and
+ * exports, reads PluginInfo: the plugin runs on this thread.
+ */
 export async function openWasmPlugin(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
 ): Promise<PluginCore> {
-  const module = await compileWasmModule(artifact, options);
-  return createWasmCore(module, { ...options, fileName: artifact.fileName });
+  const module = await compileWasmModule(artifact, options, options.metering);
+  const settings = {
+    fileName: artifact.fileName,
+    maxMemoryPages: options.maxMemoryPages,
+    maxOutputBytes: options.maxOutputBytes,
+  };
+  return createWasmCore(
+    module,
+    options.metering ? { ...settings, meterTimeoutMs: options.timeoutMs } : settings,
+  );
 }

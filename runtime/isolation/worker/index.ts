@@ -13,7 +13,8 @@ export async function openWorkerCore(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
 ): Promise<PluginCore> {
-  const module = await compileWasmModule(artifact, options);
+  // The worker is ended on a timeout: its module needs no meter.
+  const module = await compileWasmModule(artifact, options, false);
   const start = workerSessions({
     module,
     fileName: artifact.fileName,
