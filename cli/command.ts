@@ -1,9 +1,15 @@
+/** What every command is told besides its own arguments. */
+export interface CommandContext {
+  /** `--json` was given: machine-readable output and errors. */
+  readonly json: boolean;
+}
+
 /** One `twinplug <verb>`: its usage line and what it does. Returns the process exit code. */
 export interface Command {
   readonly name: string;
   readonly usage: string;
   readonly summary: string;
-  run(args: readonly string[]): Promise<number>;
+  run(args: readonly string[], context: CommandContext): Promise<number>;
 }
 
 /** Exit codes shared by every command. */

@@ -1,12 +1,20 @@
 import {
   type ArtifactSpec,
+  DEFAULT_FAILURES_DIR,
   DEFAULT_FUZZ_RUNS,
   DEFAULT_MAX_SIZE,
   type FuzzSettings,
   readPluginFolder,
   resolveGrammar,
 } from '../conformance/index.js';
-import { type PluginCase, type PluginConfig, readCaseFile } from '../runtime/index.js';
+import {
+  type ComparatorSpec,
+  EXACT,
+  type PluginCase,
+  type PluginConfig,
+  parseComparatorFlag,
+  readCaseFile,
+} from '../runtime/index.js';
 import { UsageError } from './command.js';
 
 export interface ReportTarget {
@@ -24,6 +32,8 @@ export interface ConformanceArgs {
   readonly grammar?: string | undefined;
   readonly report?: readonly string[] | undefined;
   readonly 'require-all'?: boolean | undefined;
+  readonly compare?: string | undefined;
+  readonly 'save-failures'?: string | undefined;
 }
 
 /** What the command line asks for, resolved: artifacts, cases, config, fuzzing, reports. */
@@ -35,6 +45,10 @@ export interface ConformancePlan {
   readonly fuzz: FuzzSettings | undefined;
   readonly reports: readonly ReportTarget[];
   readonly requireAll: boolean;
+  /** --compare, else cases.json's `compare`, else plugin.json's, else exact. */
+  readonly compare: ComparatorSpec;
+  /** Where a fuzz divergence's suggested case is written. */
+  readonly saveFailuresDir: string;
 }
 
 const MAX_RUNS = 100_000_000;
@@ -73,6 +87,16 @@ function parseConfig(text: string | undefined): string | undefined {
   return text;
 }
 
+function parseCompare(text: string | undefined): ComparatorSpec | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseComparatorFlag(text, process.cwd());
+  if (!parsed.ok)
+    throw new UsageError(
+      `${parsed.message} (--compare takes exact, json, json:float64, decode:PATH, custom:PATH)`,
+    );
+  return parsed.spec;
+}
+
 /** A seed fast-check accepts, different on every run; the report prints it for replay. */
 export function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
@@ -107,5 +131,7 @@ export async function planConformance(
     fuzz: await fuzzSettings(args),
     reports: parseReports(args.report),
     requireAll: args['require-all'] ?? false,
+    compare: parseCompare(args.compare) ?? caseFile?.compare ?? folder?.compare ?? EXACT,
+    saveFailuresDir: args['save-failures'] ?? DEFAULT_FAILURES_DIR,
   };
 }

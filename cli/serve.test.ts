@@ -45,6 +45,10 @@ describe('twinplug serve', () => {
       status: 2,
       stderr: expect.stringMatching(/at least 16 characters/),
     });
+    expect(serve([], { TWINPLUG_ADMIN_TOKEN: 'a-long-enough token' })).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/no spaces/),
+    });
     expect(serve(['extra'])).toMatchObject({ status: 2 });
   });
 

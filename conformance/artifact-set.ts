@@ -1,15 +1,31 @@
-import { type ArtifactReport, inspectArtifact, isPluginError } from '../runtime/index.js';
+import {
+  type ArtifactReport,
+  inspectArtifact,
+  isPluginError,
+  type LoadPluginOptions,
+  type NativeAdapter,
+} from '../runtime/index.js';
 
 /** An artifact to check: a path, and how reports name it (the path by default). */
 export interface ArtifactSpec {
   readonly path: string;
   readonly label?: string;
+  /** A legacy native library's adapter (plugin.json's `adapter`, docs/legacy-dlls.md). */
+  readonly adapter?: NativeAdapter;
+}
+
+/** How an artifact is loaded: its path, and its adapter when it has one. */
+export function artifactLoad(artifact: ArtifactSpec): LoadPluginOptions {
+  return artifact.adapter === undefined
+    ? { path: artifact.path }
+    : { path: artifact.path, adapter: artifact.adapter };
 }
 
 /** An artifact that loads on this host, with what it says about itself. */
 export interface RunnableArtifact {
   readonly label: string;
   readonly path: string;
+  readonly adapter?: NativeAdapter;
   readonly report: ArtifactReport;
 }
 
@@ -45,7 +61,8 @@ export async function prepareArtifacts(
   for (const spec of specs) {
     const label = spec.label ?? spec.path;
     try {
-      runnable.push({ label, path: spec.path, report: await inspectArtifact(spec.path) });
+      const report = await inspectArtifact(artifactLoad(spec));
+      runnable.push({ ...spec, label, report });
     } catch (error) {
       if (options.requireAll || !isPluginError(error, 'PLUGIN_PLATFORM_MISMATCH')) throw error;
       skipped.push({ label, path: spec.path, reason: error.message });

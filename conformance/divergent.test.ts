@@ -66,12 +66,10 @@ describe('a deliberately divergent twin (upper-divergent)', () => {
       return true;
     });
     // No cases: fuzzing alone has to find it.
-    const code = await conformanceCommand.run([
-      upper,
-      divergent,
-      '--seed',
-      String(DEFAULT_VITEST_SEED),
-    ]);
+    const code = await conformanceCommand.run(
+      [upper, divergent, '--seed', String(DEFAULT_VITEST_SEED)],
+      { json: false },
+    );
     vi.restoreAllMocks();
     const text = printed.join('');
     expect(code).toBe(1);

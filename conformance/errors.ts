@@ -15,7 +15,9 @@ export const CONFORMANCE_ERROR_CODES = [
   'CONFORMANCE_NOTHING_TO_RUN',
   /** Initialize refused the fuzzing config on every artifact, so no input could be fuzzed. */
   'CONFORMANCE_FUZZ_CONFIG_REFUSED',
-  /** A --report file could not be written. */
+  /** A comparator that cannot be made: a decoder that does not load, a module without the export. */
+  'CONFORMANCE_COMPARATOR_INVALID',
+  /** A --report file or a --save-failures case could not be written. */
   'CONFORMANCE_REPORT_UNWRITABLE',
 ] as const;
 

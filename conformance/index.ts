@@ -18,7 +18,15 @@ export {
   type RunnableArtifact,
   type SkippedArtifact,
 } from './artifact-set.js';
-export { type CaseReport, runCaseSuite } from './case-suite.js';
+export { type ArtifactCaseResult, type CaseReport, runCaseSuite } from './case-suite.js';
+export {
+  type Comparator,
+  type Compared,
+  judgeOutcomes,
+  type Verdict,
+} from './compare/comparator.js';
+export { createComparator, EXACT_COMPARATOR } from './compare/create-comparator.js';
+export { decimalValue, jsonDifference, parseJsonBytes } from './compare/json-equal.js';
 export { DEFAULT_FUZZ_RUNS, DEFAULT_MAX_SIZE } from './defaults.js';
 export { CONFORMANCE_ERROR_CODES, ConformanceError, type ConformanceErrorCode } from './errors.js';
 export type { FastCheckApi, Grammar, GrammarContext } from './fuzz/grammar.js';
@@ -31,11 +39,13 @@ export {
   type FuzzReport,
   runFuzz,
 } from './fuzz/run-fuzz.js';
+export { type ContentShrink, shrinkContent } from './fuzz/shrink-content.js';
 export { firstDifference, hexDiff, printableText } from './hex-diff.js';
 export { describeOutcome, outcomeKind, sameOutcome } from './outcome.js';
 export { type PluginFolder, readPluginFolder } from './plugin-folder.js';
 export { toJsonReport } from './report/json.js';
 export { toJunitXml } from './report/junit.js';
+export { PRINT_LIMIT } from './report/preview.js';
 export { formatText } from './report/text.js';
 export {
   type ConformanceOptions,
@@ -43,4 +53,5 @@ export {
   type FuzzSettings,
   runConformance,
 } from './run-conformance.js';
+export { DEFAULT_FAILURES_DIR, saveSuggestedCase } from './save-failure.js';
 export { suggestCase } from './suggest-case.js';

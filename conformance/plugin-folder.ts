@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { PluginConfig } from '../runtime/index.js';
+import {
+  type ComparatorSpec,
+  isPluginError,
+  type PluginConfig,
+  type PluginManifest,
+  parseManifest,
+} from '../runtime/index.js';
 import type { ArtifactSpec } from './artifact-set.js';
 import { ConformanceError } from './errors.js';
 
@@ -19,6 +25,8 @@ export interface PluginFolder {
   readonly artifacts: readonly ArtifactSpec[];
   /** plugin.json's `config`, when it has one: a string as its UTF-8 bytes, other JSON serialised. */
   readonly config: PluginConfig | undefined;
+  /** plugin.json's `compare`: how the twins' outputs are compared. */
+  readonly compare: ComparatorSpec | undefined;
   /** `<dir>/cases.json`, when present. */
   readonly casesPath: string | undefined;
 }
@@ -27,22 +35,22 @@ function invalid(message: string, cause?: unknown): ConformanceError {
   return new ConformanceError('CONFORMANCE_PLUGIN_DIR_INVALID', message, { cause });
 }
 
-/**
- * plugin.json as far as conformance needs it: its `config`. The server reads the rest (prefer,
- * sha256, limits...) and is the one to refuse keys it does not know.
- */
-async function readManifest(dir: string): Promise<{ config?: unknown }> {
+/** plugin.json, checked by the runtime's parser (the one the server uses), or undefined. */
+async function readManifest(dir: string, name: string): Promise<PluginManifest | undefined> {
   const file = join(dir, 'plugin.json');
-  if (!existsSync(file)) return {};
-  let value: unknown;
+  if (!existsSync(file)) return undefined;
+  let text: string;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (error) {
-    throw invalid(`${file} is not readable JSON: ${(error as Error).message}`, error);
+    throw invalid(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`, error);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw invalid(`${file} must hold a JSON object`);
-  return value as { config?: unknown };
+  try {
+    return parseManifest(text, name, file);
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_MANIFEST_INVALID')) throw error;
+    throw invalid(error.message, error);
+  }
 }
 
 /**
@@ -59,10 +67,14 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
       error,
     );
   }
-  const manifest = await readManifest(dir);
   const name = basename(resolve(dir));
+  const manifest = await readManifest(dir, name);
+  const adapter = manifest?.adapter;
   const artifacts = EXTENSIONS.filter((extension) => files.includes(`${name}${extension}`)).map(
-    (extension) => ({ path: join(dir, `${name}${extension}`) }),
+    (extension) => {
+      const path = join(dir, `${name}${extension}`);
+      return adapter === undefined || extension === '.wasm' ? { path } : { path, adapter };
+    },
   );
   if (artifacts.length === 0) {
     throw invalid(`${dir} holds no ${EXTENSIONS.map((extension) => name + extension).join(', ')}`);
@@ -71,7 +83,8 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
     dir,
     name,
     artifacts,
-    config: manifest.config as PluginConfig | undefined,
+    config: manifest?.config as PluginConfig | undefined,
+    compare: manifest?.compare,
     casesPath: files.includes('cases.json') ? join(dir, 'cases.json') : undefined,
   };
 }

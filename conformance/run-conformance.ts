@@ -6,9 +6,11 @@ import {
   type SkippedArtifact,
 } from './artifact-set.js';
 import { type CaseReport, runCaseSuite } from './case-suite.js';
+import type { Comparator } from './compare/comparator.js';
 import { ConformanceError } from './errors.js';
 import type { Grammar } from './fuzz/grammar.js';
 import { type FuzzReport, runFuzz } from './fuzz/run-fuzz.js';
+import { saveSuggestedCase } from './save-failure.js';
 
 export interface FuzzSettings {
   readonly runs: number;
@@ -27,6 +29,10 @@ export interface ConformanceOptions {
   readonly config?: PluginConfig | undefined;
   readonly fuzz?: FuzzSettings | undefined;
   readonly requireAll?: boolean;
+  /** Judges agreement between artifacts and `output` expectations (default `exact`). */
+  readonly comparator?: Comparator | undefined;
+  /** Writes a fuzz divergence's suggested case to a cases file in this folder. */
+  readonly saveFailuresDir?: string | undefined;
   readonly onProgress?: (phase: 'cases' | 'fuzz', done: number, total: number) => void;
 }
 
@@ -66,6 +72,17 @@ function infoWarnings(
   return warnings;
 }
 
+async function saved(
+  fuzz: FuzzReport | undefined,
+  dir: string | undefined,
+  plugin: string | undefined,
+): Promise<FuzzReport | undefined> {
+  const divergence = fuzz?.divergence;
+  if (fuzz === undefined || divergence === undefined || dir === undefined) return fuzz;
+  const savedTo = await saveSuggestedCase(dir, plugin, divergence.suggestedCase);
+  return { ...fuzz, divergence: { ...divergence, savedTo } };
+}
+
 function isPass(cases: readonly CaseReport[], fuzz: FuzzReport | undefined): boolean {
   const fuzzPass =
     fuzz === undefined || (fuzz.divergence === undefined && fuzz.initDivergence === undefined);
@@ -98,6 +115,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const progress = options.onProgress;
   const caseReports = await runCaseSuite(runnable, cases, {
     config: options.config,
+    comparator: options.comparator,
     ...(progress && {
       onProgress: (done: number, total: number) => progress('cases', done, total),
     }),
@@ -111,12 +129,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       fuzz = await runFuzz(runnable, {
         ...options.fuzz,
         config: options.config,
+        comparator: options.comparator,
         ...(progress && {
           onProgress: (done: number, total: number) => progress('fuzz', done, total),
         }),
       });
     }
   }
+  fuzz = await saved(fuzz, options.saveFailuresDir, runnable[0]!.report.info.name);
   return {
     artifacts: runnable,
     skipped,

@@ -1,15 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { assert, beforeAll, describe, it } from 'vitest';
+import { afterAll, assert, beforeAll, describe, it } from 'vitest';
 import {
+  type ComparatorSpec,
+  EXACT,
   type PluginCase,
   type PluginConfig,
   parseCaseFile,
+  parseComparatorFlag,
   platformMismatch,
   readArtifactHeader,
 } from '../runtime/index.js';
 import { type ArtifactSpec, prepareArtifacts, type RunnableArtifact } from './artifact-set.js';
 import { type CaseReport, runCaseSuite } from './case-suite.js';
+import type { Comparator } from './compare/comparator.js';
+import { createComparator } from './compare/create-comparator.js';
 import { DEFAULT_FUZZ_RUNS, DEFAULT_MAX_SIZE } from './defaults.js';
 import type { Grammar } from './fuzz/grammar.js';
 import { resolveGrammar } from './fuzz/resolve-grammar.js';
@@ -45,6 +50,11 @@ export interface DescribeConformanceOptions {
   readonly config?: PluginConfig;
   /** Differential fuzzing between the artifacts; `false` for none. */
   readonly fuzz?: ConformanceFuzz | false;
+  /**
+   * How outputs are compared: a spec, or the `--compare` form (`json`, `decode:dec.wasm`...,
+   * paths from the working directory). Default: the cases file's `compare`, else exact.
+   */
+  readonly compare?: ComparatorSpec | string;
 }
 
 /** The seed describeConformance fuzzes with unless told otherwise. */
@@ -59,10 +69,20 @@ function seedFromEnvironment(): number | undefined {
   return seed;
 }
 
-function loadCases(cases: DescribeConformanceOptions['cases']): readonly PluginCase[] {
-  if (cases === undefined) return [];
-  if (typeof cases !== 'string') return cases;
-  return parseCaseFile(readFileSync(cases, 'utf8'), dirname(cases)).cases;
+function loadCases(cases: DescribeConformanceOptions['cases']): {
+  cases: readonly PluginCase[];
+  compare: ComparatorSpec | undefined;
+} {
+  if (cases === undefined) return { cases: [], compare: undefined };
+  if (typeof cases !== 'string') return { cases, compare: undefined };
+  return parseCaseFile(readFileSync(cases, 'utf8'), dirname(cases));
+}
+
+function comparatorSpec(given: ComparatorSpec | string | undefined, fromCases?: ComparatorSpec) {
+  if (typeof given !== 'string') return given ?? fromCases ?? EXACT;
+  const parsed = parseComparatorFlag(given, process.cwd());
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.spec;
 }
 
 /** Why this host cannot run a native artifact, read from its header while tests are collected. */
@@ -94,6 +114,7 @@ function fuzzTest(
   options: DescribeConformanceOptions,
   count: number,
   artifacts: () => readonly RunnableArtifact[],
+  comparator: () => Comparator,
 ) {
   if (options.fuzz === false) return;
   const settings = options.fuzz ?? {};
@@ -120,6 +141,7 @@ function fuzzTest(
         grammar,
         maxSize,
         config: options.config,
+        comparator: comparator(),
       });
       if (report.divergence !== undefined || report.initDivergence !== undefined)
         assert.fail(fuzzLines(report).join('\n'));
@@ -130,7 +152,7 @@ function fuzzTest(
 
 /**
  * Turns a cases file and a set of artifacts into vitest tests: one per case (passing when every
- * artifact meets the expectation and all agree byte for byte), one for differential fuzzing,
+ * artifact meets the expectation and all agree under the comparator), one for differential fuzzing,
  * and one visibly skipped test per artifact that cannot run here, its title carrying the reason.
  *
  * @example
@@ -142,15 +164,19 @@ function fuzzTest(
  * });
  */
 export function describeConformance(options: DescribeConformanceOptions): void {
-  const cases = loadCases(options.cases);
+  const { cases, compare } = loadCases(options.cases);
+  const spec = comparatorSpec(options.compare, compare);
   const { runnable, skipped } = sortArtifacts(options.artifacts);
   describe(options.name, () => {
     let artifacts: readonly RunnableArtifact[] = [];
     let reports: readonly CaseReport[] = [];
+    let comparator: Comparator | undefined;
     beforeAll(async () => {
+      comparator = await createComparator(spec);
       artifacts = (await prepareArtifacts(runnable)).runnable;
-      reports = await runCaseSuite(artifacts, cases, { config: options.config });
+      reports = await runCaseSuite(artifacts, cases, { config: options.config, comparator });
     }, 120_000);
+    afterAll(() => comparator?.close());
     for (const { label, reason } of skipped) it.skip(`${label}: skipped, ${reason}`, () => {});
     // With nothing to run, a case would pass vacuously: skip it, saying so.
     const caseTest = runnable.length === 0 ? it.skip : it;
@@ -162,6 +188,11 @@ export function describeConformance(options: DescribeConformanceOptions): void {
         if (!report.pass) assert.fail(caseLines(report, labels).join('\n'));
       });
     });
-    fuzzTest(options, runnable.length, () => artifacts);
+    fuzzTest(
+      options,
+      runnable.length,
+      () => artifacts,
+      () => comparator!,
+    );
   });
 }

@@ -1,7 +1,7 @@
 // The options that decide where a plugin runs and how its guard limits it: resolved with the
 // rest in resolveLoadOptions (options.ts), once, before any backend runs.
 import { invalidOptions, positiveInteger } from './option-checks.js';
-import type { LoadPluginOptions, ResolvedLoadOptions } from './options.js';
+import type { ResolvedLoadOptions } from './options.js';
 import type { Backend } from './plugin.js';
 
 /**
@@ -45,30 +45,6 @@ export interface BreakerOptions {
   openMs?: number;
 }
 
-/** The load options that place a plugin and limit its calls, as a registry source passes them on. */
-export type GuardLoadOptions = Pick<
-  LoadPluginOptions,
-  | 'isolation'
-  | 'timeoutMs'
-  | 'loadTimeoutMs'
-  | 'maxInputBytes'
-  | 'concurrency'
-  | 'maxQueuedCalls'
-  | 'breaker'
-  | 'onStderr'
->;
-
-export const GUARD_LOAD_KEYS = [
-  'isolation',
-  'timeoutMs',
-  'loadTimeoutMs',
-  'maxInputBytes',
-  'concurrency',
-  'maxQueuedCalls',
-  'breaker',
-  'onStderr',
-] as const satisfies readonly (keyof GuardLoadOptions)[];
-
 export interface ResolvedBreakerOptions {
   readonly threshold: number;
   readonly window: number;
@@ -96,10 +72,10 @@ export const DEFAULT_MAX_QUEUED_CALLS = 100;
  * const plugin = await loadPlugin({ path: 'x.so', isolation: 'process', breaker: { ...DEFAULT_BREAKER, openMs: 5000 } });
  */
 export const DEFAULT_BREAKER: ResolvedBreakerOptions = { threshold: 0.5, window: 10, openMs: 1000 };
-const MAX_CONCURRENCY = 64;
 
 export const ISOLATIONS: readonly Isolation[] = ['in-process', 'worker', 'process'];
-function resolveBreaker(breaker: BreakerOptions | false | undefined) {
+/** Checks `breaker` and fills its defaults; undefined when it is turned off. */
+export function resolveBreaker(breaker: BreakerOptions | false | undefined) {
   if (breaker === false) return undefined;
   if (breaker === undefined) return DEFAULT_BREAKER;
   if (typeof breaker !== 'object' || breaker === null)
@@ -172,35 +148,6 @@ export function checkIsolationChoice(
   if (byBackend.native === 'worker') checkIsolation('worker', 'native', isGiven, metering);
   if (backend !== 'auto')
     checkIsolation(byBackend[backend] ?? 'in-process', backend, isGiven, metering);
-}
-
-export function resolveLimits(options: LoadPluginOptions) {
-  return {
-    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS, 2 ** 31 - 1),
-    loadTimeoutMs: positiveInteger(
-      options.loadTimeoutMs,
-      'loadTimeoutMs',
-      DEFAULT_LOAD_TIMEOUT_MS,
-      2 ** 31 - 1,
-    ),
-    maxInputBytes: positiveInteger(
-      options.maxInputBytes,
-      'maxInputBytes',
-      DEFAULT_MAX_INPUT_BYTES,
-      2 ** 32 - 1,
-    ),
-    concurrency: positiveInteger(options.concurrency, 'concurrency', 1, MAX_CONCURRENCY),
-    maxQueuedCalls:
-      options.maxQueuedCalls === 0
-        ? 0
-        : positiveInteger(
-            options.maxQueuedCalls,
-            'maxQueuedCalls',
-            DEFAULT_MAX_QUEUED_CALLS,
-            1_000_000,
-          ),
-    breaker: resolveBreaker(options.breaker),
-  };
 }
 
 /**

@@ -19,12 +19,23 @@ export {
   type CaseExpectation,
   type CaseFile,
   type CaseResult,
+  COMPARATOR_KINDS,
+  type ComparatorKind,
+  type ComparatorSpec,
+  type ComparatorSpecProblem,
   callOutcome,
   checkOutcome,
+  type DecoderSpec,
   decodeBytes,
   decodeConfig,
+  describeComparator,
+  EXACT,
+  JSON_NUMBER_MODES,
+  type JsonNumberMode,
   type PluginCase,
   parseCaseFile,
+  parseComparatorFlag,
+  parseComparatorSpec,
   readCaseFile,
   runCases,
 } from './cases/index.js';
@@ -41,6 +52,7 @@ export { FAULT_CODES, isPluginFault } from './guard/circuit.js';
 export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
 export { sha256Hex } from './loaded-artifact.js';
 export {
+  type AdapterInfo,
   type BreakerOptions,
   type CallingConvention,
   DEFAULT_BREAKER,
@@ -51,11 +63,16 @@ export {
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_TIMEOUT_MS,
   encodeConfig,
+  FUNCTION_CONVENTIONS,
+  type FunctionConvention,
+  type FunctionsAdapter,
+  type IModuleAdapter,
   ISOLATED_MODES,
   type Isolation,
   type IsolationByBackend,
   type IsolationChoice,
   type LoadPluginOptions,
+  type NativeAdapter,
   type PluginConfig,
 } from './options.js';
 export type {

@@ -5,7 +5,9 @@ import { type LoadedArtifact, loadArtifact } from './loaded-artifact.js';
 import { type GuardOptions, ManagedPlugin, type PluginCore } from './managed-plugin.js';
 import {
   type Isolation,
+  keysIn,
   type LoadPluginOptions,
+  pickResolved,
   type ResolvedLoadOptions,
   resolveIsolation,
   resolveLoadOptions,
@@ -39,15 +41,8 @@ async function openCore(
 }
 
 function guardOptions(options: ResolvedLoadOptions, isolation: Isolation): GuardOptions {
-  return {
-    isolation,
-    maxInputBytes: options.maxInputBytes,
-    maxOutputBytes: options.maxOutputBytes,
-    timeoutMs: options.timeoutMs,
-    concurrency: isolation === 'in-process' ? 1 : options.concurrency,
-    maxQueuedCalls: options.maxQueuedCalls,
-    breaker: options.breaker,
-  };
+  const guard = pickResolved(options, keysIn('guard'));
+  return { ...guard, isolation, concurrency: isolation === 'in-process' ? 1 : guard.concurrency };
 }
 
 /**

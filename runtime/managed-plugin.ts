@@ -8,7 +8,8 @@ import {
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_TIMEOUT_MS,
   type Isolation,
-  type ResolvedBreakerOptions,
+  type OptionsIn,
+  type ResolvedLoadOptions,
 } from './options.js';
 import type {
   ArtifactIdentity,
@@ -48,19 +49,15 @@ export interface PluginCore {
   dispose(): void | Promise<void>;
 }
 
-/** The limits the guard enforces around every call, whatever the backend. */
-export interface GuardOptions {
+/**
+ * The limits the guard enforces around every call, whatever the backend: the `guard` layer of
+ * the option table, resolved. `timeoutMs` is used when the core can interrupt a call (isolated
+ * cores); `concurrency` is the calls let into an isolated core at once (in-process calls run
+ * one by one on the caller's thread); an undefined `breaker` turns the circuit breaker off.
+ */
+export type GuardOptions = Pick<ResolvedLoadOptions, OptionsIn<'guard'>> & {
   readonly isolation: Isolation;
-  readonly maxInputBytes: number;
-  readonly maxOutputBytes: number;
-  /** Used when the core can interrupt a call (isolated cores). */
-  readonly timeoutMs: number;
-  /** Calls let into an isolated core at once (in-process calls run one by one on the caller's thread). */
-  readonly concurrency: number;
-  readonly maxQueuedCalls: number;
-  /** Undefined turns the circuit breaker off. */
-  readonly breaker: ResolvedBreakerOptions | undefined;
-}
+};
 
 export const DEFAULT_GUARD: GuardOptions = {
   isolation: 'in-process',

@@ -1,4 +1,5 @@
 import { PluginError } from './errors.js';
+import type { PluginConfig } from './options.js';
 
 export function invalidOptions(message: string): PluginError {
   return new PluginError('PLUGIN_INVALID_OPTIONS', message);
@@ -15,4 +16,12 @@ export function positiveInteger(
     throw invalidOptions(`"${name}" must be an integer from 1 to ${max}, got ${String(value)}`);
   }
   return value;
+}
+
+/** Config as the bytes Initialize sees: bytes as they are, a string as UTF-8, a value as JSON. */
+export function encodeConfig(config: PluginConfig | undefined): Uint8Array {
+  if (config === undefined) return new Uint8Array(0);
+  if (config instanceof Uint8Array) return config;
+  if (typeof config === 'string') return new TextEncoder().encode(config);
+  return new TextEncoder().encode(JSON.stringify(config));
 }

@@ -1,16 +1,22 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { NativeAdapter } from './adapter-options.js';
 import {
   type BreakerOptions,
   checkIsolationChoice,
   type IsolationChoice,
-  type ResolvedBreakerOptions,
-  resolveLimits,
 } from './guard-options.js';
-import { invalidOptions, positiveInteger } from './option-checks.js';
+import { invalidOptions } from './option-checks.js';
+import { type ResolvedKey, type ResolvedValue, resolveEach } from './option-table.js';
 import type { Backend } from './plugin.js';
 
 export type CallingConvention = 'cdecl' | 'stdcall';
+export {
+  type AdapterInfo,
+  FUNCTION_CONVENTIONS,
+  type FunctionConvention,
+  type FunctionsAdapter,
+  type IModuleAdapter,
+  type NativeAdapter,
+} from './adapter-options.js';
 export {
   type BreakerOptions,
   DEFAULT_BREAKER,
@@ -18,8 +24,6 @@ export {
   DEFAULT_MAX_INPUT_BYTES,
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_TIMEOUT_MS,
-  GUARD_LOAD_KEYS,
-  type GuardLoadOptions,
   ISOLATED_MODES,
   type Isolation,
   type IsolationByBackend,
@@ -28,6 +32,16 @@ export {
   resolveIsolation,
 } from './guard-options.js';
 
+export { encodeConfig } from './option-checks.js';
+export {
+  DEFAULT_MAX_MEMORY_PAGES,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  keysIn,
+  LOAD_OPTIONS,
+  type OptionLayer,
+  type OptionsIn,
+} from './option-table.js';
+
 /** A JSON value given as config is serialised with JSON.stringify before Initialize sees it. */
 export type PluginConfig =
   | Uint8Array
@@ -35,7 +49,10 @@ export type PluginConfig =
   | { readonly [key: string]: unknown }
   | readonly unknown[];
 
-/** Options for {@link loadPlugin}. Give exactly one of `path` and `bytes`. */
+/**
+ * Options for {@link loadPlugin}. Give exactly one of `path` and `bytes`. Each field has one row
+ * in LOAD_OPTIONS (option-table.ts): where it goes, how it is checked and defaulted.
+ */
 export interface LoadPluginOptions {
   /** The artifact on disk: a .wasm module or a native library (.dll, .so, .dylib). */
   path?: string;
@@ -54,14 +71,24 @@ export interface LoadPluginOptions {
   /** Wasm only: cap on linear memory in 64 KiB pages (default 4096 = 256 MiB). */
   maxMemoryPages?: number;
   /**
-   * Wasm only: compile a deadline check into the module (default true), so that an in-process
+   * Wasm in-process only: compile a deadline check into the module (default true), so that a
    * call past `timeoutMs`, or one whose `signal` aborts, is stopped with PLUGIN_TIMEOUT or
    * PLUGIN_CANCELLED and the next call gets a fresh instance. See docs/isolation.md.
    */
   metering?: boolean;
   /** Native only: calling convention of the exports (default cdecl; stdcall matters on 32-bit Windows). */
   callingConvention?: CallingConvention;
-  /** Native only: where shadow copies are written (default: <tmpdir>/twinplug-shadow). */
+  /**
+   * Native only: how to call a legacy library that does not export twinplug's ABI (a C++
+   * `IModule` made by a factory, or flat C functions declared by prototype). A Wasm twin loaded
+   * with the same options ignores it. See docs/legacy-dlls.md.
+   */
+  adapter?: NativeAdapter;
+  /**
+   * Native only: the folder in which this process creates its private shadow folder (mkdtemp,
+   * 0700) for the copies it loads (default: the temp folder). Refused when it is a link, or
+   * belongs to, or may be written by, another user without the sticky bit. See docs/abi.md.
+   */
   shadowDir?: string;
   /**
    * Native only: the folder a Windows DLL's own dependencies are copied from into its shadow
@@ -87,45 +114,26 @@ export interface LoadPluginOptions {
   breaker?: BreakerOptions | false;
   /** Process only: receives the child's stdout and stderr, bounded (default: this process's stderr). */
   onStderr?: (text: string) => void;
+  /**
+   * Worker and process only: names of this process's environment variables the plugin may see
+   * (default none). A child process gets these and what the platform needs to start and load a
+   * library (PATH, TMPDIR; on Windows also SystemRoot, windir, TEMP, TMP), a worker these only;
+   * nothing else of the host's environment. Names starting with TWINPLUG_ are refused: the
+   * server's secrets and config never reach a plugin. See docs/security.md.
+   */
+  env?: readonly string[];
 }
 
-export interface ResolvedLoadOptions {
+/** The options once checked and defaulted: one entry per row of the option table. */
+export type ResolvedLoadOptions = {
+  readonly [K in ResolvedKey]: ResolvedValue<K>;
+} & {
   readonly source:
     | { readonly path: string }
     | { readonly bytes: Uint8Array; readonly fileName: string };
-  readonly backend: Backend | 'auto';
-  readonly sha256: string | undefined;
-  readonly config: Uint8Array;
-  readonly maxOutputBytes: number;
-  readonly maxMemoryPages: number;
-  readonly metering: boolean;
-  readonly callingConvention: CallingConvention;
-  readonly shadowDir: string;
-  readonly dependencyDir: string | undefined;
-  /** As given: the default depends on the artifact's backend, see {@link resolveIsolation}. */
-  readonly isolation: IsolationChoice | undefined;
-  readonly timeoutMs: number;
-  readonly loadTimeoutMs: number;
-  readonly maxInputBytes: number;
-  readonly concurrency: number;
-  readonly maxQueuedCalls: number;
-  readonly breaker: ResolvedBreakerOptions | undefined;
-  readonly onStderr: ((text: string) => void) | undefined;
   /** Which options the caller set, for the checks that need the artifact's backend. */
   readonly given: ReadonlySet<keyof LoadPluginOptions>;
-}
-
-/** Largest output a call may produce unless `maxOutputBytes` says otherwise (64 MiB). */
-export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_MAX_MEMORY_PAGES = 4096;
-const WASM_MAX_PAGES = 65536;
-
-export function encodeConfig(config: PluginConfig | undefined): Uint8Array {
-  if (config === undefined) return new Uint8Array(0);
-  if (config instanceof Uint8Array) return config;
-  if (typeof config === 'string') return new TextEncoder().encode(config);
-  return new TextEncoder().encode(JSON.stringify(config));
-}
+};
 
 function resolveSource(options: LoadPluginOptions): ResolvedLoadOptions['source'] {
   const { path, bytes, fileName } = options;
@@ -145,31 +153,25 @@ function resolveSource(options: LoadPluginOptions): ResolvedLoadOptions['source'
   return { bytes, fileName: name };
 }
 
+/** The combinations one backend cannot honour, known before the artifact is read. */
 function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'auto'): void {
-  if (backend !== 'auto' && backend !== 'native' && backend !== 'wasm') {
-    throw invalidOptions(`"backend" must be auto, native or wasm, got ${String(backend)}`);
-  }
   if (
     backend === 'wasm' &&
     (options.callingConvention !== undefined ||
+      options.adapter !== undefined ||
       options.shadowDir !== undefined ||
       options.dependencyDir !== undefined)
   ) {
     throw invalidOptions(
-      '"callingConvention", "shadowDir" and "dependencyDir" apply to the native backend only',
+      '"callingConvention", "adapter", "shadowDir" and "dependencyDir" apply to the native backend only',
     );
   }
-  const { dependencyDir } = options;
-  if (dependencyDir !== undefined && (typeof dependencyDir !== 'string' || dependencyDir === ''))
-    throw invalidOptions('"dependencyDir" must be a non-empty string');
   if (
     backend === 'native' &&
     (options.maxMemoryPages !== undefined || options.metering !== undefined)
   ) {
     throw invalidOptions('"maxMemoryPages" and "metering" apply to the wasm backend only');
   }
-  if (options.metering !== undefined && typeof options.metering !== 'boolean')
-    throw invalidOptions('"metering" must be true or false');
   if (options.isolation !== undefined)
     checkIsolationChoice(
       options.isolation,
@@ -185,45 +187,35 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
     typeof pathOrOptions === 'string' ? { path: pathOrOptions } : pathOrOptions;
   if (typeof options !== 'object' || options === null)
     throw invalidOptions('expected a path or an options object');
-  const backend = options.backend ?? 'auto';
-  checkBackendOptions(options, backend);
-  const convention = options.callingConvention ?? 'cdecl';
-  if (convention !== 'cdecl' && convention !== 'stdcall') {
-    throw invalidOptions(`"callingConvention" must be cdecl or stdcall, got ${String(convention)}`);
-  }
-  const sha256 = options.sha256?.toLowerCase();
-  if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256))
-    throw invalidOptions('"sha256" must be 64 hex digits');
-  if (options.onStderr !== undefined && typeof options.onStderr !== 'function')
-    throw invalidOptions('"onStderr" must be a function');
+  const resolved = resolveEach(options);
+  checkBackendOptions(options, resolved.backend);
   return {
+    ...resolved,
     source: resolveSource(options),
-    backend,
-    sha256,
-    config: encodeConfig(options.config),
-    maxOutputBytes: positiveInteger(
-      options.maxOutputBytes,
-      'maxOutputBytes',
-      DEFAULT_MAX_OUTPUT_BYTES,
-      2 ** 32 - 1,
-    ),
-    maxMemoryPages: positiveInteger(
-      options.maxMemoryPages,
-      'maxMemoryPages',
-      DEFAULT_MAX_MEMORY_PAGES,
-      WASM_MAX_PAGES,
-    ),
-    metering: options.metering !== false,
-    callingConvention: convention,
-    shadowDir: options.shadowDir ?? join(tmpdir(), 'twinplug-shadow'),
-    dependencyDir: options.dependencyDir,
-    isolation: options.isolation,
-    ...resolveLimits(options),
-    onStderr: options.onStderr,
     given: new Set(
       (Object.keys(options) as (keyof LoadPluginOptions)[]).filter(
         (key) => options[key] !== undefined,
       ),
     ),
   };
+}
+
+/** The resolved values of some options: a layer's subset, e.g. `pickResolved(options, keysIn('guard'))`. */
+export function pickResolved<K extends ResolvedKey>(
+  resolved: ResolvedLoadOptions,
+  keys: readonly K[],
+): Pick<ResolvedLoadOptions, K> {
+  const picked: Partial<Record<K, unknown>> = {};
+  for (const key of keys) picked[key] = resolved[key];
+  return picked as Pick<ResolvedLoadOptions, K>;
+}
+
+/** The resolved values of some options, as loadPlugin options again (undefined ones left out). */
+export function pickDefined<K extends ResolvedKey & keyof LoadPluginOptions>(
+  resolved: ResolvedLoadOptions,
+  keys: readonly K[],
+): Pick<LoadPluginOptions, K> {
+  const picked: Partial<Record<K, unknown>> = {};
+  for (const key of keys) if (resolved[key] !== undefined) picked[key] = resolved[key];
+  return picked as Pick<LoadPluginOptions, K>;
 }

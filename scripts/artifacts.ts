@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 export const SAMPLE_NAMES = ['upper', 'crc32', 'pricing', 'redact'] as const;
 export type SampleName = (typeof SAMPLE_NAMES)[number];
 
-export type Toolchain = 'cc' | 'clang-wasm' | 'asc';
+export type Toolchain = 'cc' | 'cxx' | 'clang-wasm' | 'asc';
 
 export interface BuiltArtifact {
-  readonly kind: 'sample' | 'fixture';
+  readonly kind: 'sample' | 'fixture' | 'third-party';
   readonly name: string;
   readonly backend: 'native' | 'wasm';
   readonly toolchain: Toolchain;

@@ -10,7 +10,9 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildAsc } from './build-plugins/asc.mjs';
 import { copyCases } from './build-plugins/cases.mjs';
+import { buildCxx } from './build-plugins/cxx.mjs';
 import { buildNative, extensionFor, platformFor } from './build-plugins/native.mjs';
+import { buildThirdParty } from './build-plugins/third-party.mjs';
 import { abs, BuildState, ensureDirFor, ROOT } from './build-plugins/util.mjs';
 import { buildWasmClang } from './build-plugins/wasm-clang.mjs';
 
@@ -32,16 +34,25 @@ const outRoot = options.target ? `build/${options.target}` : 'build';
 const state = new BuildState(outRoot, options.force);
 await state.load();
 
-const results = [await buildNative({ state, target: options.target, outRoot })];
+const ext = extensionFor(platform);
+const results = [
+  await buildNative({ state, target: options.target, outRoot }),
+  await buildCxx({ state, target: options.target, outRoot, platform, ext }),
+];
 // Wasm does not depend on the platform: a --target build is only about native libraries.
-if (!options.target) results.push(await buildWasmClang({ state }), await buildAsc({ state }));
+if (!options.target)
+  results.push(
+    await buildWasmClang({ state }),
+    await buildAsc({ state }),
+    await buildThirdParty({ state }),
+  );
 const failures = [...results.flatMap((r) => r.failures), ...(await copyCases(outRoot))];
 await state.save();
 
 const artifacts = {
   platform,
   arch,
-  nativeExtension: extensionFor(platform),
+  nativeExtension: ext,
   built: results.flatMap((r) => r.built),
   skipped: results.flatMap((r) => r.skipped),
 };

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages twinplug's optional builds use:
 #   clang, lld  C plugin sources built to wasm32 (the clang Wasm twins)
-#   wabt        wasm-objdump, wasm2wat for looking inside modules; wat2wasm for the metering
-#               test's hand-written module
-#   binaryen    wasm-opt -ttf, the random valid modules of the metering differential fuzz
+#   wabt        wasm-objdump, wasm2wat for looking inside modules; wat2wasm for a metering test
+#   binaryen    wasm-opt -ttf: the random valid modules of the metering differential fuzz
+#   wasi-libc   libc headers and string functions for the third-party C libraries built to wasm32
 # Without them `npm install` still builds the native and AssemblyScript twins, and the tests
 # that need clang, wabt or binaryen say they are skipped and why.
 set -euo pipefail
-packages=(clang lld wabt binaryen)
+packages=(clang lld wabt binaryen wasi-libc)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

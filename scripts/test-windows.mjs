@@ -1,6 +1,6 @@
 // npm run test:windows: twinplug on Windows binaries, without Windows (docs/windows.md).
 //
-//   node scripts/test-windows.mjs [--only=suite|conformance]
+//   node scripts/test-windows.mjs [--only=suite|conformance] [--files=<part of a suite file name>]
 //
 // Cross-builds the native plugins into DLLs with MinGW (VERSIONINFO included), fetches the
 // pinned Windows Node.js and koffi prebuild into .cache/windows/, and runs, under Wine with
@@ -31,7 +31,9 @@ const REPORT_NAME = process.env.TWINPLUG_WINDOWS_REGRESSION ? 'windows-regressio
 const REPORTS = abs(`reports/${REPORT_NAME}`);
 
 function options() {
-  const { values } = parseArgs({ options: { only: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, files: { type: 'string' } },
+  });
   if (values.only !== undefined && !['suite', 'conformance'].includes(values.only))
     fail(`--only takes suite or conformance, got ${values.only}`);
   const name = process.env.TWINPLUG_WINDOWS_REGRESSION;
@@ -39,7 +41,7 @@ function options() {
     fail(
       `TWINPLUG_WINDOWS_REGRESSION=${name} is not one of ${Object.keys(REGRESSIONS).join(', ')}`,
     );
-  return { only: values.only, regressionName: name || undefined };
+  return { only: values.only, files: values.files, regressionName: name || undefined };
 }
 
 async function tools() {
@@ -78,7 +80,7 @@ async function environment(wine, nodeExe) {
   };
 }
 
-const { only, regressionName } = options();
+const { only, files, regressionName } = options();
 const wine = await tools();
 try {
   checkKoffiPin();
@@ -96,7 +98,9 @@ log(`Windows Node.js ${env.node} under ${env.wine}, koffi ${env.koffi}`);
 if (regressionName) log(`regression ${regressionName}: this run must fail`);
 
 const suite =
-  only === 'conformance' ? undefined : await runSuite({ wine, nodeExe, reportsDir: REPORTS });
+  only === 'conformance'
+    ? undefined
+    : await runSuite({ wine, nodeExe, reportsDir: REPORTS, files });
 const conformance =
   only === 'suite'
     ? undefined

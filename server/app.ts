@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
+import type { ServerAccess } from './auth/open-access.js';
+import type { ServerConfig } from './config/server-config.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 import { errorResponse } from './errors/error-response.js';
 import { ServerError } from './errors/server-error.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { dataRoutes } from './http/data-routes.js';
+import { keyRoutes } from './http/key-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import type { ServerEnv } from './http/server-env.js';
 import { traceId } from './http/trace-id.js';
@@ -15,21 +18,25 @@ export interface AppOptions {
   readonly service: PluginService;
   readonly metrics: ServerMetrics;
   readonly log: Logger;
-  readonly maxBodyBytes: number;
-  /** The admin bearer token; undefined turns the admin API off. */
-  readonly adminToken: string | undefined;
+  readonly config: AppConfig;
+  /** Keys, rate limits and the audit log ({@link openAccess}). */
+  readonly access: ServerAccess;
 }
+
+/** The settings the HTTP layer reads. */
+export type AppConfig = Pick<ServerConfig, 'maxBodyBytes' | 'dashboard'>;
 
 /**
  * Builds the Hono app over a plugin service without opening a port: `app.request(...)` in tests,
  * `@hono/node-server` in {@link startServer}.
  *
  * @example
- * const app = createApp({ service, metrics, log, maxBodyBytes: 1 << 20, adminToken: undefined });
+ * const access = await openAccess(config, log);
+ * const app = createApp({ service, metrics, log, config, access });
  * const response = await app.request('/v1/plugins/upper', { method: 'POST', body: 'hi' }); // "HI"
  */
 export function createApp(options: AppOptions): Hono<ServerEnv> {
-  const { service, metrics, log } = options;
+  const { service, metrics, log, config, access } = options;
   const app = new Hono<ServerEnv>();
   app.use(traceId(log));
   // The access log costs a middleware frame per request: only when debug lines are wanted.
@@ -49,8 +56,9 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
     ),
   );
   app.route('/', opsRoutes(service, metrics));
-  app.route('/', dataRoutes(service, options.maxBodyBytes));
-  app.route('/', adminRoutes(service, options.adminToken, options.maxBodyBytes));
-  app.route('/', dashboardRoutes(service));
+  app.route('/', dataRoutes(service, access, config.maxBodyBytes));
+  app.route('/', adminRoutes(service, access, config.maxBodyBytes));
+  app.route('/', keyRoutes(access));
+  app.route('/', dashboardRoutes(service, config.dashboard, access));
   return app;
 }

@@ -1,14 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
+  type Comparator,
   ConformanceError,
   type ConformanceReport,
+  createComparator,
   formatText,
   runConformance,
   toJsonReport,
   toJunitXml,
 } from '../../conformance/index.js';
-import { isPluginError } from '../../runtime/index.js';
+import { describeComparator } from '../../runtime/index.js';
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../command.js';
 import {
   type ConformancePlan,
@@ -17,6 +19,7 @@ import {
 } from '../conformance-options.js';
 import { parseCommandLine } from '../parse.js';
 import { createProgressLine } from '../progress-line.js';
+import { reportPluginError, writeError } from '../report-error.js';
 
 async function writeReport(target: ReportTarget, report: ConformanceReport): Promise<void> {
   const text =
@@ -39,7 +42,11 @@ async function writeReport(target: ReportTarget, report: ConformanceReport): Pro
 }
 
 function headline(plan: ConformancePlan): string {
-  const parts = [`${plan.artifacts.length} artifact(s)`, `${plan.cases.length} case(s)`];
+  const parts = [
+    `${plan.artifacts.length} artifact(s)`,
+    `${plan.cases.length} case(s)`,
+    `comparator ${describeComparator(plan.compare)}`,
+  ];
   const { fuzz } = plan;
   parts.push(
     fuzz === undefined
@@ -51,16 +58,11 @@ function headline(plan: ConformancePlan): string {
 
 /** Load and setup failures are exit 2, like usage errors: nothing was compared. */
 function reportSetupError(error: unknown): number {
-  if (isPluginError(error)) {
-    const pluginCode = error.pluginCode === undefined ? '' : ` (plugin code ${error.pluginCode})`;
-    process.stderr.write(`twinplug conformance: ${error.code}${pluginCode}: ${error.message}\n`);
-    return EXIT_USAGE;
-  }
   if (error instanceof ConformanceError) {
-    process.stderr.write(`twinplug conformance: ${error.code}: ${error.message}\n`);
+    writeError('conformance', { code: error.code, message: error.message });
     return EXIT_USAGE;
   }
-  throw error;
+  return reportPluginError('conformance', error, EXIT_USAGE);
 }
 
 async function run(args: readonly string[]): Promise<number> {
@@ -74,14 +76,19 @@ async function run(args: readonly string[]): Promise<number> {
     grammar: { type: 'string' },
     report: { type: 'string', multiple: true },
     'require-all': { type: 'boolean' },
+    compare: { type: 'string' },
+    'save-failures': { type: 'string' },
   });
   const progress = createProgressLine(process.stderr);
   let report: ConformanceReport;
+  let comparator: Comparator | undefined;
   try {
     const plan = await planConformance(values, positionals);
     process.stdout.write(headline(plan));
+    comparator = await createComparator(plan.compare);
     report = await runConformance({
       ...plan,
+      comparator,
       onProgress: (phase, done, total) => progress.update(phase, done, total),
     });
     progress.end();
@@ -90,6 +97,8 @@ async function run(args: readonly string[]): Promise<number> {
   } catch (error) {
     progress.end();
     return reportSetupError(error);
+  } finally {
+    await comparator?.close();
   }
   return report.pass ? EXIT_OK : EXIT_FAILURE;
 }
@@ -97,7 +106,7 @@ async function run(args: readonly string[]): Promise<number> {
 export const conformanceCommand: Command = {
   name: 'conformance',
   usage:
-    'twinplug conformance <artifact...> [--plugin DIR] [--cases FILE] [--fuzz N] [--seed S] [--max-size BYTES] [--config JSON] [--grammar NAME] [--report junit:FILE] [--report json:FILE] [--require-all]',
+    'twinplug conformance <artifact...> [--plugin DIR] [--cases FILE] [--fuzz N] [--seed S] [--max-size BYTES] [--config JSON] [--grammar NAME] [--report junit:FILE] [--report json:FILE] [--require-all] [--compare exact|json|json:float64|decode:PATH|custom:PATH] [--save-failures DIR]',
   summary:
     'Runs the cases against every artifact and fuzzes them against each other; exit 0 all agree, 1 divergence or failed case, 2 usage or load error.',
   run,

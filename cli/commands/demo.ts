@@ -4,13 +4,9 @@ import {
   loadPlugin,
   type PluginConfig,
 } from '../../runtime/index.js';
-import {
-  readArtifactManifest,
-  SAMPLE_NAMES,
-  type SampleName,
-  twinsOf,
-} from '../../scripts/artifacts.js';
+import type { SampleName } from '../../scripts/artifacts.js';
 import { type Command, EXIT_FAILURE, EXIT_OK } from '../command.js';
+import { writeError } from '../report-error.js';
 
 const DEMO_INPUTS: Record<SampleName, { input: string; config?: PluginConfig; hex?: boolean }> = {
   upper: { input: 'Hello, twinplug!' },
@@ -39,6 +35,17 @@ export const demoCommand: Command = {
   usage: 'twinplug demo',
   summary: 'Loads each sample plugin in every built backend and prints the outputs side by side.',
   async run() {
+    // The samples are built in a clone of the repository; an installed package has none.
+    const artifacts = await import('../../scripts/artifacts.js').catch(() => undefined);
+    if (artifacts === undefined) {
+      writeError('demo', {
+        code: 'DEMO_UNAVAILABLE',
+        message:
+          'the demo shows the samples a clone of the twinplug repository builds (npm install there); this installation has none',
+      });
+      return EXIT_FAILURE;
+    }
+    const { readArtifactManifest, SAMPLE_NAMES, twinsOf } = artifacts;
     const manifest = readArtifactManifest();
     let allAgree = true;
     for (const name of SAMPLE_NAMES) {

@@ -9,7 +9,7 @@ import {
 } from '../../server/index.js';
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from '../command.js';
 import { parseCommandLine } from '../parse.js';
-import { reportPluginError } from '../report-error.js';
+import { reportPluginError, writeError } from '../report-error.js';
 
 async function serveHere(config: ServerConfig): Promise<number> {
   let running: Awaited<ReturnType<typeof startServer>>;
@@ -18,9 +18,10 @@ async function serveHere(config: ServerConfig): Promise<number> {
   } catch (error) {
     const errno = (error as NodeJS.ErrnoException).code;
     if (errno === 'EADDRINUSE' || errno === 'EACCES' || errno === 'EADDRNOTAVAIL') {
-      process.stderr.write(
-        `twinplug serve: ${errno}: cannot listen on ${config.host}:${config.port}\n`,
-      );
+      writeError('serve', {
+        code: errno,
+        message: `cannot listen on ${config.host}:${config.port}`,
+      });
       return EXIT_FAILURE;
     }
     return reportPluginError('serve', error);
@@ -57,7 +58,7 @@ export const serveCommand: Command = {
       config = loadConfig({ file: values.config, env: process.env, flags: values });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      process.stderr.write(`twinplug serve: ${error.code}: ${error.message}\n`);
+      writeError('serve', { code: error.code, message: error.message });
       return EXIT_USAGE;
     }
     return config.workers > 1 ? runPrimary(config) : serveHere(config);

@@ -103,11 +103,13 @@ describe('twinplug watch', () => {
 
   it('fails with a usage error without a folder, and exit code 1 for a missing one', () => {
     return Promise.all([
-      expect(import('./watch.js').then(({ watchCommand }) => watchCommand.run([]))).rejects.toThrow(
-        'give exactly one plugins folder',
-      ),
       expect(
-        import('./watch.js').then(({ watchCommand }) => watchCommand.run([join(root, 'missing')])),
+        import('./watch.js').then(({ watchCommand }) => watchCommand.run([], { json: false })),
+      ).rejects.toThrow('give exactly one plugins folder'),
+      expect(
+        import('./watch.js').then(({ watchCommand }) =>
+          watchCommand.run([join(root, 'missing')], { json: false }),
+        ),
       ).resolves.toBe(1),
     ]);
   });

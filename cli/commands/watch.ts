@@ -25,13 +25,15 @@ function milliseconds(text: string | undefined, flag: string): number | undefine
   return value;
 }
 
-function parseWatchArgs(args: readonly string[]): { dir: string; options: WatchOptions } {
+function parseWatchArgs(
+  args: readonly string[],
+  json: boolean,
+): { dir: string; options: WatchOptions } {
   const { values, positionals } = parseCommandLine(args, {
     prefer: { type: 'string' },
     'drain-timeout': { type: 'string' },
     retention: { type: 'string' },
     'idle-unload': { type: 'string' },
-    json: { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one plugins folder');
   const { prefer } = values;
@@ -44,7 +46,7 @@ function parseWatchArgs(args: readonly string[]): { dir: string; options: WatchO
   if (drain !== undefined) registry.drainTimeoutMs = drain;
   if (retention !== undefined) registry.retentionMs = retention;
   if (idle !== undefined) registry.idleUnloadMs = idle;
-  return { dir: positionals[0]!, options: { prefer, registry, json: values.json } };
+  return { dir: positionals[0]!, options: { prefer, registry, json } };
 }
 
 /**
@@ -83,8 +85,8 @@ export const watchCommand: Command = {
     'twinplug watch <dir> [--prefer native|wasm] [--drain-timeout MS] [--retention MS] [--idle-unload MS] [--json]',
   summary:
     'Serves a plugins folder (<dir>/<name>/<name>.wasm|.dll|.so|.dylib, plugin.json, cases.json): loads it, hot-swaps what changes, prints each event as a line; Ctrl-C closes everything.',
-  async run(args) {
-    const { dir, options } = parseWatchArgs(args);
+  async run(args, context) {
+    const { dir, options } = parseWatchArgs(args, context.json);
     const stop = new AbortController();
     const onSignal = () => {
       if (stop.signal.aborted) process.exit(130);

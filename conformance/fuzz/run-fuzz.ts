@@ -8,11 +8,14 @@ import {
   type Plugin,
   type PluginConfig,
 } from '../../runtime/index.js';
-import type { RunnableArtifact } from '../artifact-set.js';
+import { artifactLoad, type RunnableArtifact } from '../artifact-set.js';
+import { type Comparator, judgeOutcomes, type Verdict } from '../compare/comparator.js';
+import { EXACT_COMPARATOR } from '../compare/create-comparator.js';
 import { ConformanceError } from '../errors.js';
-import { outcomeKind, sameOutcome } from '../outcome.js';
+import { outcomeKind } from '../outcome.js';
 import { suggestCase } from '../suggest-case.js';
 import type { Grammar } from './grammar.js';
+import { type ContentShrink, shrinkContent } from './shrink-content.js';
 
 /** What one artifact did with one input. */
 export interface ArtifactOutcome {
@@ -27,13 +30,21 @@ export interface FuzzOptions {
   readonly maxSize: number;
   /** Config every artifact is initialised with. */
   readonly config?: PluginConfig | undefined;
+  /** Judges whether the artifacts agree (default `exact`). */
+  readonly comparator?: Comparator | undefined;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface FuzzDivergence {
-  /** The input after shrinking: as small as fast-check could make it while the artifacts differ. */
+  /** The input after shrinking: fast-check's, then its content simplified and cut short. */
   readonly input: Uint8Array;
   readonly results: readonly ArtifactOutcome[];
+  /** Each artifact's verdict against the reference (the first), naming the comparator. */
+  readonly verdicts: readonly Verdict[];
+  /** fast-check's shrunk input's length, before content shrinking. */
+  readonly shrunkLength: number;
+  /** What content shrinking did: the smallest diverging length found, distinct bytes, tries. */
+  readonly content: Omit<ContentShrink, 'input'>;
   /** The run (1-based) whose input first diverged, before shrinking. */
   readonly failedRun: number;
   readonly shrinks: number;
@@ -41,6 +52,8 @@ export interface FuzzDivergence {
   readonly path: string | undefined;
   /** A case for a cases file pinning the input down, expecting the first artifact's result. */
   readonly suggestedCase: Record<string, unknown>;
+  /** The cases file the suggested case was saved to (`--save-failures`), if it was. */
+  readonly savedTo: string | undefined;
 }
 
 export interface FuzzReport {
@@ -54,6 +67,8 @@ export interface FuzzReport {
   /** How many inputs ended how (`ok`, `PLUGIN_CALL_FAILED(-2)`...), as every artifact agreed. */
   readonly outcomes: Readonly<Record<string, number>>;
   readonly divergence: FuzzDivergence | undefined;
+  /** The comparator that judged agreement. */
+  readonly comparator: string;
   /** Set when Initialize accepted the config on some artifacts and not on others. */
   readonly initDivergence: readonly ArtifactOutcome[] | undefined;
 }
@@ -68,7 +83,8 @@ async function loadAll(
   const failures: (CallOutcome | undefined)[] = [];
   for (const artifact of artifacts) {
     try {
-      plugins.push(await loadPlugin({ path: artifact.path, config: config ?? new Uint8Array(0) }));
+      const load = { ...artifactLoad(artifact), config: config ?? new Uint8Array(0) };
+      plugins.push(await loadPlugin(load));
       failures.push(undefined);
     } catch (error) {
       if (!isPluginError(error, 'PLUGIN_INIT_FAILED')) {
@@ -86,6 +102,18 @@ async function outcomesOf(plugins: readonly Plugin[], input: Uint8Array): Promis
   const outcomes: CallOutcome[] = [];
   for (const plugin of plugins) outcomes.push(await callOutcome(plugin, input));
   return outcomes;
+}
+
+/** Each outcome's verdict against the first's. */
+async function verdictsOf(
+  comparator: Comparator,
+  outcomes: readonly CallOutcome[],
+  input: Uint8Array,
+): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  for (const outcome of outcomes)
+    verdicts.push(await judgeOutcomes(comparator, outcomes[0]!, outcome, input));
+  return verdicts;
 }
 
 function initDivergenceReport(
@@ -120,6 +148,7 @@ function emptyReport(artifacts: readonly RunnableArtifact[], options: FuzzOption
     artifacts: artifacts.map((artifact) => artifact.label),
     outcomes: {},
     divergence: undefined,
+    comparator: (options.comparator ?? EXACT_COMPARATOR).name,
     initDivergence: undefined,
   };
 }
@@ -148,6 +177,9 @@ async function fuzzLoaded(
   plugins: readonly Plugin[],
   options: FuzzOptions,
 ): Promise<FuzzReport> {
+  const comparator = options.comparator ?? EXACT_COMPARATOR;
+  const agree = async (input: Uint8Array, results: readonly CallOutcome[]) =>
+    (await verdictsOf(comparator, results, input)).every((verdict) => verdict.equal);
   const outcomes: Record<string, number> = {};
   let done = 0;
   let failedRun = 0;
@@ -155,20 +187,23 @@ async function fuzzLoaded(
   const inputs = options.grammar.inputs(fc, { maxSize: options.maxSize, config });
   const property = fc.asyncProperty(inputs, async (input) => {
     const results = await outcomesOf(plugins, input);
-    const agree = results.every((result) => sameOutcome(result, results[0]!));
-    if (failedRun > 0) return agree; // shrinking: the counts are settled
+    const agreed = await agree(input, results);
+    if (failedRun > 0) return agreed; // shrinking: the counts are settled
     done += 1;
-    if (!agree) failedRun = done;
+    if (!agreed) failedRun = done;
     else outcomes[outcomeKind(results[0]!)] = (outcomes[outcomeKind(results[0]!)] ?? 0) + 1;
     if (done % PROGRESS_EVERY === 0) options.onProgress?.(done, options.runs);
-    return agree;
+    return agreed;
   });
   const details = await fc.check(property, { numRuns: options.runs, seed: options.seed });
   options.onProgress?.(done, options.runs);
   const report = { ...emptyReport(artifacts, options), outcomes };
   if (!details.failed) return report;
   if (details.counterexample === null) throw details.errorInstance;
-  const [input] = details.counterexample;
+  const [shrunk] = details.counterexample;
+  const { input, ...content } = await shrinkContent(shrunk, async (candidate) => {
+    return !(await agree(candidate, await outcomesOf(plugins, candidate)));
+  });
   const results = await outcomesOf(plugins, input);
   return {
     ...report,
@@ -179,10 +214,14 @@ async function fuzzLoaded(
         label: artifact.label,
         outcome: results[index]!,
       })),
+      verdicts: await verdictsOf(comparator, results, input),
+      shrunkLength: shrunk.length,
+      content,
       failedRun,
       shrinks: details.numShrinks,
       path: details.counterexamplePath ?? undefined,
       suggestedCase: suggestCase({ input, expected: results[0]!, config, seed: options.seed }),
+      savedTo: undefined,
     },
   };
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { CallOutcome } from '../../runtime/index.js';
-import type { ArtifactOutcome } from '../fuzz/run-fuzz.js';
+import type { Verdict } from '../compare/comparator.js';
+import type { ArtifactOutcome, FuzzDivergence } from '../fuzz/run-fuzz.js';
 import type { ConformanceReport } from '../run-conformance.js';
+import { casePreview, PRINT_LIMIT } from './preview.js';
 
 /** Outputs longer than this are reported by length, sha256 and their first bytes. */
 const MAX_HEX_BYTES = 1024;
@@ -29,6 +31,44 @@ const byArtifact = (entry: ArtifactOutcome) => ({
   outcome: outcomeJson(entry.outcome),
 });
 
+const verdictJson = ({ equal, comparator, why, compared }: Verdict) => ({
+  equal,
+  comparator,
+  why: why ?? null,
+  compared:
+    compared === undefined
+      ? null
+      : {
+          what: compared.what,
+          a: outcomeJson({ ok: true, output: compared.a }),
+          b: outcomeJson({ ok: true, output: compared.b }),
+        },
+});
+
+/** The input whole in hex up to 4 KiB; beyond, length, sha256 and a preview, like the log. */
+function inputJson(input: Uint8Array): Record<string, unknown> {
+  const json = outcomeJson({ ok: true, output: input });
+  const whole = input.length <= PRINT_LIMIT;
+  return {
+    ...json,
+    hex: Buffer.from(input.subarray(0, whole ? input.length : 64)).toString('hex'),
+    truncated: !whole,
+  };
+}
+
+function divergenceJson(divergence: FuzzDivergence): Record<string, unknown> {
+  const preview = casePreview(divergence.suggestedCase);
+  return {
+    ...divergence,
+    input: inputJson(divergence.input),
+    results: divergence.results.map(byArtifact),
+    verdicts: divergence.verdicts.map(verdictJson),
+    suggestedCase: preview.whole ? divergence.suggestedCase : null,
+    suggestedCasePreview: preview.text,
+    savedTo: divergence.savedTo ?? null,
+  };
+}
+
 function fuzzJson(report: ConformanceReport): unknown {
   const fuzz = report.fuzz;
   if (fuzz === undefined) return null;
@@ -36,14 +76,7 @@ function fuzzJson(report: ConformanceReport): unknown {
   return {
     ...fuzz,
     initDivergence: initDivergence?.map(byArtifact) ?? null,
-    divergence:
-      divergence === undefined
-        ? null
-        : {
-            ...divergence,
-            input: { hex: Buffer.from(divergence.input).toString('hex') },
-            results: divergence.results.map(byArtifact),
-          },
+    divergence: divergence === undefined ? null : divergenceJson(divergence),
   };
 }
 
@@ -67,11 +100,13 @@ export function toJsonReport(report: ConformanceReport): Record<string, unknown>
       name: entry.case.name,
       pass: entry.pass,
       disagreeing: entry.disagreeing,
+      comparator: entry.comparator,
       results: entry.results.map((result) => ({
         artifact: result.label,
         pass: result.pass,
         reason: result.reason ?? null,
         outcome: outcomeJson(result.outcome),
+        verdict: verdictJson(result.verdict),
       })),
     })),
     fuzz: fuzzJson(report),

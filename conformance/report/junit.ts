@@ -1,6 +1,6 @@
 import type { CaseReport } from '../case-suite.js';
 import type { ConformanceReport } from '../run-conformance.js';
-import { expectationLines, fuzzLines, outcomeDiff } from './text.js';
+import { expectationLines, fuzzLines, verdictLines } from './text.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
@@ -42,12 +42,18 @@ function agreementTest(entry: CaseReport): TestCase {
   const body = entry.results
     .filter((result) => entry.disagreeing.includes(result.label))
     .flatMap((result) =>
-      outcomeDiff(reference.outcome, result.outcome, [reference.label, result.label]),
+      verdictLines(result.verdict, reference.outcome, result.outcome, [
+        reference.label,
+        result.label,
+      ]),
     )
     .join('\n');
   return {
     name: entry.case.name,
-    failure: { message: `differs from ${reference.label}: ${entry.disagreeing.join(', ')}`, body },
+    failure: {
+      message: `differs from ${reference.label} under ${entry.comparator}: ${entry.disagreeing.join(', ')}`,
+      body,
+    },
   };
 }
 

@@ -41,6 +41,12 @@ function caseReport(outcomes: CallOutcome[], labels: string[]): CaseReport {
       pass,
       reason: pass ? undefined : 'output differs',
       label: labels[index]!,
+      verdict: {
+        equal: index === 0 || outcomes[index] === outcomes[0],
+        comparator: 'exact',
+        why: 'the output bytes differ',
+        compared: undefined,
+      },
     };
   });
   const disagreeing = labels.filter((_, index) => index > 0 && outcomes[index] !== outcomes[0]);
@@ -48,6 +54,7 @@ function caseReport(outcomes: CallOutcome[], labels: string[]): CaseReport {
     case: pluginCase,
     results,
     disagreeing,
+    comparator: 'exact',
     pass: results.every((r) => r.pass) && disagreeing.length === 0,
   };
 }
@@ -76,6 +83,7 @@ const fuzz: FuzzReport = {
   artifacts: ['a.so', 'a.wasm'],
   outcomes: { ok: 7, 'PLUGIN_CALL_FAILED(-2)': 3 },
   divergence: undefined,
+  comparator: 'exact',
   initDivergence: undefined,
 };
 
@@ -155,5 +163,59 @@ describe('formatText', () => {
     expect(text).toContain('[1] accepted  a.so');
     expect(text).toContain('[2] error PLUGIN_INIT_FAILED (plugin code -1)  a.wasm');
     expect(text).toMatch(/^FAIL: no cases, fuzz diverged/m);
+  });
+});
+
+describe('a divergence on a large input', () => {
+  const input = new Uint8Array(70_000).fill(0x61);
+  const outcome = (byte: number): CallOutcome => ({ ok: true, output: Uint8Array.of(byte, 2, 3) });
+  const large: FuzzReport = {
+    ...fuzz,
+    runs: 3,
+    divergence: {
+      input,
+      results: [
+        { label: 'a.so', outcome: outcome(1) },
+        { label: 'a.wasm', outcome: outcome(9) },
+      ],
+      verdicts: [
+        { equal: true, comparator: 'exact', why: undefined, compared: undefined },
+        { equal: false, comparator: 'exact', why: 'the output bytes differ', compared: undefined },
+      ],
+      shrunkLength: 90_000,
+      content: { minLength: 70_000, distinctBytes: 1, tries: 40 },
+      failedRun: 3,
+      shrinks: 4,
+      path: '3:1',
+      suggestedCase: { name: 'fuzz seed 9 abc', input: { utf8: 'a'.repeat(70_000) } },
+      savedTo: '/reports/fuzz-seed-9-abc.cases.json',
+    },
+  };
+
+  it('is previewed in the log, the JUnit file and the JSON report, each with the saved file', () => {
+    const text = formatText(report({ fuzz: large, pass: false }));
+    expect(Buffer.byteLength(text)).toBeLessThan(2048);
+    expect(text).toContain('minimal input (70,000 bytes): (not printed whole');
+    expect(text).toContain(
+      'diverges from 70,000 bytes: the shortest diverging input found, cut from 90,000 bytes',
+    );
+    expect(text).toContain('saved whole to /reports/fuzz-seed-9-abc.cases.json');
+    const xml = toJunitXml(report({ fuzz: large, pass: false }));
+    expect(xml).toContain('saved whole to /reports/fuzz-seed-9-abc.cases.json');
+    expect(xml.length).toBeLessThan(4096);
+    const json = toJsonReport(report({ fuzz: large, pass: false })) as {
+      fuzz: { divergence: Record<string, unknown> & { input: Record<string, unknown> } };
+    };
+    const { divergence } = json.fuzz;
+    expect(divergence.input).toMatchObject({ length: 70_000, truncated: true });
+    expect(divergence.input.hex).toHaveLength(128);
+    expect(divergence).toMatchObject({
+      suggestedCase: null,
+      savedTo: '/reports/fuzz-seed-9-abc.cases.json',
+    });
+    expect(String(divergence.suggestedCasePreview)).toMatch(
+      /^\{"name":"fuzz seed 9 abc".*… \(70,\d{3} characters\)$/,
+    );
+    expect(JSON.stringify(json).length).toBeLessThan(4096);
   });
 });

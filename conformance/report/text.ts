@@ -1,10 +1,11 @@
 import type { CallOutcome } from '../../runtime/index.js';
 import type { CaseReport } from '../case-suite.js';
+import type { Verdict } from '../compare/comparator.js';
 import type { FuzzReport } from '../fuzz/run-fuzz.js';
 import { hexDiff } from '../hex-diff.js';
 import { describeOutcome } from '../outcome.js';
 import type { ConformanceReport } from '../run-conformance.js';
-import { encodeBytes } from '../suggest-case.js';
+import { byteCount, bytesPreview, casePreview } from './preview.js';
 
 const PREVIEW_BYTES = 24;
 
@@ -23,6 +24,28 @@ export function outcomeDiff(a: CallOutcome, b: CallOutcome, labels: [string, str
   return [a, b].map(
     (outcome, side) => `  ${labels[side]!.padEnd(width)}  ${previewOutcome(outcome)}`,
   );
+}
+
+/**
+ * Who judged and why not, then what it compared: for `decode`, the decoded bytes' diff; for
+ * every comparator but `exact`, the raw outputs' diff as well.
+ */
+export function verdictLines(
+  verdict: Verdict,
+  a: CallOutcome,
+  b: CallOutcome,
+  labels: [string, string],
+): string[] {
+  const lines = [`  judged by ${verdict.comparator}: ${verdict.why ?? 'equivalent'}`];
+  const { compared } = verdict;
+  if (compared !== undefined) {
+    lines.push(
+      `  ${compared.what} (${byteCount(compared.a.length)} and ${byteCount(compared.b.length)}):`,
+    );
+    lines.push(...hexDiff(compared.a, compared.b, labels));
+    lines.push('  raw outputs:');
+  }
+  return [...lines, ...outcomeDiff(a, b, labels)];
 }
 
 function plural(count: number, noun: string): string {
@@ -73,7 +96,8 @@ export function caseLines(entry: CaseReport, labels: readonly string[]): string[
   for (const label of entry.disagreeing) {
     const index = labels.indexOf(label);
     lines.push(`    [${index + 1}] behaves differently from [1]:`);
-    const diff = outcomeDiff(reference.outcome, entry.results[index]!.outcome, [
+    const result = entry.results[index]!;
+    const diff = verdictLines(result.verdict, reference.outcome, result.outcome, [
       '[1]',
       `[${index + 1}]`,
     ]);
@@ -92,7 +116,9 @@ function casesSection(report: ConformanceReport): string[] {
     return `[${index + 1}] ${passed}/${report.cases.length}`;
   });
   const agreed = report.cases.filter((entry) => entry.disagreeing.length === 0).length;
-  const tally = `  met the expectation: ${perArtifact.join(', ')}; identical across artifacts: ${agreed}/${report.cases.length}`;
+  const comparator = report.cases[0]!.comparator;
+  const alike = comparator === 'exact' ? 'identical' : `equivalent under ${comparator}`;
+  const tally = `  met the expectation: ${perArtifact.join(', ')}; ${alike} across artifacts: ${agreed}/${report.cases.length}`;
   return ['', head, tally, ...failed.flatMap((entry) => caseLines(entry, labels))];
 }
 
@@ -103,24 +129,48 @@ function histogram(outcomes: Readonly<Record<string, number>>): string {
     .join(', ');
 }
 
+function shrinkLine(fuzz: FuzzReport): string {
+  const { shrunkLength, content, input } = fuzz.divergence!;
+  const simplified =
+    content.tries === 0
+      ? ''
+      : `; content simplified (${content.tries} tries) to ${plural(content.distinctBytes, 'distinct byte value')}`;
+  const shorter = input.length < shrunkLength ? `, cut from ${byteCount(shrunkLength)}` : '';
+  return `  diverges from ${byteCount(content.minLength)}: the shortest diverging input found${shorter}${simplified}`;
+}
+
+function suggestedLines(fuzz: FuzzReport): string[] {
+  const { suggestedCase, savedTo } = fuzz.divergence!;
+  const preview = casePreview(suggestedCase);
+  const lines = [
+    `  case for your cases file (it expects [1], the reference; edit "expect" if [1] is the one at fault)${preview.whole ? ':' : ', preview:'}`,
+    `  ${preview.text}`,
+  ];
+  if (savedTo !== undefined)
+    lines.push(`  saved whole to ${savedTo} (a cases file: run it with --cases)`);
+  return lines;
+}
+
 function divergenceLines(fuzz: FuzzReport): string[] {
   const divergence = fuzz.divergence!;
-  const { input, results } = divergence;
+  const { input, results, verdicts } = divergence;
   const lines = [
-    `fuzz: DIVERGENCE at input ${divergence.failedRun} of ${fuzz.requested} (grammar ${fuzz.grammar}, seed ${fuzz.seed}; shrunk ${divergence.shrinks} times)`,
-    `  minimal input (${plural(input.length, 'byte')}): ${JSON.stringify(encodeBytes(input))}`,
+    `fuzz: DIVERGENCE at input ${divergence.failedRun} of ${fuzz.requested} (grammar ${fuzz.grammar}, seed ${fuzz.seed}; comparator ${fuzz.comparator}; shrunk ${divergence.shrinks} times)`,
+    `  minimal input (${byteCount(input.length)}): ${bytesPreview(input)}`,
+    shrinkLine(fuzz),
   ];
   results.forEach((result, index) => {
-    lines.push(`  [${index + 1}] ${previewOutcome(result.outcome)}  ${result.label}`);
+    lines.push(`  [${index + 1}] ${previewOutcome(result.outcome)}`);
   });
   results.slice(1).forEach((result, offset) => {
-    const diff = outcomeDiff(results[0]!.outcome, result.outcome, ['[1]', `[${offset + 2}]`]);
-    if (diff.length > 0) lines.push(...diff);
+    const verdict = verdicts[offset + 1]!;
+    if (verdict.equal) return;
+    const labels: [string, string] = ['[1]', `[${offset + 2}]`];
+    lines.push(...verdictLines(verdict, results[0]!.outcome, result.outcome, labels));
   });
   lines.push(
     `  reproduce: --fuzz ${fuzz.requested} --seed ${fuzz.seed} --grammar ${fuzz.grammar} --max-size ${fuzz.maxSize}`,
-    '  case for your cases file (it expects [1], the reference; edit "expect" if [1] is the one at fault):',
-    `  ${JSON.stringify(divergence.suggestedCase)}`,
+    ...suggestedLines(fuzz),
   );
   return lines;
 }
@@ -138,7 +188,7 @@ export function fuzzLines(fuzz: FuzzReport): string[] {
   }
   if (fuzz.divergence !== undefined) return divergenceLines(fuzz);
   return [
-    `fuzz: ${fuzz.runs} inputs (grammar ${fuzz.grammar}, seed ${fuzz.seed}, up to ${fuzz.maxSize} bytes): all ${fuzz.artifacts.length} artifacts agree`,
+    `fuzz: ${fuzz.runs} inputs (grammar ${fuzz.grammar}, seed ${fuzz.seed}, up to ${fuzz.maxSize} bytes): all ${fuzz.artifacts.length} artifacts agree (comparator ${fuzz.comparator})`,
     `  outcomes: ${histogram(fuzz.outcomes)}`,
   ];
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PLUGIN_ERROR_CODES, PluginError, type PluginErrorCode } from '../errors.js';
+import { type ComparatorSpec, parseComparatorSpec } from './comparator-spec.js';
 import { decodeBytes, decodeConfig } from './encoded-bytes.js';
 
 /** What a case expects: exact bytes, output equal as JSON, or an error. */
@@ -25,6 +26,8 @@ export interface PluginCase {
 export interface CaseFile {
   /** The plugin the cases are for, when the file names one. */
   readonly plugin: string | undefined;
+  /** How conformance compares the twins' outputs, when the file says (`"compare"`). */
+  readonly compare: ComparatorSpec | undefined;
   readonly cases: readonly PluginCase[];
 }
 
@@ -76,6 +79,13 @@ function parseCase(raw: unknown, index: number, baseDir: string): PluginCase {
   };
 }
 
+function parseCompare(raw: unknown, baseDir: string): ComparatorSpec | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = parseComparatorSpec(raw, 'compare', baseDir);
+  if (!parsed.ok) throw casesInvalid(parsed.message, 'file');
+  return parsed.spec;
+}
+
 /**
  * Parses the case format (docs/conformance.md). `baseDir` resolves `{ "file": ... }` inputs.
  * Throws PLUGIN_CASES_INVALID naming the case at fault.
@@ -95,13 +105,14 @@ export function parseCaseFile(text: string, baseDir: string): CaseFile {
     throw casesInvalid('expected an object with a "cases" array', 'file');
   if (raw.plugin !== undefined && typeof raw.plugin !== 'string')
     throw casesInvalid('"plugin" must be a string', 'file');
+  const compare = parseCompare(raw.compare, baseDir);
   const cases = raw.cases.map((entry, index) => parseCase(entry, index, baseDir));
   const names = new Set<string>();
   for (const entry of cases) {
     if (names.has(entry.name)) throw casesInvalid(`two cases are named "${entry.name}"`, 'file');
     names.add(entry.name);
   }
-  return { plugin: raw.plugin, cases };
+  return { plugin: raw.plugin, compare, cases };
 }
 
 /** Reads and parses a cases file; a missing or unreadable file is PLUGIN_CASES_INVALID. */

@@ -5,6 +5,19 @@ export {
   parseCaseFile,
   readCaseFile,
 } from './case-file.js';
+export {
+  COMPARATOR_KINDS,
+  type ComparatorKind,
+  type ComparatorSpec,
+  type ComparatorSpecProblem,
+  type DecoderSpec,
+  describeComparator,
+  EXACT,
+  JSON_NUMBER_MODES,
+  type JsonNumberMode,
+  parseComparatorFlag,
+  parseComparatorSpec,
+} from './comparator-spec.js';
 export { decodeBytes, decodeConfig } from './encoded-bytes.js';
 export {
   type CallOutcome,

@@ -36,4 +36,13 @@ describe('folderSource', () => {
     const timed = folderSource(contents, manifest({ limits: { timeoutMs: 250 } }), 'wasm');
     expect(timed).toMatchObject({ isolation: ISOLATED_MODES, timeoutMs: 250 });
   });
+
+  it('plugin.json names the environment variables the plugin may see, never TWINPLUG_ ones', () => {
+    expect(folderSource(contents, manifest({ env: ['LANG'] }), 'wasm').env).toEqual(['LANG']);
+    expect(folderSource(contents, manifest({}), 'wasm').env).toBeUndefined();
+    for (const env of [['TWINPLUG_ADMIN_TOKEN'], ['A=B'], 'LANG'])
+      expect(() => manifest({ env })).toThrow(
+        expect.objectContaining({ code: 'PLUGIN_MANIFEST_INVALID' }),
+      );
+  });
 });

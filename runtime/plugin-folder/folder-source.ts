@@ -28,7 +28,9 @@ export function folderSource(
   if (manifest.config !== undefined) source.config = manifest.config as PluginConfig;
   Object.assign(source, manifest.limits);
   if (manifest.idleUnloadMs !== undefined) source.idleUnloadMs = manifest.idleUnloadMs;
+  if (manifest.env !== undefined) source.env = manifest.env;
   source.lazy = manifest.lazy;
   source.force = manifest.force;
+  if (manifest.adapter !== undefined) source.adapter = manifest.adapter;
   return source;
 }

@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { type NativeAdapter, resolveAdapter } from '../adapter-options.js';
+import { type ComparatorSpec, parseComparatorSpec } from '../cases/comparator-spec.js';
 import { isPluginError, PluginError } from '../errors.js';
-import { type IsolationChoice, resolveLoadOptions } from '../options.js';
+import {
+  type IsolationChoice,
+  keysIn,
+  type LoadPluginOptions,
+  type OptionsIn,
+  resolveLoadOptions,
+} from '../options.js';
 import type { Backend } from '../plugin.js';
 
 /** A plugin folder's plugin.json, checked. Every field is optional. */
@@ -25,18 +34,16 @@ export interface PluginManifest {
   readonly force: boolean;
   /** The media type of the plugin's output, for servers (e.g. "application/json"). */
   readonly contentType: string | undefined;
+  /** Names of the host's environment variables the plugin's worker or child may see (never TWINPLUG_*). */
+  readonly env: readonly string[] | undefined;
+  /** How the native twin is called when it is a legacy library (docs/legacy-dlls.md). */
+  readonly adapter: NativeAdapter | undefined;
+  /** How conformance compares this plugin's twins (`exact` when absent). */
+  readonly compare: ComparatorSpec | undefined;
 }
 
-/** The limits plugin.json may set, as for loadPlugin. */
-export interface ManifestLimits {
-  readonly maxOutputBytes?: number;
-  readonly maxMemoryPages?: number;
-  readonly maxInputBytes?: number;
-  readonly timeoutMs?: number;
-  readonly loadTimeoutMs?: number;
-  readonly concurrency?: number;
-  readonly maxQueuedCalls?: number;
-}
+/** The limits plugin.json may set, as for loadPlugin: the `limits` layer of the option table. */
+export type ManifestLimits = Readonly<Pick<LoadPluginOptions, OptionsIn<'limits'>>>;
 
 const KEYS = [
   'prefer',
@@ -48,17 +55,12 @@ const KEYS = [
   'idleUnloadMs',
   'force',
   'contentType',
+  'env',
+  'adapter',
+  'compare',
 ] as const;
 const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,64}\/[A-Za-z0-9!#$&^_.+-]{1,64}(;[ -~]{0,128})?$/;
-const LIMIT_KEYS = [
-  'maxOutputBytes',
-  'maxMemoryPages',
-  'maxInputBytes',
-  'timeoutMs',
-  'loadTimeoutMs',
-  'concurrency',
-  'maxQueuedCalls',
-] as const;
+const LIMIT_KEYS = keysIn('limits');
 const ARTIFACT_SUFFIXES = ['.wasm', '.dll', '.so', '.dylib'];
 
 function invalid(path: string, message: string, field?: string): PluginError {
@@ -109,7 +111,7 @@ function parseLimits(value: unknown, path: string): ManifestLimits {
   return value as ManifestLimits;
 }
 
-function tryOptions(options: object, field: 'limits' | 'isolation', path: string): void {
+function tryOptions(options: object, field: 'limits' | 'isolation' | 'env', path: string): void {
   try {
     resolveLoadOptions({ bytes: new Uint8Array(0), ...options });
   } catch (error) {
@@ -130,10 +132,32 @@ function checkPlacement(
   return isolation as IsolationChoice;
 }
 
+function parseEnv(env: unknown, path: string): readonly string[] | undefined {
+  if (env === undefined) return undefined;
+  tryOptions({ env }, 'env', path);
+  return env as readonly string[];
+}
+
 function optionalBoolean(value: unknown, key: string, path: string): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean') throw invalid(path, `"${key}" must be true or false`, key);
   return value;
+}
+
+function parseAdapter(value: unknown, path: string): NativeAdapter | undefined {
+  try {
+    return resolveAdapter(value);
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_INVALID_OPTIONS')) throw error;
+    throw invalid(path, error.message, String(error.details?.field ?? 'adapter'));
+  }
+}
+
+function parseCompare(value: unknown, path: string): ComparatorSpec | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseComparatorSpec(value, 'compare', dirname(path));
+  if (!parsed.ok) throw invalid(path, parsed.message, parsed.field);
+  return parsed.spec;
 }
 
 /** Parses plugin.json strictly: unknown keys and wrong types are PLUGIN_MANIFEST_INVALID. */
@@ -168,6 +192,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
   return {
     prefer,
     contentType,
+    compare: parseCompare(raw.compare, path),
     config: raw.config,
     sha256: parseSha256(raw.sha256, name, path),
     limits,
@@ -175,6 +200,8 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     lazy: optionalBoolean(raw.lazy, 'lazy', path),
     idleUnloadMs,
     force: optionalBoolean(raw.force, 'force', path),
+    env: parseEnv(raw.env, path),
+    adapter: parseAdapter(raw.adapter, path),
   };
 }
 

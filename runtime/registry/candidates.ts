@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { isPluginError, PluginError, toPluginError } from '../errors.js';
 import { sha256Hex } from '../loaded-artifact.js';
 import type { LoadPluginOptions } from '../options.js';
@@ -146,7 +147,13 @@ async function tryArtifact(
   const identified = await identify(ctx, source, artifact);
   if (identified.kind !== 'identified') return identified;
   const { bytes, sha256, loadKey, rejectKey } = identified;
-  const load: LoadPluginOptions = { ...source.load, bytes, fileName: loadFileName(artifact.path) };
+  // The registry loads the bytes it hashed, so a DLL's own dependencies are named by folder.
+  const load: LoadPluginOptions = {
+    dependencyDir: dirname(artifact.path),
+    ...source.load,
+    bytes,
+    fileName: loadFileName(artifact.path),
+  };
   const version = new PluginVersion(
     { name: ctx.name, path: artifact.path, sha256, loadKey, load: () => ctx.loadPlugin(load) },
     ctx.emit,

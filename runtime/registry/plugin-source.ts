@@ -1,12 +1,10 @@
 import { basename } from 'node:path';
 import { PluginError } from '../errors.js';
 import {
-  type CallingConvention,
-  encodeConfig,
-  GUARD_LOAD_KEYS,
-  type GuardLoadOptions,
+  keysIn,
   type LoadPluginOptions,
-  type PluginConfig,
+  type OptionsIn,
+  type ResolvedLoadOptions,
   resolveLoadOptions,
 } from '../options.js';
 
@@ -16,23 +14,22 @@ export interface ArtifactChoice {
   readonly sha256?: string;
 }
 
+/** Load options shared by every artifact of a source (the artifact itself is added per load). */
+export type SharedLoadOptions = Pick<LoadPluginOptions, OptionsIn<'source'>>;
+
 /**
- * What {@link PluginRegistry.register} loads: an artifact or its twins, and how. `isolation` and
- * the guard's limits are passed to loadPlugin as they are (default in-process; a watched folder
- * defaults to ISOLATED_MODES).
+ * What {@link PluginRegistry.register} loads: an artifact or its twins, and how. Every load
+ * option of the `source` layer (config, limits, isolation, shadowDir, dependencyDir...) is
+ * passed to loadPlugin as it is (default in-process; a watched folder defaults to
+ * ISOLATED_MODES). A Windows DLL's own dependencies are taken from `dependencyDir`, else from
+ * the folder of the artifact, as loadPlugin does for a path.
  */
-export interface PluginSource extends GuardLoadOptions {
+export interface PluginSource extends Readonly<SharedLoadOptions> {
   /**
    * The artifact, or its twins most preferred first (e.g. `['x.so', 'x.wasm']`): when one
    * fails to load or validate, the next one serves and a `fallback` event says so.
    */
   readonly artifacts: string | readonly (string | ArtifactChoice)[];
-  /** Passed to Initialize (JSON values are serialised). */
-  readonly config?: PluginConfig;
-  readonly maxOutputBytes?: number;
-  readonly maxMemoryPages?: number;
-  readonly callingConvention?: CallingConvention;
-  readonly shadowDir?: string;
   /** A cases.json every candidate must pass before it is activated. */
   readonly cases?: string;
   /** Activates a lower version, or the same version with other bytes, instead of refusing it. */
@@ -42,12 +39,6 @@ export interface PluginSource extends GuardLoadOptions {
   /** Unloads the active version after this long without calls (default: the registry's). */
   readonly idleUnloadMs?: number;
 }
-
-/** Load options shared by every artifact of a source (the artifact itself is added per load). */
-export type SharedLoadOptions = Omit<
-  LoadPluginOptions,
-  'path' | 'bytes' | 'fileName' | 'sha256' | 'backend'
->;
 
 export interface ResolvedSource {
   readonly artifacts: readonly ArtifactChoice[];
@@ -81,17 +72,20 @@ function resolveArtifacts(artifacts: PluginSource['artifacts']): ArtifactChoice[
 }
 
 function sharedLoadOptions(source: PluginSource): SharedLoadOptions {
-  const load: { -readonly [K in keyof SharedLoadOptions]: SharedLoadOptions[K] } = {
-    config: encodeConfig(source.config),
-  };
-  if (source.maxOutputBytes !== undefined) load.maxOutputBytes = source.maxOutputBytes;
-  if (source.maxMemoryPages !== undefined) load.maxMemoryPages = source.maxMemoryPages;
-  if (source.callingConvention !== undefined) load.callingConvention = source.callingConvention;
-  if (source.shadowDir !== undefined) load.shadowDir = source.shadowDir;
-  for (const key of GUARD_LOAD_KEYS) {
-    if (source[key] !== undefined) Object.assign(load, { [key]: source[key] });
-  }
-  return load;
+  const load: Partial<Record<OptionsIn<'source'>, unknown>> = {};
+  for (const key of keysIn('source')) if (source[key] !== undefined) load[key] = source[key];
+  return load as SharedLoadOptions;
+}
+
+/** A value of the load key: bytes as base64, undefined as null (JSON has no undefined). */
+function keyPart(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return value ?? null;
+}
+
+/** Every option that changes behaviour, resolved, as text. */
+function optionsKey(resolved: ResolvedLoadOptions): string {
+  return JSON.stringify(keysIn('key').map((key) => keyPart(resolved[key])));
 }
 
 /** Checks a source and fills its defaults, before any artifact is touched. */
@@ -106,19 +100,7 @@ export function resolveSource(source: PluginSource): ResolvedSource {
   return {
     artifacts: resolveArtifacts(source.artifacts),
     load,
-    optionsKey: JSON.stringify([
-      Buffer.from(resolved.config).toString('base64'),
-      resolved.maxOutputBytes,
-      resolved.maxMemoryPages,
-      resolved.callingConvention,
-      resolved.isolation ?? null,
-      resolved.timeoutMs,
-      resolved.loadTimeoutMs,
-      resolved.maxInputBytes,
-      resolved.concurrency,
-      resolved.maxQueuedCalls,
-      resolved.breaker ?? null,
-    ]),
+    optionsKey: optionsKey(resolved),
     cases: source.cases,
     force: source.force === true,
     lazy: source.lazy === true,

@@ -5,7 +5,7 @@ import { SAMPLES } from './catalog.mjs';
 import { abs, ensureDirFor } from './util.mjs';
 
 /** Every { "file": ... } path in a cases document, relative to the cases file. */
-function referencedFiles(value, found = new Set()) {
+export function referencedFiles(value, found = new Set()) {
   if (Array.isArray(value)) {
     for (const item of value) referencedFiles(item, found);
   } else if (value && typeof value === 'object') {

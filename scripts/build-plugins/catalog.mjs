@@ -15,6 +15,9 @@ const STDERR = 'native only: writes to file descriptor 2';
 const SLOW = 'native only: holds a native call in flight';
 const WASM_ONLY = 'wasm only: linear memory growth and module imports have no native counterpart';
 const WINDOWS_ONLY = 'windows only: a plugin DLL that imports from a DLL beside it';
+const LINUX_PROBE = 'native on Linux only: reads its environment and /proc/self/fd';
+const LEGACY = 'native only: a legacy library without the ABI, called through an adapter';
+const PORT = "wasm only: a legacy library's port to the ordinary ABI";
 
 /** The fixtures, with the one backend a fixture is limited to when it makes sense on one only. */
 export const FIXTURES = [
@@ -36,6 +39,34 @@ export const FIXTURES = [
   { name: 'grow-memory', only: 'wasm', why: WASM_ONLY },
   { name: 'foreign-import', only: 'wasm', why: WASM_ONLY, imports: ['evil.steal'] },
   { name: 'upper-divergent' },
+  { name: 'env-probe', only: 'native', platform: 'linux', why: LINUX_PROBE },
+  // Legacy libraries (docs/legacy-dlls.md) and their Wasm ports; shout.cpp is built by cxx.mjs.
+  { name: 'legacy-rot13', only: 'native', why: LEGACY, sources: ['plugins-dll/legacy/rot13.c'] },
+  {
+    name: 'legacy-greet',
+    only: 'native',
+    why: LEGACY,
+    sources: ['plugins-dll/legacy/greet.c'],
+    version: '1.0.0',
+  },
+  {
+    name: 'legacy-shout-port',
+    only: 'wasm',
+    why: PORT,
+    sources: ['plugins-dll/legacy/shout-port.c'],
+  },
+  {
+    name: 'legacy-rot13-port',
+    only: 'wasm',
+    why: PORT,
+    sources: ['plugins-dll/legacy/rot13-port.c'],
+  },
+  {
+    name: 'legacy-greet-port',
+    only: 'wasm',
+    why: PORT,
+    sources: ['plugins-dll/legacy/greet-port.c'],
+  },
   // helper.dll is not a plugin: uses-helper.dll imports from it, so it is built first.
   {
     name: 'helper',
@@ -55,6 +86,17 @@ export const FIXTURES = [
     inputs: ['plugins-dll/fixtures/helper/helper.h'],
     links: ['helper'],
   },
+];
+
+/**
+ * Real open-source C libraries, unmodified, each behind a thin ABI shim in
+ * plugins-dll/third-party/<name>/ (docs/conformance.md, "Third-party twins"). `upstream` names
+ * the source package (upstream.mjs), `sources` the library files the shim is compiled with.
+ */
+export const THIRD_PARTY = [
+  { name: 'lz4-block', upstream: 'lz4', sources: ['lz4.c'] },
+  { name: 'lz4-block-decode', upstream: 'lz4', sources: ['lz4.c'] },
+  { name: 'xxhash', upstream: 'lz4', sources: ['xxhash.c'] },
 ];
 
 /** Every input a C build depends on besides its own sources: the ABI and common headers. */

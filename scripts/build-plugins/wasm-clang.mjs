@@ -12,7 +12,7 @@ const WARNINGS = ['-Wall', '-Wextra', '-Werror'];
 // as soon as it runs below address 0 instead of overwriting globals (the allocator's free list,
 // redact's configured words) on its way down.
 const LINK = ['-Wl,--no-entry', '-Wl,--stack-first'];
-const SUPPORT = 'plugins-dll/common/wasm_support.c';
+export const SUPPORT = 'plugins-dll/common/wasm_support.c';
 const ABI_FUNCTIONS = ['ProcessData', 'PluginInfo', 'Initialize', 'Cleanup'];
 
 /** Builds a trivial module to learn whether clang can target wasm32 and find wasm-ld. */
@@ -52,7 +52,7 @@ async function definedFunctions(sources) {
 }
 
 /** Exports must be exactly memory, alloc, dealloc and the defined ABI functions; imports as declared. */
-async function verify(target, output) {
+export async function verify(target, output) {
   const module = new WebAssembly.Module(await readFile(abs(output)));
   const exports = WebAssembly.Module.exports(module)
     .map((e) => e.name)

@@ -18,10 +18,10 @@ export function readSuiteResults(file) {
   return { tests, totals };
 }
 
-/** Runs the suite; resolves { files, tests, passed, failed, skipped, failures, exitCode }. */
-export async function runSuite({ wine, nodeExe, reportsDir }) {
+/** Runs the suite (the files whose name contains `files`, when given); resolves { files, tests, passed, failed, skipped, failures, exitCode }. */
+export async function runSuite({ wine, nodeExe, reportsDir, files: only }) {
   const files = readdirSync(abs(SUITE_DIR))
-    .filter((name) => name.endsWith('.win-test.js'))
+    .filter((name) => name.endsWith('.win-test.js') && (!only || name.includes(only)))
     .sort()
     .map((name) => `${SUITE_DIR}/${name}`);
   if (files.length === 0) throw new Error(`no *.win-test.js in ${SUITE_DIR}: run npm run build`);

@@ -92,6 +92,25 @@ export const FIELDS = {
     parse: integer(1, DAY_MS),
     default: 30_000,
   },
+  /** What GET / and /v1/dashboard show without admin credentials: see docs/server.md. */
+  dashboard: {
+    env: 'TWINPLUG_DASHBOARD',
+    parse: oneOf('off', 'redacted', 'admin'),
+    default: 'redacted',
+  },
+  'auth.required': { env: 'TWINPLUG_AUTH_REQUIRED', parse: flag, default: false },
+  /** '' : `<plugins>.keys.json`, beside the plugins folder. */
+  'auth.keysFile': { env: 'TWINPLUG_KEYS_FILE', parse: text, default: '' },
+  /** '' : `<plugins>.audit.jsonl`, beside the plugins folder. */
+  'audit.file': { env: 'TWINPLUG_AUDIT_FILE', parse: text, default: '' },
+  'limits.keyRps': { env: 'TWINPLUG_LIMIT_KEY_RPS', parse: integer(0, 1e6), default: 0 },
+  'limits.keyBurst': { env: 'TWINPLUG_LIMIT_KEY_BURST', parse: integer(0, 1e6), default: 0 },
+  'limits.pluginRps': { env: 'TWINPLUG_LIMIT_PLUGIN_RPS', parse: integer(0, 1e6), default: 0 },
+  'limits.pluginBurst': {
+    env: 'TWINPLUG_LIMIT_PLUGIN_BURST',
+    parse: integer(0, 1e6),
+    default: 0,
+  },
   'canary.errorRate': { env: 'TWINPLUG_CANARY_ERROR_RATE', parse: ratio, default: 0.05 },
   'canary.minCalls': { env: 'TWINPLUG_CANARY_MIN_CALLS', parse: integer(1, 1e9), default: 20 },
   'canary.windowMs': {

@@ -124,4 +124,14 @@ describe('loadConfig', () => {
       refused(() => loadConfig({ env: { TWINPLUG_ADMIN_TOKEN: 'short' }, cwd: dir })).source,
     ).toBe('TWINPLUG_ADMIN_TOKEN');
   });
+
+  it('refuses an admin token with whitespace or too little entropy, with the same rule as requests', () => {
+    const refusal = (token: string) =>
+      refused(() => loadConfig({ env: { TWINPLUG_ADMIN_TOKEN: token }, cwd: dir })).message;
+    expect(refusal('a-long-enough token')).toMatch(/no spaces/);
+    expect(refusal('a-long-enough-token\t')).toMatch(/no spaces/);
+    expect(refusal('x'.repeat(16))).toMatch(/too predictable \(0 bits/);
+    expect(refusal('ab'.repeat(32))).toMatch(/too predictable/);
+    expect(refusal('abcd'.repeat(4))).toMatch(/too predictable/);
+  });
 });

@@ -1,11 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { tokenProblem } from '../auth/token-rule.js';
 import { ConfigError } from './config-error.js';
 import { FIELDS, type FieldName } from './fields.js';
 import type { ServerConfig } from './server-config.js';
 
 export const DEFAULT_CONFIG_FILE = 'twinplug.config.json';
-const MIN_TOKEN_LENGTH = 16;
+/** Settings grouped in objects in the file: `{"canary": {"errorRate": 0.1}}`. */
+const GROUPS = new Set(
+  Object.keys(FIELDS)
+    .filter((name) => name.includes('.'))
+    .map((name) => name.slice(0, name.indexOf('.'))),
+);
 
 /** Where settings come from; later sources win: file, then environment, then flags. */
 export interface ConfigSources {
@@ -25,7 +31,7 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>, file
     const path = prefix === '' ? key : `${prefix}.${key}`;
     if (path === 'adminToken')
       throw new ConfigError(file, '"adminToken" is read from TWINPLUG_ADMIN_TOKEN only');
-    if (path === 'canary') flatten(child, path, out, file);
+    if (GROUPS.has(path)) flatten(child, path, out, file);
     else if (path in FIELDS) out.set(path, child);
     else throw new ConfigError(file, `unknown setting "${path}"`);
   }
@@ -68,11 +74,8 @@ function pick(name: FieldName, file: Map<string, unknown>, sources: ConfigSource
 function adminToken(env: NodeJS.ProcessEnv | undefined): string | undefined {
   const token = env?.TWINPLUG_ADMIN_TOKEN;
   if (token === undefined || token === '') return undefined;
-  if (token.length < MIN_TOKEN_LENGTH)
-    throw new ConfigError(
-      'TWINPLUG_ADMIN_TOKEN',
-      `must be at least ${MIN_TOKEN_LENGTH} characters`,
-    );
+  const problem = tokenProblem(token);
+  if (problem !== undefined) throw new ConfigError('TWINPLUG_ADMIN_TOKEN', problem);
   return token;
 }
 
@@ -99,16 +102,18 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
       );
     }
   }
-  const flat = Object.fromEntries(Object.entries(values).filter(([key]) => !key.includes('.')));
+  const nested: Record<string, Record<string, unknown>> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const [group, field] = key.split('.') as [string, string | undefined];
+    if (field === undefined) nested[group] = value as never;
+    else nested[group] = { ...nested[group], [field]: value };
+  }
+  const config = nested as unknown as Omit<ServerConfig, 'adminToken'>;
+  const plugins = config.plugins.replace(/[\\/]+$/, '');
   return {
-    ...(flat as Omit<ServerConfig, 'canary' | 'adminToken'>),
-    canary: {
-      errorRate: values['canary.errorRate'] as number,
-      minCalls: values['canary.minCalls'] as number,
-      windowMs: values['canary.windowMs'] as number,
-      stepWeight: values['canary.stepWeight'] as number,
-      stepIntervalMs: values['canary.stepIntervalMs'] as number,
-    },
+    ...config,
+    auth: { ...config.auth, keysFile: config.auth.keysFile || `${plugins}.keys.json` },
+    audit: { file: config.audit.file || `${plugins}.audit.jsonl` },
     adminToken: adminToken(sources.env),
   };
 }

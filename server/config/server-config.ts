@@ -1,4 +1,5 @@
 import type { Backend } from '../../runtime/index.js';
+import type { LimitsConfig } from '../auth/rate-limits.js';
 
 /** Canary analysis and progressive delivery: see docs/server.md. */
 export interface CanaryConfig {
@@ -11,6 +12,14 @@ export interface CanaryConfig {
   /** 0: a new version takes all traffic at once (still watched); else its first weight and each step. */
   readonly stepWeight: number;
   readonly stepIntervalMs: number;
+}
+
+/** Who may call what: see docs/server.md. */
+export interface AuthConfig {
+  /** The data API needs an API key too (the admin API always does). */
+  readonly required: boolean;
+  /** The API keys (salted scrypt hashes): default `<plugins>.keys.json`. */
+  readonly keysFile: string;
 }
 
 /** Everything `twinplug serve` runs with, every default filled. */
@@ -30,6 +39,16 @@ export interface ServerConfig {
   readonly shutdownTimeoutMs: number;
   readonly uploadTimeoutMs: number;
   readonly canary: CanaryConfig;
+  readonly auth: AuthConfig;
+  /** The append-only JSON-lines audit file: default `<plugins>.audit.jsonl`. */
+  readonly audit: { readonly file: string };
+  /** Requests per second and burst, per API key and per plugin; 0: no limit. */
+  readonly limits: LimitsConfig;
+  /**
+   * The dashboard without admin credentials: `redacted` (names, versions, health; no traffic
+   * rules, shortened hashes), `admin` (admin credentials required) or `off` (no dashboard).
+   */
+  readonly dashboard: 'off' | 'redacted' | 'admin';
   /** From TWINPLUG_ADMIN_TOKEN only (never from a file); undefined turns the admin API off. */
   readonly adminToken: string | undefined;
 }

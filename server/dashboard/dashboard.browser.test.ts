@@ -69,6 +69,13 @@ describe('the dashboard in headless Chromium', () => {
       .locator('section.plugin')
       .evaluateAll((sections) => sections.map((s) => s.getAttribute('data-plugin')));
     expect(names).toEqual(['crc32', 'upper', 'versioned']);
+    // Anonymous: the redacted view (the default), hashes shortened.
+    expect(await page.locator('body').getAttribute('data-view')).toBe('redacted');
+    const fullHash = createHash('sha256')
+      .update(readFileSync(join(plugins.root, 'versioned', 'versioned.wasm')))
+      .digest('hex');
+    expect(await page.content()).toContain(fullHash.slice(0, 12));
+    expect(await page.content()).not.toContain(fullHash);
     await page.waitForSelector('body[data-state="live"]');
     for (let index = 0; index < 30; index += 1) {
       await fetch(`${server.url}/v1/plugins/upper`, { method: 'POST', body: 'hello' });

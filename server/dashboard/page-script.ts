@@ -26,7 +26,10 @@ export const PAGE_SCRIPT = `
       '<table><thead><tr><th>version</th><th>backend</th><th>state</th><th>role</th><th>traffic</th><th>calls</th><th>errors</th><th>calls/s</th><th>errors/s</th><th>sha256</th></tr></thead><tbody>' + rows + '</tbody></table></section>';
   };
   const item = (ev) => '<li class="event-' + esc(ev.type) + '"><time>' + new Date(ev.time).toISOString().slice(11, 19) + '</time> <b>' + esc(ev.plugin) + '</b> ' + esc(ev.message) + '</li>';
+  const auditItem = (a) => '<li class="audit-' + esc(a.result) + '"><time>' + esc(a.time.slice(11, 19)) + '</time> <b>' + esc(a.keyId ?? 'server') + '</b> ' + esc(a.action) + (a.plugin ? ' ' + esc(a.plugin) : '') + ' → ' + Number(a.status) + (a.code ? ' ' + esc(a.code) : '') + '</li>';
   const render = (data) => {
+    const audit = document.getElementById('audit');
+    if (audit && data.audit) audit.innerHTML = data.audit.length ? data.audit.map(auditItem).join('') : '<li>None yet.</li>';
     document.getElementById('plugins').innerHTML = data.plugins.length ? data.plugins.map((p) => card(p, data)).join('') : '<p>No plugins loaded.</p>';
     document.getElementById('events').innerHTML = data.events.length ? data.events.map(item).join('') : '<li>No events yet.</li>';
     const counts = new Map();

@@ -9,6 +9,7 @@ describe('dashboard rendering', () => {
     );
     const html = renderDashboard({
       time: 0,
+      view: 'admin',
       plugins: [],
       events: [{ type: 'load-failed', plugin: 'x', time: 0, message: '<script>alert(1)</script>' }],
     });

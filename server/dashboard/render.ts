@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../auth/audit-log.js';
 import type { FeedEvent } from '../observability/event-feed.js';
 import type { PluginView, VersionView } from '../service/describe.js';
 import { escapeHtml as e } from './escape.js';
@@ -5,8 +6,12 @@ import { escapeHtml as e } from './escape.js';
 /** What the dashboard shows; also the JSON of GET /v1/dashboard. */
 export interface DashboardData {
   readonly time: number;
+  /** `admin`: everything; `redacted`: what an anonymous visitor may see. */
+  readonly view: 'admin' | 'redacted';
   readonly plugins: readonly PluginView[];
   readonly events: readonly FeedEvent[];
+  /** The latest admin actions, newest first: the admin view only. */
+  readonly audit?: readonly AuditEntry[];
 }
 
 function trafficCell(v: VersionView): string {
@@ -36,11 +41,19 @@ function eventItem(event: FeedEvent): string {
   return `<li class="event-${e(event.type)}"><time>${time}</time> <b>${e(event.plugin)}</b> ${e(event.message)}</li>`;
 }
 
+function auditItem(entry: AuditEntry): string {
+  return `<li class="audit-${e(entry.result)}"><time>${e(entry.time.slice(11, 19))}</time> <b>${e(entry.keyId ?? 'server')}</b> ${e(entry.action)}${entry.plugin ? ` ${e(entry.plugin)}` : ''} → ${Number(entry.status)}${entry.code ? ` ${e(entry.code)}` : ''}</li>`;
+}
+
 /** The dashboard's body content, rendered on the server; the page script re-renders it the same way. */
 export function renderDashboard(data: DashboardData): string {
   const plugins =
     data.plugins.length === 0 ? '<p>No plugins loaded.</p>' : data.plugins.map(pluginCard).join('');
   const events =
     data.events.length === 0 ? '<li>No events yet.</li>' : data.events.map(eventItem).join('');
-  return `<div id="plugins">${plugins}</div><h2>Swaps and rollbacks</h2><ul id="events">${events}</ul>`;
+  const audit =
+    data.audit === undefined
+      ? ''
+      : `<h2>Admin actions</h2><ul id="audit">${data.audit.length === 0 ? '<li>None yet.</li>' : data.audit.map(auditItem).join('')}</ul>`;
+  return `<div id="plugins">${plugins}</div><h2>Swaps and rollbacks</h2><ul id="events">${events}</ul>${audit}`;
 }

@@ -14,16 +14,26 @@ export const SERVER_STATUS = {
   SHA256_MISMATCH: 400,
   /** No or a malformed Authorization header on the admin API. */
   UNAUTHORIZED: 401,
-  /** The bearer token is not the admin token. */
+  /** The bearer secret is neither the admin token nor a live API key (unknown or revoked). */
+  KEY_INVALID: 401,
+  /** The key's role may not do this (a caller on the admin API, a deployer on keys). */
   FORBIDDEN: 403,
+  /** The key's scope does not name this plugin (or this version, for a version-scoped caller). */
+  SCOPE_DENIED: 403,
   /** The admin API is off: TWINPLUG_ADMIN_TOKEN is not set. */
   ADMIN_DISABLED: 403,
   /** Native uploads are refused unless `allowNativeUploads` is set in the config. */
   NATIVE_UPLOAD_DISABLED: 403,
   /** No route for this method and path. */
   ROUTE_NOT_FOUND: 404,
+  /** No such API key. */
+  KEY_NOT_FOUND: 404,
   /** The request body is larger than `maxBodyBytes`. */
   BODY_TOO_LARGE: 413,
+  /** Over the key's or the plugin's rate limit; `Retry-After` says when to try again. */
+  RATE_LIMITED: 429,
+  /** The keys file is a link, another user's, writable by others, or malformed. */
+  KEYS_FILE_INVALID: 500,
   /** An upload was written but the plugin folder did not settle on it in time. */
   UPLOAD_TIMEOUT: 504,
   /** The server is shutting down or its plugins are not loaded yet. */

@@ -1,13 +1,18 @@
 import { Hono } from 'hono';
+import { type Access, guardCall } from '../auth/guard.js';
 import type { PluginService } from '../service/plugin-service.js';
 import { limitBody } from './body-limit.js';
 import { dataTarget } from './plugin-ref.js';
 import type { ServerEnv } from './server-env.js';
 
 /** POST /v1/plugins/:name[@version]: ProcessData on the body, the output bytes back. */
-export function dataRoutes(service: PluginService, maxBodyBytes: number): Hono<ServerEnv> {
+export function dataRoutes(
+  service: PluginService,
+  access: Access,
+  maxBodyBytes: number,
+): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
-  app.post('/v1/plugins/:ref', limitBody(maxBodyBytes), async (c) => {
+  app.post('/v1/plugins/:ref', guardCall(access), limitBody(maxBodyBytes), async (c) => {
     const { name, version, backend } = dataTarget(
       c.req.param('ref'),
       c.req.header('x-plugin-version'),

@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/principal.js';
 import type { Logger } from '../observability/logger.js';
 
 /** Hono's environment for every route: the request's trace ID, and the logger whose request lines carry it. */
@@ -7,5 +8,9 @@ export interface ServerEnv {
     log: Logger;
     /** Set by a handler whose response already carries X-Trace-ID. */
     traceHeaderSent: boolean;
+    /** Who sent the request, once a key or the admin token has been checked. */
+    principal: Principal | undefined;
+    /** What an admin handler did, for its audit entry. */
+    auditDetails: Record<string, unknown> | undefined;
   };
 }

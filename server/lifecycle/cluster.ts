@@ -1,17 +1,32 @@
 import cluster, { type Worker } from 'node:cluster';
+import { serveKeyRelay } from '../auth/key-relay.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { createLogger } from '../observability/logger.js';
 
 const CONFIG_ENV = 'TWINPLUG_WORKER_CONFIG';
 const RESTART_DELAY_MS = 1000;
 
+/**
+ * The config the primary passed, taken out of the environment at first sight: it holds the
+ * admin token, and an in-process plugin could read the environment (children and workers get
+ * an allow-list anyway, runtime/isolation/plugin-env.ts).
+ */
+let passedConfig: string | undefined;
+function takeConfig(): string | undefined {
+  if (passedConfig === undefined && process.env[CONFIG_ENV] !== undefined) {
+    passedConfig = process.env[CONFIG_ENV];
+    delete process.env[CONFIG_ENV];
+  }
+  return passedConfig;
+}
+
 /** True in a worker forked by {@link runPrimary}; its config comes from the primary. */
 export function isClusterWorker(): boolean {
-  return cluster.isWorker && process.env[CONFIG_ENV] !== undefined;
+  return cluster.isWorker && takeConfig() !== undefined;
 }
 
 export function workerConfig(): ServerConfig {
-  return JSON.parse(process.env[CONFIG_ENV]!) as ServerConfig;
+  return JSON.parse(takeConfig()!) as ServerConfig;
 }
 
 /**
@@ -25,6 +40,7 @@ export function runPrimary(config: ServerConfig): Promise<number> {
   const env = { [CONFIG_ENV]: JSON.stringify(config) };
   let stopping = false;
   const fork = (): Worker => cluster.fork(env);
+  serveKeyRelay(config.auth.keysFile);
   for (let index = 0; index < config.workers; index += 1) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;

@@ -2,10 +2,16 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { PluginLoader } from '../../runtime/index.js';
 import { createApp } from '../app.js';
+import { auditServerActions } from '../auth/audit-feed.js';
+import { openAccess } from '../auth/open-access.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { ServerMetrics } from '../observability/server-metrics.js';
 import { PluginService } from '../service/plugin-service.js';
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
 
 /** A server listening on its port; `close` is the graceful shutdown. */
 export interface RunningServer {
@@ -30,14 +36,10 @@ export async function startServer(
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = new ServerMetrics();
   metrics.collectProcessMetrics();
+  const access = await openAccess(config, log);
   const service = new PluginService({ config, log, metrics, ...options });
-  const app = createApp({
-    service,
-    metrics,
-    log,
-    maxBodyBytes: config.maxBodyBytes,
-    adminToken: config.adminToken,
-  });
+  const stopAudit = auditServerActions(service.feed, access.audit);
+  const app = createApp({ service, metrics, log, config, access });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -45,6 +47,7 @@ export async function startServer(
       server.once('error', reject);
     });
   } catch (error) {
+    stopAudit();
     await service.close();
     throw error;
   }
@@ -55,9 +58,16 @@ export async function startServer(
       host: config.host,
       plugins: service.pluginsDir,
       admin: config.adminToken !== undefined,
+      authRequired: config.auth.required,
+      keys: access.keys.list().filter((key) => key.revoked === undefined).length,
     },
     'listening',
   );
+  if (!config.auth.required && !isLoopback(config.host))
+    log.warn(
+      { host: config.host },
+      'the data API is open to anyone who can reach this address: set auth.required (TWINPLUG_AUTH_REQUIRED=true) and give callers API keys',
+    );
   await service.ready;
   log.info({ plugins: service.list().map((plugin) => `${plugin.name}@${plugin.active}`) }, 'ready');
   let closing: Promise<void> | undefined;
@@ -74,6 +84,7 @@ export async function startServer(
       }, config.shutdownTimeoutMs);
       await drained;
       clearTimeout(timer);
+      stopAudit();
       await service.close();
       log.info('stopped: every plugin cleaned up and unloaded');
     })();

@@ -20,6 +20,7 @@ export interface FeedEvent {
 /** The latest events, newest last, bounded. */
 export class EventFeed {
   readonly #events: FeedEvent[] = [];
+  readonly #listeners = new Set<(event: FeedEvent) => void>();
   readonly #limit: number;
 
   constructor(limit = 100) {
@@ -29,6 +30,13 @@ export class EventFeed {
   push(event: FeedEvent): void {
     this.#events.push(event);
     if (this.#events.length > this.#limit) this.#events.shift();
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  /** Calls `listener` with every event pushed from now on; returns the unsubscribe. */
+  subscribe(listener: (event: FeedEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** The latest `count` events, newest first. */

@@ -27,6 +27,11 @@ export function tempPlugins() {
     samples(...names: string[]) {
       for (const name of names) cpSync(sample(name), join(root, name), { recursive: true });
     },
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: () => {
+      rmSync(root, { recursive: true, force: true });
+      // The keys and audit files sit beside the folder (server/config/load-config.ts).
+      for (const beside of ['.keys.json', '.audit.jsonl'])
+        rmSync(`${root}${beside}`, { force: true });
+    },
   };
 }

@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import type { Hono } from 'hono';
 import { createApp } from '../app.js';
+import { auditServerActions } from '../auth/audit-feed.js';
+import { openAccess, type ServerAccess } from '../auth/open-access.js';
 import { loadConfig } from '../config/load-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { ServerEnv } from '../http/server-env.js';
@@ -18,6 +20,7 @@ export interface TestApp {
   readonly service: PluginService;
   readonly config: ServerConfig;
   readonly logs: LogLines;
+  readonly access: ServerAccess;
   close(): Promise<void>;
 }
 
@@ -48,14 +51,14 @@ export async function testApp(
     canaryTickMs: options.canaryTickMs ?? 50,
   });
   await service.ready;
-  const app = createApp({
-    service,
-    metrics,
-    log,
-    maxBodyBytes: config.maxBodyBytes,
-    adminToken: config.adminToken,
-  });
-  return { app, service, config, logs, close: () => service.close() };
+  const access = await openAccess(config, log);
+  const stopAudit = auditServerActions(service.feed, access.audit);
+  const app = createApp({ service, metrics, log, config, access });
+  const close = () => {
+    stopAudit();
+    return service.close();
+  };
+  return { app, service, config, logs, access, close };
 }
 
 export const admin = (init: RequestInit = {}): RequestInit => ({

@@ -2,10 +2,10 @@
 // helper.dll, which sits beside it. The runtime loads a shadow copy from a temporary folder,
 // so the dependency must come along (docs/windows.md, "DLL search path").
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadPlugin } from '../../runtime/index.js';
+import { createRegistry, loadPlugin, watchPluginFolder } from '../../runtime/index.js';
 import { dll, errnoOf, shadowLoads, tempDir, text, utf8 } from './support.js';
 
 /** A deploy folder holding uses-helper.dll, and helper.dll unless told otherwise. */
@@ -104,6 +104,39 @@ describe("a plugin DLL's own dependencies", () => {
       await plugin.close();
     } finally {
       process.chdir(previous);
+    }
+  });
+
+  it('a registry finds helper.dll beside the artifact, though it loads the bytes it hashed', async () => {
+    const folder = deployFolder(true);
+    const registry = createRegistry();
+    try {
+      await registry.register('uses-helper', {
+        artifacts: join(folder, 'uses-helper.dll'),
+        shadowDir: shadowFolder(),
+      });
+      assert.equal(text(await registry.call('uses-helper', utf8('r'))), 'helper:r');
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('a watched folder serves uses-helper.dll, in its child process, with helper.dll beside it', async () => {
+    const root = tempDir('deps-watched');
+    after(root.remove);
+    const dir = join(root.path, 'uses-helper');
+    mkdirSync(dir);
+    copyFileSync(dll('helper', 'fixture'), join(dir, 'helper.dll'));
+    copyFileSync(dll('uses-helper', 'fixture'), join(dir, 'uses-helper.dll'));
+    const registry = createRegistry();
+    const watched = watchPluginFolder(registry, root.path, { prefer: 'native' });
+    try {
+      await watched.ready;
+      assert.equal(registry.get('uses-helper')?.active?.isolation, 'process');
+      assert.equal(text(await registry.call('uses-helper', utf8('w'))), 'helper:w');
+    } finally {
+      await watched.close();
+      await registry.close();
     }
   });
 });

@@ -58,12 +58,12 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
   return { path, remove };
 }
 
-/** The files of each load folder (<shadowDir>/<sha256>/<pid>-<n>/) that a shadow folder holds. */
+/** The files of each load folder (<shadowDir>/<private folder>/<n>-<sha256>/) that a shadow folder holds. */
 export function shadowLoads(shadowDir: string): { dir: string; files: string[] }[] {
   const loads: { dir: string; files: string[] }[] = [];
-  for (const hash of readdirSync(shadowDir)) {
-    for (const load of readdirSync(join(shadowDir, hash))) {
-      const dir = join(shadowDir, hash, load);
+  for (const mine of readdirSync(shadowDir)) {
+    for (const load of readdirSync(join(shadowDir, mine))) {
+      const dir = join(shadowDir, mine, load);
       loads.push({ dir, files: readdirSync(dir).sort() });
     }
   }

@@ -31,3 +31,14 @@ export const textGrammar: Grammar = {
       maxLength > BULK_THRESHOLD ? bulk(fc, maxLength, 'text') : utf8Text(fc, maxLength),
     ),
 };
+
+/**
+ * UTF-8 text without NUL bytes: what a C string API (a legacy IModule, a string convention of
+ * docs/legacy-dlls.md) can be given at all. A NUL in the text grammar's output becomes a space.
+ */
+export const cTextGrammar: Grammar = {
+  name: 'c-text',
+  description: 'UTF-8 text without NUL bytes, for C string APIs, in the shared size mix',
+  inputs: (fc, context) =>
+    textGrammar.inputs(fc, context).map((input) => input.map((byte) => (byte === 0 ? 0x20 : byte))),
+};

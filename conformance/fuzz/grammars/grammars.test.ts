@@ -25,14 +25,26 @@ describe('built-in grammars', () => {
     expect(sample(grammar, 4096, config, 50)).toEqual(sample(grammar, 4096, config, 50));
   });
 
-  it.each(['bytes', 'text', 'redact-text'])('%s never exceeds the size budget', (name) => {
-    for (const maxSize of [1, 64, 100, 5000]) {
-      const lengths = sample(GRAMMARS[name]!, maxSize, utf8('{"words":["secret"]}'), 500).map(
-        (b) => b.length,
-      );
-      expect(Math.max(...lengths)).toBeLessThanOrEqual(maxSize);
+  it('c-text: UTF-8 text with no NUL byte', () => {
+    const inputs = sample(GRAMMARS['c-text']!, 4096);
+    expect(inputs.some((input) => input.length > 0)).toBe(true);
+    for (const input of inputs) {
+      expect(input.includes(0)).toBe(false);
+      expect(() => new TextDecoder('utf-8', { fatal: true }).decode(input)).not.toThrow();
     }
   });
+
+  it.each(['bytes', 'text', 'c-text', 'redact-text'])(
+    '%s never exceeds the size budget',
+    (name) => {
+      for (const maxSize of [1, 64, 100, 5000]) {
+        const lengths = sample(GRAMMARS[name]!, maxSize, utf8('{"words":["secret"]}'), 500).map(
+          (b) => b.length,
+        );
+        expect(Math.max(...lengths)).toBeLessThanOrEqual(maxSize);
+      }
+    },
+  );
 
   it('bytes: six in ten inputs of at most 64 bytes, some past 1 KiB, empty ones, every byte value', () => {
     const inputs = sample(GRAMMARS.bytes!, 4096);

@@ -42,12 +42,19 @@ describe.skipIf(isSkipped('cc'))(
       const shadowDir = mkdtempSync(join(tmpdir(), 'twinplug-shadow-test-'));
       const path = artifact('upper', 'cc');
       const plugin = await loadPlugin({ path, shadowDir });
-      expect(readdirSync(shadowDir)).toEqual([plugin.artifact.sha256]);
+      // One private folder of this process, holding one load folder.
+      const [mine, ...others] = readdirSync(shadowDir);
+      expect(others).toEqual([]);
+      expect(mine).toMatch(new RegExp(`^twinplug-shadow-${process.pid}-[A-Za-z0-9]{6}$`));
+      const privateDir = join(shadowDir, mine!);
+      expect(readdirSync(privateDir)).toEqual([
+        expect.stringMatching(new RegExp(`^\\d+-${plugin.artifact.sha256.slice(0, 16)}$`)),
+      ]);
       const maps = process.platform === 'linux' ? readFileSync('/proc/self/maps', 'utf8') : '';
       if (process.platform === 'linux') expect(maps).toContain(shadowDir);
       expect(text(await plugin.processData(utf8('abc')))).toBe('ABC');
       await plugin.close();
-      expect(readdirSync(shadowDir)).toEqual([]);
+      expect(readdirSync(privateDir)).toEqual([]);
       if (process.platform === 'linux')
         expect(readFileSync('/proc/self/maps', 'utf8')).not.toContain(shadowDir);
     });

@@ -5,6 +5,7 @@ import type { PluginCore } from '../../managed-plugin.js';
 import type { CallingConvention, ResolvedLoadOptions } from '../../options.js';
 import type { PluginInfo } from '../../plugin.js';
 import { defaultPluginInfo, parsePluginInfo } from '../../plugin-info.js';
+import { openAdaptedCore } from './adapters/index.js';
 import { type KoffiLibrary, loadFromShadowCopy, type ShadowLoadedLibrary } from './shadow-load.js';
 
 type KoffiFunction = ReturnType<KoffiLibrary['func']>;
@@ -134,7 +135,9 @@ export function openNativePlugin(
 ): PluginCore {
   const loaded = loadFromShadowCopy(artifact, options);
   try {
-    return new NativePluginCore(loaded, artifact, options);
+    return options.adapter === undefined
+      ? new NativePluginCore(loaded, artifact, options)
+      : openAdaptedCore(loaded, artifact, options);
   } catch (error) {
     loaded.release();
     throw error;

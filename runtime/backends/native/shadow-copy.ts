@@ -1,6 +1,17 @@
-import { mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { PluginError } from '../../errors.js';
+import { sha256Hex } from '../../loaded-artifact.js';
 import type { Dependency } from './dependencies.js';
+import { privateShadowDir, removeTree } from './shadow-dir.js';
 
 /** A private copy of a native library, loaded instead of the original. */
 export interface ShadowCopy {
@@ -11,82 +22,55 @@ export interface ShadowCopy {
   remove(): void;
 }
 
+// O_NOFOLLOW does not exist on Windows, where O_EXCL alone refuses any existing name.
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+const CREATE_EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW;
+const UID = process.getuid?.();
 let sequence = 0;
-const sweptDirs = new Set<string>();
 
-function isAlive(pid: number): boolean {
+function tampered(path: string, why: string): PluginError {
+  return new PluginError('PLUGIN_LOAD_FAILED', `shadow copy ${path} ${why}`, {
+    details: { path },
+  });
+}
+
+/** Creates `path`, which must not exist (not even as a link), and writes all of `bytes`. */
+export function writeExclusive(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, CREATE_EXCLUSIVE, 0o700);
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    for (let offset = 0; offset < bytes.length; )
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+  } finally {
+    closeSync(fd);
   }
 }
 
-/** Removes shadow copies left behind by processes that died without closing their plugins. */
-function sweepStaleCopies(shadowDir: string): void {
-  if (sweptDirs.has(shadowDir)) return;
-  sweptDirs.add(shadowDir);
-  let hashes: string[];
+/** Reads `path` back, without following a link: a plain file of ours, one link, the same bytes. */
+export function verifyCopy(path: string, sha256: string, size: number): void {
+  const fd = openSync(path, constants.O_RDONLY | NO_FOLLOW);
   try {
-    hashes = readdirSync(shadowDir);
-  } catch {
-    return;
-  }
-  for (const hash of hashes) {
-    for (const instance of safeReaddir(join(shadowDir, hash))) {
-      const pid = Number(instance.split('-')[0]);
-      if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) {
-        removeInstance(join(shadowDir, hash, instance));
-      }
-    }
-    removeIfEmpty(join(shadowDir, hash));
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.nlink !== 1 || (UID !== undefined && info.uid !== UID))
+      throw tampered(path, 'is not a plain file of this user');
+    if (info.size !== size || sha256Hex(readFileSync(fd)) !== sha256)
+      throw tampered(path, 'does not hold the bytes that were hashed');
+  } finally {
+    closeSync(fd);
   }
 }
 
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
+function writeCopy(path: string, bytes: Uint8Array, sha256: string): void {
+  writeExclusive(path, bytes);
+  verifyCopy(path, sha256, bytes.length);
 }
 
 /**
- * Removes a hash folder if it is empty. rmdir, not a listing then a recursive rm: other
- * processes share the shadow folder, and one may create its copy in this folder between the
- * listing and the rm, which then deleted it under that process's dlopen. rmdir lets the
- * kernel refuse (ENOTEMPTY) instead.
- */
-function removeIfEmpty(dir: string): void {
-  try {
-    rmdirSync(dir);
-  } catch {
-    // Not empty (a copy of another load or process is in it), or already gone.
-  }
-}
-
-/**
- * Removes a load's folder. On Windows a DLL that is still mapped cannot be deleted (another
- * plugin bound to a same-named dependency in it, or a loader that keeps a failed image mapped a
- * moment): the folder is then left for the sweep of the next process, once this one has exited,
- * rather than turning a close, or the report of a failed load, into an EPERM.
- */
-function removeInstance(instanceDir: string): void {
-  try {
-    rmSync(instanceDir, { recursive: true, force: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES') throw error;
-  }
-}
-
-/**
- * Writes `bytes` (already hashed by the caller, so what loads is what was checked) to
- * `<shadowDir>/<sha256>/<pid>-<n>/<fileName>`, and the plugin's own DLL dependencies beside it
- * (see dependencies.ts). The hash directory makes the copy content-addressed; the per-load
- * directory gives each load its own module, because dlopen and LoadLibrary hand back the
- * already-loaded module for a path they have seen, and Windows locks a loaded DLL's file.
+ * Writes `bytes` (already hashed by the caller as `sha256`) to a fresh load folder of this
+ * process's private shadow folder, `<private>/<n>-<sha256 prefix>/<fileName>`, and the plugin's
+ * own DLL dependencies beside it (see dependencies.ts), each file created exclusively and read
+ * back: what loads is what was hashed. Each load has its own folder because dlopen and
+ * LoadLibrary hand back the already-loaded module for a path they have seen, and Windows locks
+ * a loaded DLL's file.
  */
 export function createShadowCopy(
   bytes: Uint8Array,
@@ -95,20 +79,23 @@ export function createShadowCopy(
   shadowDir: string,
   dependencies: readonly Dependency[] = [],
 ): ShadowCopy {
-  sweepStaleCopies(shadowDir);
   sequence += 1;
-  const instanceDir = join(shadowDir, sha256, `${process.pid}-${sequence}`);
-  mkdirSync(instanceDir, { recursive: true });
-  const path = join(instanceDir, fileName);
-  writeFileSync(path, bytes, { mode: 0o700 });
-  for (const dependency of dependencies)
-    writeFileSync(join(instanceDir, dependency.fileName), dependency.bytes, { mode: 0o700 });
+  const loadDir = join(privateShadowDir(shadowDir), `${sequence}-${sha256.slice(0, 16)}`);
+  mkdirSync(loadDir, { mode: 0o700 });
+  const path = join(loadDir, fileName);
+  try {
+    writeCopy(path, bytes, sha256);
+    for (const dependency of dependencies) {
+      const { bytes: dependencyBytes } = dependency;
+      writeCopy(join(loadDir, dependency.fileName), dependencyBytes, sha256Hex(dependencyBytes));
+    }
+  } catch (error) {
+    removeTree(loadDir);
+    throw error;
+  }
   return {
     path,
-    dependencyPaths: dependencies.map((dependency) => join(instanceDir, dependency.fileName)),
-    remove() {
-      removeInstance(instanceDir);
-      removeIfEmpty(join(shadowDir, sha256));
-    },
+    dependencyPaths: dependencies.map((dependency) => join(loadDir, dependency.fileName)),
+    remove: () => removeTree(loadDir),
   };
 }

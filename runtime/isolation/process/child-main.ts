@@ -24,6 +24,7 @@ import {
   READY,
   SMALL_FRAME_BYTES,
 } from './frames.js';
+import { closeInheritedDescriptors } from './inherited-descriptors.js';
 
 const CHANNEL_FD = 3;
 const EMPTY = new Uint8Array(0);
@@ -130,6 +131,8 @@ function serve(core: PluginCore, frame: Frame): boolean {
 }
 
 async function main(): Promise<void> {
+  // Before any plugin code runs: only stdio and the channel stay open to it.
+  closeInheritedDescriptors(CHANNEL_FD);
   const first = readFrame();
   if (first?.type !== LOAD) return;
   let core: PluginCore;

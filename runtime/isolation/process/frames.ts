@@ -7,6 +7,7 @@
 //
 // and the two sides take turns: the host sends one request, the child answers it with one frame.
 import { PluginError } from '../../errors.js';
+import type { LoadPluginOptions, OptionsIn } from '../../options.js';
 
 export const FRAME_HEADER_BYTES = 5;
 
@@ -27,17 +28,15 @@ export const OUTPUT = 0x83;
 /** Child to host: the request failed; a PluginError as JSON. */
 export const FAILED = 0x84;
 
-/** Settings a child needs to load its artifact as the host would. */
-export interface ChildSettings {
+/**
+ * Settings a child needs to load its artifact as the host would: the `child` layer of the option
+ * table, resolved, with the artifact's name and hash. `dependencyDir` is a Windows DLL's folder
+ * (the child has the bytes, not the path).
+ */
+export type ChildSettings = Pick<LoadPluginOptions, OptionsIn<'child'>> & {
   readonly fileName: string;
   readonly sha256: string;
-  readonly maxOutputBytes: number;
-  readonly maxMemoryPages: number;
-  readonly callingConvention: 'cdecl' | 'stdcall';
-  readonly shadowDir: string;
-  /** A Windows DLL's folder, for its own dependencies: the child has the bytes, not the path. */
-  readonly dependencyDir?: string;
-}
+};
 
 export interface Frame {
   readonly type: number;

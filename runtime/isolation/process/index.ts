@@ -1,7 +1,8 @@
 import { dependencyDirOf, type LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
-import type { ResolvedLoadOptions } from '../../options.js';
+import { keysIn, pickDefined, type ResolvedLoadOptions } from '../../options.js';
 import { IsolatedCore } from '../isolated-core.js';
+import { childEnv } from '../plugin-env.js';
 import { processSessions } from './start-child.js';
 
 /** Leaves room beyond the output limit for a frame's error JSON. */
@@ -22,19 +23,17 @@ export async function openProcessCore(
   const dependencyDir = dependencyDirOf(artifact, options);
   const start = processSessions({
     settings: {
+      ...pickDefined(options, keysIn('child')),
+      ...(dependencyDir !== undefined && { dependencyDir }),
       fileName: artifact.fileName,
       sha256: artifact.identity.sha256,
-      maxOutputBytes: options.maxOutputBytes,
-      maxMemoryPages: options.maxMemoryPages,
-      callingConvention: options.callingConvention,
-      shadowDir: options.shadowDir,
-      ...(dependencyDir !== undefined && { dependencyDir }),
     },
     artifact: artifact.bytes,
     label: artifact.fileName,
     onStderr: options.onStderr ?? writeToStderr,
     loadTimeoutMs: options.loadTimeoutMs,
     maxFrameBytes: options.maxOutputBytes + FRAME_SLACK_BYTES,
+    env: childEnv(options.env),
   });
   return IsolatedCore.open(start, options.concurrency, options.loadTimeoutMs);
 }

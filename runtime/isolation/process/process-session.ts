@@ -45,11 +45,11 @@ export function writeFrame(channel: Socket, type: number, payload: Uint8Array): 
   channel.uncork();
 }
 
-/** Spawns the plugin host child: this Node binary, no shell, the channel on fd 3. */
-export function spawnChild(): ChildProcess {
-  const env = { ...process.env };
-  // The child runs compiled JS: loaders or flags meant for the parent have no business there.
-  delete env.NODE_OPTIONS;
+/**
+ * Spawns the plugin host child: this Node binary, no shell, the channel on fd 3, and only the
+ * environment given (plugin-env.ts: an allow-list, so no NODE_OPTIONS, no server secrets).
+ */
+export function spawnChild(env: Readonly<Record<string, string>>): ChildProcess {
   return spawn(process.execPath, [compiledEntry('process/child-main.js')], {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     env,
@@ -148,9 +148,13 @@ export class ProcessSession implements Session {
     this.#setRef(false);
     if (pending === undefined) return;
     if (frame.type === pending.expect) pending.resolve(frame.payload);
-    else if (frame.type === FAILED)
-      pending.reject(PluginError.fromJSON(decodeJson(frame.payload) as SerializedPluginError));
-    else pending.reject(new PluginError('PLUGIN_CRASHED', `unexpected frame type ${frame.type}`));
+    else if (frame.type === FAILED) {
+      const error = PluginError.fromJSON(decodeJson(frame.payload) as SerializedPluginError);
+      pending.reject(error);
+      // The plugin wrote where it must not (an adapted library's output overrun): its process
+      // is not trusted with another call and is replaced.
+      if (error.details?.instanceDiscarded === true) this.kill(error);
+    } else pending.reject(new PluginError('PLUGIN_CRASHED', `unexpected frame type ${frame.type}`));
   }
 
   #end(reason: PluginError): void {

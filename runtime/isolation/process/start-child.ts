@@ -25,6 +25,8 @@ export interface ProcessSessionOptions {
   readonly loadTimeoutMs: number;
   /** The largest frame the host accepts from the child. */
   readonly maxFrameBytes: number;
+  /** The child's whole environment (plugin-env.ts). */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 function loadFailure(frame: Frame): PluginError {
@@ -42,7 +44,7 @@ interface ChildParts {
 
 /** Spawns a child with its output drained and forwarded, and nothing holding the host open. */
 function spawnDrained(options: ProcessSessionOptions): ChildParts {
-  const child = spawnChild();
+  const child = spawnChild(options.env);
   const channel = child.stdio[3] as Socket;
   const output = new StderrForwarder(options.label, options.onStderr);
   for (const stream of [child.stdout, child.stderr] as Socket[]) {

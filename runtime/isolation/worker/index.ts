@@ -1,7 +1,7 @@
 import { compileWasmModule } from '../../backends/wasm/index.js';
 import type { LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
-import type { ResolvedLoadOptions } from '../../options.js';
+import { keysIn, pickResolved, type ResolvedLoadOptions } from '../../options.js';
 import { IsolatedCore } from '../isolated-core.js';
 import { workerSessions } from './start-worker.js';
 
@@ -16,11 +16,9 @@ export async function openWorkerCore(
   // The worker is ended on a timeout: its module needs no meter.
   const module = await compileWasmModule(artifact, options, false);
   const start = workerSessions({
+    ...pickResolved(options, keysIn('worker')),
     module,
     fileName: artifact.fileName,
-    maxMemoryPages: options.maxMemoryPages,
-    maxOutputBytes: options.maxOutputBytes,
-    loadTimeoutMs: options.loadTimeoutMs,
   });
   return IsolatedCore.open(start, options.concurrency, options.loadTimeoutMs);
 }

@@ -2,6 +2,7 @@ import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
 import type { PluginInfo } from '../../plugin.js';
 import { compiledEntry } from '../entry-point.js';
+import { workerEnv } from '../plugin-env.js';
 import type { SessionHello, StartSession } from '../session.js';
 import { channelViews, createChannel, type WorkerHello, type WorkerStart } from './channel.js';
 import {
@@ -16,9 +17,12 @@ function spawn(
   buffer: SharedArrayBuffer,
   port: MessagePort,
 ): Worker {
-  const start: WorkerStart = { ...options, buffer, port };
+  const { env, ...settings } = options;
+  const start: WorkerStart = { ...settings, buffer, port };
   return new Worker(compiledEntry('worker/worker-main.js'), {
     workerData: start,
+    // The worker's own process.env: the names the options give, not a copy of the host's.
+    env: workerEnv(env),
     transferList: [port],
     resourceLimits: RESOURCE_LIMITS,
     execArgv: [],

@@ -1,5 +1,6 @@
 import { type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
+import type { OptionsIn, ResolvedLoadOptions } from '../../options.js';
 import type { Session, SessionHello } from '../session.js';
 import {
   BUSY_US,
@@ -45,14 +46,15 @@ const waitAsync = (
   }
 ).waitAsync;
 
-export interface WorkerSessionOptions {
+/**
+ * What starts a Wasm worker: the `worker` layer of the option table, resolved (loading past
+ * `loadTimeoutMs` is PLUGIN_TIMEOUT: a start function or PluginInfo may never return), and the
+ * module the host compiled and checked.
+ */
+export type WorkerSessionOptions = Pick<ResolvedLoadOptions, OptionsIn<'worker'>> & {
   readonly module: WebAssembly.Module;
   readonly fileName: string;
-  readonly maxMemoryPages: number;
-  readonly maxOutputBytes: number;
-  /** Loading past this is PLUGIN_TIMEOUT (a start function or PluginInfo may never return). */
-  readonly loadTimeoutMs: number;
-}
+};
 
 export function workerDied(error: unknown): PluginError {
   const code = (error as { code?: unknown } | undefined)?.code;

@@ -34,6 +34,7 @@ process.stdout.write(
   JSON.stringify({
     rssGrowth: after - before,
     shadowMappings: maps.split('\n').filter((line) => line.includes(shadowDir)),
-    shadowFiles: readdirSync(shadowDir),
+    // Load folders left in this process's private folder (removed itself at exit).
+    shadowFiles: readdirSync(shadowDir, { recursive: true }).filter((name) => name.includes('/')),
   }),
 );

@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+// The package as a user gets it: `npm pack`, then the tarball installed into an empty project in a
+// temporary folder that cannot see this repository, and there: a strict TypeScript file importing
+// the public API type-checks, and the CLI's --version, call, conformance and serve work on sample
+// artifacts copied in for the test. Prints the packed size and file count; exits 1 on any failure.
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'twinplug-package-'));
+const project = join(work, 'project');
+const results = [];
+
+function npm(args, cwd) {
+  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function run(command, args, cwd) {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function step(name, body) {
+  try {
+    await body();
+    results.push({ name, ok: true });
+    console.log(`  ok    ${name}`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    console.log(
+      `  FAIL  ${name}\n${String(error.stderr ?? '')}${String(error.stdout ?? '')}${error.message}`,
+    );
+  }
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function pack() {
+  // prepack is a clean build; run apart so its output stays out of pack's JSON.
+  npm(['run', 'prepack'], root);
+  const [packed] = JSON.parse(
+    npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], root),
+  );
+  const forbidden = packed.files.filter((file) =>
+    /(\.test\.|test-support\/|^bench\/|^dist\/bench\/|^\.ci\/|fixtures\/|^windows\/|^dist\/windows\/|^dist\/scripts\/)/.test(
+      file.path,
+    ),
+  );
+  console.log(
+    `packed ${packed.filename}: ${packed.size} bytes, ${packed.unpackedSize} unpacked, ${packed.entryCount} files`,
+  );
+  expect(forbidden.length === 0, `the package ships ${forbidden.map((f) => f.path).join(', ')}`);
+  return join(work, packed.filename);
+}
+
+function artifact(name, backend) {
+  const manifest = JSON.parse(readFileSync(join(root, 'build', 'artifacts.json'), 'utf8'));
+  const entry = manifest.built.find(
+    (built) => built.kind === 'sample' && built.name === name && built.backend === backend,
+  );
+  expect(entry !== undefined, `no ${backend} build of ${name}: run npm run build:plugins`);
+  return resolve(root, entry.path);
+}
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+async function serveAnswers(bin, plugins) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [bin, 'serve', '--plugins', plugins, '--port', String(port)],
+    {
+      cwd: project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  try {
+    const ready = new Promise((done, fail) => {
+      let log = '';
+      child.stdout.on('data', (chunk) => {
+        log += chunk;
+        if (log.includes('"ready"')) done();
+      });
+      child.once('exit', (code) => fail(new Error(`serve exited ${code}: ${log}`)));
+    });
+    await ready;
+    const response = await fetch(`http://127.0.0.1:${port}/v1/plugins/upper`, {
+      method: 'POST',
+      body: 'hello, package',
+    });
+    const text = await response.text();
+    expect(
+      response.status === 200 && text === 'HELLO, PACKAGE',
+      `serve answered ${response.status} ${text}`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+const TYPED_USE = `import { isPluginError, loadPlugin, type Plugin, type PluginErrorCode } from 'twinplug';
+import { runConformance } from 'twinplug/conformance';
+
+const code: PluginErrorCode = 'PLUGIN_TIMEOUT';
+export async function upper(path: string, text: string): Promise<string> {
+  const plugin: Plugin = await loadPlugin({ path, isolation: 'in-process' });
+  try {
+    return new TextDecoder().decode(await plugin.processData(new TextEncoder().encode(text)));
+  } catch (error) {
+    if (isPluginError(error, code)) return '';
+    throw error;
+  } finally {
+    await plugin.close();
+  }
+}
+export type Conformance = typeof runConformance;
+`;
+
+try {
+  let tarball = '';
+  await step('npm pack: no tests, fixtures, benchmarks or CI files in the package', () => {
+    tarball = pack();
+  });
+  mkdirSync(project);
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'uses-twinplug', private: true, type: 'module' }),
+  );
+  const typescript = JSON.parse(
+    readFileSync(join(root, 'node_modules/typescript/package.json')),
+  ).version;
+  const nodeTypes = JSON.parse(
+    readFileSync(join(root, 'node_modules/@types/node/package.json')),
+  ).version;
+  await step('the tarball installs into an empty project', () => {
+    npm(
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        tarball,
+        `typescript@${typescript}`,
+        `@types/node@${nodeTypes}`,
+      ],
+      project,
+    );
+  });
+  await step('a strict TypeScript file importing the public API type-checks', () => {
+    writeFileSync(join(project, 'use.ts'), TYPED_USE);
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'ES2022',
+          types: ['node'],
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+        },
+        files: ['use.ts'],
+      }),
+    );
+    run(
+      process.execPath,
+      [join(project, 'node_modules/typescript/bin/tsc'), '-p', project],
+      project,
+    );
+  });
+  const bin = join(project, 'node_modules/twinplug/dist/cli/main.js');
+  const artifacts = join(project, 'artifacts');
+  mkdirSync(join(artifacts, 'upper'), { recursive: true });
+  const wasm = join(artifacts, 'upper', 'upper.wasm');
+  const native = join(artifacts, `upper${artifact('upper', 'native').match(/\.[a-z]+$/)[0]}`);
+  copyFileSync(artifact('upper', 'wasm'), wasm);
+  copyFileSync(artifact('upper', 'native'), native);
+  await step('npx twinplug --version', () => {
+    const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+    expect(run('npx', ['twinplug', '--version'], project).trim() === version, 'wrong version');
+  });
+  await step('npx twinplug call on a sample artifact', () => {
+    const out = run('npx', ['twinplug', 'call', wasm, '--input', 'hello'], project);
+    expect(out === 'HELLO', `call printed ${JSON.stringify(out)}`);
+  });
+  await step('npx twinplug conformance on two twins', () => {
+    run('npx', ['twinplug', 'conformance', wasm, native, '--fuzz', '500'], project);
+  });
+  await step('npx twinplug serve --plugins DIR answers a request', () =>
+    serveAnswers(bin, artifacts),
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const failed = results.filter((result) => !result.ok).length;
+console.log(`package: ${results.length - failed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;

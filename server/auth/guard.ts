@@ -1,0 +1,115 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { ServerError } from '../errors/server-error.js';
+import { dataTarget } from '../http/plugin-ref.js';
+import type { ServerEnv } from '../http/server-env.js';
+import type { Authenticator } from './authenticator.js';
+import { requestSecret } from './credentials.js';
+import type { Principal } from './principal.js';
+import type { RateLimits } from './rate-limits.js';
+import { type Action, roleAllows, scopeNames, versionAllowed } from './scope.js';
+
+/** What the HTTP layer checks before a route runs. */
+export interface Access {
+  readonly auth: Authenticator;
+  /** `auth.required`: the data API needs a key too. */
+  readonly required: boolean;
+  readonly limits: RateLimits;
+}
+
+async function principalOf(
+  c: Context<ServerEnv>,
+  auth: Authenticator,
+  required: boolean,
+): Promise<Principal | undefined> {
+  const secret = requestSecret(c.req.header('authorization'));
+  if (secret === undefined && !required) return undefined;
+  if (secret == null) {
+    c.header('WWW-Authenticate', 'Bearer realm="twinplug"');
+    throw new ServerError('UNAUTHORIZED', 'send Authorization: Bearer <API key>');
+  }
+  const principal = await auth.identify(secret);
+  if (principal === undefined) {
+    c.header('WWW-Authenticate', 'Bearer realm="twinplug", error="invalid_token"');
+    throw new ServerError('KEY_INVALID', 'the bearer secret is not a live API key');
+  }
+  return principal;
+}
+
+function denied(plugin: string): ServerError {
+  return new ServerError('SCOPE_DENIED', `this key's scope does not include "${plugin}"`, {
+    plugin,
+  });
+}
+
+async function spend(
+  c: Context<ServerEnv>,
+  access: Access,
+  who: Principal | undefined,
+  plugin: string,
+) {
+  const refusal = await access.limits.take(who, plugin);
+  if (refusal === undefined) return;
+  const seconds = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
+  c.header('Retry-After', String(seconds));
+  throw new ServerError('RATE_LIMITED', `over the ${refusal.limit}'s rate limit`, {
+    limit: refusal.limit,
+    retryAfterSeconds: seconds,
+  });
+}
+
+/**
+ * In front of POST /v1/plugins/:ref, before the body is read: the key (required with
+ * `auth.required`, checked whenever one is sent), its scope (plugin, and for a version-scoped
+ * caller the pinned version), then the key's and the plugin's rate limits.
+ */
+export function guardCall(access: Access): MiddlewareHandler<ServerEnv> {
+  return async (c, next) => {
+    if (!access.required && access.limits.off && c.req.header('authorization') === undefined)
+      return next();
+    const { name, version } = dataTarget(
+      c.req.param('ref') ?? '',
+      c.req.header('x-plugin-version'),
+      undefined,
+    );
+    const principal = await principalOf(c, access.auth, access.required);
+    if (principal !== undefined) {
+      if (!roleAllows(principal.role, 'call') || !scopeNames(principal.scope, name))
+        throw denied(name);
+      if (principal.role === 'caller' && principal.scope.versions !== undefined) {
+        if (version === undefined || !versionAllowed(principal.scope, version))
+          throw new ServerError(
+            'SCOPE_DENIED',
+            `this key may call only versions ${principal.scope.versions.join(', ')} of "${name}": pin one (name@version or X-Plugin-Version)`,
+            { plugin: name, versions: principal.scope.versions },
+          );
+      }
+      c.set('principal', principal);
+    }
+    await spend(c, access, principal, name);
+    return next();
+  };
+}
+
+/**
+ * In front of an admin route: a key whose role allows `action`, and whose scope names the
+ * plugin in the path when there is one. The admin API is off (403 ADMIN_DISABLED) while there
+ * is neither an admin token nor any key.
+ */
+export function guardAdmin(access: Access, action: Action): MiddlewareHandler<ServerEnv> {
+  return async (c, next) => {
+    if (!access.auth.enabled)
+      throw new ServerError(
+        'ADMIN_DISABLED',
+        'the admin API is off: set TWINPLUG_ADMIN_TOKEN to turn it on',
+      );
+    const principal = (await principalOf(c, access.auth, true))!;
+    c.set('principal', principal);
+    if (!roleAllows(principal.role, action))
+      throw new ServerError('FORBIDDEN', `a ${principal.role} key may not do this`, {
+        role: principal.role,
+      });
+    const plugin = c.req.param('name');
+    if (plugin !== undefined && !scopeNames(principal.scope, plugin)) throw denied(plugin);
+    return next();
+  };
+}

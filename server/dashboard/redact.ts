@@ -1,0 +1,51 @@
+import type { FeedEvent } from '../observability/event-feed.js';
+import type { PluginView, VersionView } from '../service/describe.js';
+import type { DashboardData } from './render.js';
+
+/** Hex digits of a sha256 an anonymous visitor sees: enough to tell builds apart, not to name one. */
+export const SHORT_HASH = 12;
+
+// Allow-lists: a field added to the admin view stays out of the redacted one until named here.
+function version(v: VersionView): VersionView {
+  const { id, version, backend, isolation, state, fileVersion, role, weight } = v;
+  const { calls, errors, faults, inFlight } = v;
+  const sha256 = v.sha256.slice(0, SHORT_HASH);
+  return {
+    ...{ id, version, backend, isolation, state, sha256, fileVersion, role, weight },
+    ...{ calls, errors, faults, inFlight },
+  };
+}
+
+function plugin(p: PluginView): PluginView {
+  const weights = p.traffic.weights;
+  return {
+    name: p.name,
+    lazy: p.lazy,
+    active: p.active,
+    versions: p.versions.map(version),
+    traffic: weights === undefined ? {} : { weights },
+    canary: p.canary,
+  };
+}
+
+function event(e: FeedEvent): FeedEvent {
+  const { type, plugin, time, from, to, trigger } = e;
+  // A traffic message carries rule values (often secrets); a load failure, paths.
+  const message =
+    type === 'traffic-set' ? 'traffic changed' : type === 'load-failed' ? 'load failed' : e.message;
+  return { type, plugin, time, message, from, to, trigger };
+}
+
+/**
+ * The dashboard as an anonymous visitor sees it: plugin names, versions, health and counts;
+ * no traffic rules or sticky header (rule values are often secrets), hashes cut to
+ * {@link SHORT_HASH} digits, event messages without rule values or paths.
+ */
+export function redactDashboard(data: DashboardData): DashboardData {
+  return {
+    time: data.time,
+    view: 'redacted',
+    plugins: data.plugins.map(plugin),
+    events: data.events.map(event),
+  };
+}
