@@ -24,14 +24,28 @@ export interface IsolationByBackend {
 export type IsolationChoice = Isolation | IsolationByBackend;
 
 /**
- * The isolated modes: Wasm in a worker, native in a child process. Plugins dropped into a watched
- * folder run so unless their plugin.json opts into `in-process`.
+ * The isolated modes: Wasm in a worker, native in a child process, each ended and replaced on a
+ * timeout or a crash.
  *
  * @example
  * const plugin = await loadPlugin({ path, isolation: ISOLATED_MODES }); // worker or process, by artifact
  */
 export const ISOLATED_MODES: IsolationByBackend = Object.freeze({
   wasm: 'worker',
+  native: 'process',
+});
+
+/**
+ * Where a plugin dropped into a watched folder runs unless its plugin.json says otherwise: Wasm
+ * metered in-process (an endless loop is PLUGIN_TIMEOUT, memory is capped, traps are caught, at
+ * in-process speed), a native library in a child process (a crash costs a restart, not the
+ * host). plugin.json may ask for `worker` (a second core for CPU-heavy Wasm) or `process`.
+ *
+ * @example
+ * const plugin = await loadPlugin({ path, isolation: FOLDER_ISOLATION }); // as a watched folder would
+ */
+export const FOLDER_ISOLATION: IsolationByBackend = Object.freeze({
+  wasm: 'in-process',
   native: 'process',
 });
 

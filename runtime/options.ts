@@ -24,6 +24,7 @@ export {
   DEFAULT_MAX_INPUT_BYTES,
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_TIMEOUT_MS,
+  FOLDER_ISOLATION,
   ISOLATED_MODES,
   type Isolation,
   type IsolationByBackend,

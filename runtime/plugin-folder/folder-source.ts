@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { ISOLATED_MODES, type PluginConfig } from '../options.js';
+import { FOLDER_ISOLATION, type PluginConfig } from '../options.js';
 import type { Backend } from '../plugin.js';
 import type { PluginSource } from '../registry/index.js';
 import { orderArtifacts, type PluginFolderContents } from './folder-scan.js';
@@ -21,9 +21,9 @@ export function folderSource(
     }),
   };
   if (contents.cases !== undefined) source.cases = contents.cases;
-  // A plugin dropped into the folder can never hang or crash the service: isolated unless its
-  // plugin.json opts a trusted plugin into in-process.
-  source.isolation = manifest?.isolation ?? ISOLATED_MODES;
+  // A plugin dropped into the folder can never hang or crash the service: Wasm metered
+  // in-process, native in a child process, unless its plugin.json asks for another mode.
+  source.isolation = manifest?.isolation ?? FOLDER_ISOLATION;
   if (manifest === undefined) return source;
   if (manifest.config !== undefined) source.config = manifest.config as PluginConfig;
   Object.assign(source, manifest.limits);

@@ -23,7 +23,8 @@ export interface PluginManifest {
   readonly limits: ManifestLimits;
   /**
    * Where the plugin runs: a mode or `{ wasm, native }`. Absent, the folder's default applies
-   * (worker for Wasm, a child process for native): only a trusted plugin says `in-process`.
+   * ({@link FOLDER_ISOLATION}: Wasm metered in-process, native in a child process); a native
+   * library in-process is for trusted plugins only, a Wasm worker for CPU-heavy ones.
    */
   readonly isolation: IsolationChoice | undefined;
   /** Load on the first call instead of when the folder appears. */
@@ -120,7 +121,7 @@ function tryOptions(options: object, field: 'limits' | 'isolation' | 'env', path
   }
 }
 
-/** Checks the limits, then isolation with them, as loadPlugin will (a timeout in-process is refused). */
+/** Checks the limits, then isolation with them, as loadPlugin will (concurrency in-process is refused). */
 function checkPlacement(
   isolation: unknown,
   limits: ManifestLimits,
