@@ -78,8 +78,18 @@ class WasmPluginCore implements PluginCore {
   }
 
   call(input: Uint8Array, signal?: AbortSignal): Uint8Array {
-    if (this.#clock === undefined) return this.#run(input);
-    return this.#clock.time(this.#timeoutMs, signal, 'ProcessData', () => this.#run(input));
+    const clock = this.#clock;
+    if (clock === undefined) return this.#run(input);
+    // Armed and disarmed inline, not through a closure: this is the per-call path.
+    clock.arm(this.#timeoutMs, signal, 'ProcessData');
+    let output: Uint8Array;
+    try {
+      output = this.#run(input);
+    } catch (error) {
+      throw clock.disarm() ?? error;
+    }
+    clock.disarm();
+    return output;
   }
 
   dispose(): void {

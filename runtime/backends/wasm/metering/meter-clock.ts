@@ -15,6 +15,7 @@ export const TICKS_PER_CHECK = 10_000;
  */
 export class MeterClock {
   readonly imports: WebAssembly.Imports;
+  /** NaN while armed and not read yet: the first check of a call reads the clock. */
   #deadline = Number.POSITIVE_INFINITY;
   #timeoutMs = 0;
   #during = '';
@@ -25,34 +26,57 @@ export class MeterClock {
     this.imports = { [METER_IMPORT.module]: { [METER_IMPORT.name]: () => this.#check() } };
   }
 
-  /** Runs `run` with a deadline `timeoutMs` from now, stopped early once `signal` aborts. */
-  time<T>(timeoutMs: number, signal: AbortSignal | undefined, during: string, run: () => T): T {
+  /**
+   * Starts a call's deadline, `timeoutMs` from its first check: a call that ends within the
+   * allowance it started with never reads the clock. The first check comes at most one
+   * allowance ({@link TICKS_PER_CHECK} ticks) after the call starts, so the deadline is late by
+   * that much at most (microseconds for ordinary code). Throws PLUGIN_CANCELLED when `signal`
+   * has already aborted.
+   */
+  arm(timeoutMs: number, signal: AbortSignal | undefined, during: string): void {
     if (signal?.aborted) throw cancelled(during);
-    this.#deadline = performance.now() + timeoutMs;
+    this.#deadline = Number.NaN;
     this.#timeoutMs = timeoutMs;
     this.#during = during;
     this.#signal = signal;
     this.#stopped = undefined;
+  }
+
+  /** Ends the call's deadline; returns why the meter stopped the module, if it did. */
+  disarm(): PluginError | undefined {
+    const stopped = this.#stopped;
+    this.#deadline = Number.POSITIVE_INFINITY;
+    this.#signal = undefined;
+    this.#stopped = undefined;
+    return stopped;
+  }
+
+  /** Runs `run` armed; a trap the meter caused is rethrown as the meter's reason. */
+  time<T>(timeoutMs: number, signal: AbortSignal | undefined, during: string, run: () => T): T {
+    this.arm(timeoutMs, signal, during);
+    let result: T;
     try {
-      return run();
+      result = run();
     } catch (error) {
-      throw this.#stopped ?? error;
-    } finally {
-      this.#deadline = Number.POSITIVE_INFINITY;
-      this.#signal = undefined;
-      this.#stopped = undefined;
+      throw this.disarm() ?? error;
     }
+    this.disarm();
+    return result;
   }
 
   #check(): number {
     if (this.#stopped !== undefined) return 0;
     if (this.#signal?.aborted) this.#stopped = cancelled(this.#during);
-    else if (performance.now() > this.#deadline) {
-      this.#stopped = new PluginError(
-        'PLUGIN_TIMEOUT',
-        `${this.#during} ran past ${this.#timeoutMs} ms and was stopped`,
-        { details: { timeoutMs: this.#timeoutMs } },
-      );
+    else {
+      const now = performance.now();
+      if (Number.isNaN(this.#deadline)) this.#deadline = now + this.#timeoutMs;
+      else if (now > this.#deadline) {
+        this.#stopped = new PluginError(
+          'PLUGIN_TIMEOUT',
+          `${this.#during} ran past ${this.#timeoutMs} ms and was stopped`,
+          { details: { timeoutMs: this.#timeoutMs } },
+        );
+      }
     }
     return this.#stopped === undefined ? TICKS_PER_CHECK : 0;
   }
