@@ -3,6 +3,7 @@
  * share its event loop: `node dist/bench/server-target.js <kind> [pluginsDir]`. Prints
  * `{"port":N}` once listening; exits on SIGTERM.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -46,15 +47,46 @@ async function bareHono(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function twinplug(plugins: string): Promise<number> {
+async function twinplug(plugins: string, env: Record<string, string> = {}): Promise<number> {
   const config = loadConfig({
-    env: { TWINPLUG_LOG_LEVEL: 'warn' },
+    env: { TWINPLUG_LOG_LEVEL: 'warn', ...env },
     flags: { plugins, port: '0', host: '127.0.0.1' },
     cwd: plugins,
   });
   const running = await startServer(config, { log: createLogger('warn') });
   process.once('SIGTERM', () => void running.close().then(() => process.exit(0)));
   return running.port;
+}
+
+/**
+ * The same server with auth.required (and, with `limits`, per-key and per-plugin rate limits
+ * set high enough never to refuse, so every request pays for them), and one caller key.
+ */
+async function twinplugWithAuth(
+  plugins: string,
+  limits: boolean,
+): Promise<{ port: number; secret: string }> {
+  const adminToken = randomBytes(24).toString('hex');
+  const high = '1000000';
+  const port = await twinplug(plugins, {
+    TWINPLUG_ADMIN_TOKEN: adminToken,
+    TWINPLUG_AUTH_REQUIRED: 'true',
+    ...(limits
+      ? {
+          TWINPLUG_LIMIT_KEY_RPS: high,
+          TWINPLUG_LIMIT_KEY_BURST: high,
+          TWINPLUG_LIMIT_PLUGIN_RPS: high,
+          TWINPLUG_LIMIT_PLUGIN_BURST: high,
+        }
+      : {}),
+  });
+  const created = await fetch(`http://127.0.0.1:${port}/v1/admin/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ role: 'caller', plugins: ['upper'] }),
+  });
+  const { secret } = (await created.json()) as { secret: string };
+  return { port, secret };
 }
 
 // The suite asks for this process's CPU time around each round (robust on a busy machine).
@@ -64,10 +96,12 @@ process.on('message', (message) => {
 process.channel?.unref();
 
 const [kind, plugins] = process.argv.slice(2);
-const port =
+const started =
   kind === 'node-http'
-    ? await bareNode()
+    ? { port: await bareNode() }
     : kind === 'hono'
-      ? await bareHono()
-      : await twinplug(plugins!);
-process.stdout.write(`${JSON.stringify({ port })}\n`);
+      ? { port: await bareHono() }
+      : kind === 'twinplug-key' || kind === 'twinplug-limits'
+        ? await twinplugWithAuth(plugins!, kind === 'twinplug-limits')
+        : { port: await twinplug(plugins!) };
+process.stdout.write(`${JSON.stringify(started)}\n`);

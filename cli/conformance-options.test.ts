@@ -88,3 +88,49 @@ describe('parseReports', () => {
     expect(() => parseReports(['junit:'])).toThrow(UsageError);
   });
 });
+
+describe('planConformance: the comparator and the failures folder', () => {
+  const folder = join(dir, 'lz4');
+  const folderCases = join(folder, 'cases.json');
+
+  it('takes --compare first, then the cases file, then plugin.json, else exact', async () => {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'lz4.wasm'), '');
+    writeFileSync(
+      join(folder, 'plugin.json'),
+      '{"compare":{"kind":"decode","artifact":"dec.wasm"}}',
+    );
+    const fromFolder = await planConformance({ plugin: folder }, []);
+    expect(fromFolder.compare).toEqual({
+      kind: 'decode',
+      decoder: { artifact: join(folder, 'dec.wasm') },
+    });
+    writeFileSync(folderCases, '{"compare":"json","cases":[]}');
+    expect((await planConformance({ plugin: folder }, [])).compare).toEqual({
+      kind: 'json',
+      numbers: 'decimal',
+    });
+    const flag = await planConformance({ plugin: folder, compare: 'exact' }, []);
+    expect(flag.compare).toEqual({ kind: 'exact' });
+    expect((await planConformance({}, ['a.so'])).compare).toEqual({ kind: 'exact' });
+  });
+
+  it('refuses a bad --compare as a usage error naming the field', async () => {
+    await expect(planConformance({ compare: 'json:approx' }, ['a.so'])).rejects.toThrow(
+      /--compare\.numbers/,
+    );
+    await expect(planConformance({ compare: 'decode' }, ['a.so'])).rejects.toBeInstanceOf(
+      UsageError,
+    );
+  });
+
+  it('saves failures to --save-failures, by default to reports/conformance-failures', async () => {
+    expect((await planConformance({}, ['a.so'])).saveFailuresDir).toBe(
+      'reports/conformance-failures',
+    );
+    expect((await planConformance({ 'save-failures': 'out' }, ['a.so'])).saveFailuresDir).toBe(
+      'out',
+    );
+  });
+});

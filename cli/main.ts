@@ -4,6 +4,7 @@ import { callCommand } from './commands/call.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
+import { keysCommand } from './commands/keys.js';
 import { serveCommand } from './commands/serve.js';
 import { watchCommand } from './commands/watch.js';
 import { packageVersion } from './package-version.js';
@@ -16,6 +17,7 @@ const COMMANDS: readonly Command[] = [
   conformanceCommand,
   watchCommand,
   demoCommand,
+  keysCommand,
 ];
 
 const HELP_FLAGS: ReadonlySet<string> = new Set(['--help', '-h']);

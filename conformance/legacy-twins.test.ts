@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot, skipReason } from '../scripts/artifacts.js';
 import { type LegacyName, legacyPair, writeLegacyFolder } from '../scripts/legacy-fixtures.js';
 import { manifest } from './test-support/built.js';
+import { stderrWithoutProgress } from './test-support/cli-stderr.js';
 
 // The built CLI (npm test builds first), run as a user proving a port equal to a legacy library.
 const CLI = join(repoRoot(), 'dist', 'cli', 'main.js');
@@ -16,7 +17,11 @@ function conformance(...args: string[]) {
     encoding: 'utf8',
     timeout: 120_000,
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: stderrWithoutProgress(result.stderr),
+  };
 }
 
 const utf8 = (text: string) => ({ utf8: text });

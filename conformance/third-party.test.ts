@@ -5,7 +5,8 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCaseFile } from '../runtime/index.js';
 import { repoRoot } from '../scripts/artifacts.js';
-import { built } from './test-support/built.js';
+import { built, thirdPartySkip } from './test-support/built.js';
+import { stderrWithoutProgress } from './test-support/cli-stderr.js';
 import { describeConformance } from './vitest.js';
 
 // Real open-source C libraries, unmodified (LZ4 1.9.2, xxHash 0.6.5, from the npm package lz4),
@@ -23,14 +24,22 @@ function conformance(args: readonly string[]) {
     encoding: 'utf8',
     timeout: 120_000,
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: stderrWithoutProgress(result.stderr),
+  };
 }
 
-describe('third-party twins through twinplug conformance', () => {
+const skip = thirdPartySkip();
+const title = (text: string) => (skip === undefined ? text : `${text}: skipped, ${skip}`);
+const suite = skip === undefined ? describe : describe.skip;
+
+suite(title('third-party twins through twinplug conformance'), () => {
   it.each([
     ['xxhash', 'exact', 8],
     ['lz4-block', 'decode (lz4-block-decode.wasm)', 8],
-    ['lz4-block-decode', 'exact', 6],
+    ['lz4-block-decode', 'exact', 7],
   ])(
     '%s: its cases and 2,000 fuzz inputs up to 140 KB agree under %s',
     (name, comparator, cases) => {
@@ -47,11 +56,7 @@ describe('third-party twins through twinplug conformance', () => {
         '140000',
       ];
       const result = conformance(args);
-      // A loaded machine may take long enough for the CLI's every-five-seconds progress lines.
-      const complaints = result.stderr
-        .split('\n')
-        .filter((line) => line !== '' && !/^fuzz: /.test(line));
-      expect(complaints).toEqual([]);
+      expect(result.stderr).toBe('');
       expect(result.stdout).toContain(`comparator ${comparator}`);
       expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
         `PASS: ${cases}/${cases} cases, 2000 fuzz inputs agree, 2 artifact(s) run, 0 skipped`,
@@ -104,13 +109,15 @@ describe('third-party twins through twinplug conformance', () => {
 });
 
 // The same twins through the vitest helper, with the comparator given as on the command line.
-describeConformance({
-  name: 'lz4-block in describeConformance, under decode',
-  cases: join(root, folder('lz4-block'), 'cases.json'),
-  artifacts: [
-    built('lz4-block', 'cc', 'third-party'),
-    built('lz4-block', 'clang-wasm', 'third-party'),
-  ],
-  compare: `decode:${built('lz4-block-decode', 'clang-wasm', 'third-party')}`,
-  fuzz: { runs: 500, seed: 1, maxSize: 140_000 },
-});
+if (skip === undefined) {
+  describeConformance({
+    name: 'lz4-block in describeConformance, under decode',
+    cases: join(root, folder('lz4-block'), 'cases.json'),
+    artifacts: [
+      built('lz4-block', 'cc', 'third-party'),
+      built('lz4-block', 'clang-wasm', 'third-party'),
+    ],
+    compare: `decode:${built('lz4-block-decode', 'clang-wasm', 'third-party')}`,
+    fuzz: { runs: 500, seed: 1, maxSize: 140_000 },
+  });
+}

@@ -59,14 +59,16 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_INPUT_TOO_LARGE',
   /** A call ran past `timeoutMs`: a metered Wasm instance trapped, or its worker or child process was ended; a fresh one takes the next call. */
   'PLUGIN_TIMEOUT',
-  /** The call's AbortSignal aborted: the call was stopped (metered Wasm, worker, process) or never started. */
-  'PLUGIN_CANCELLED',
   /** The isolated plugin's worker or child process died (segfault, abort, stack overflow, killed); it is restarted. */
   'PLUGIN_CRASHED',
   /** The plugin's circuit breaker is open after repeated faults: the call failed fast without reaching it. */
   'PLUGIN_UNAVAILABLE',
-  /** The plugin's call queue is full (`maxQueuedCalls`): the call was refused without waiting. */
+  /** The plugin's call queue is full (`maxQueuedCalls`), or a call waited in it past `queueTimeoutMs`: it never reached the plugin. */
   'PLUGIN_OVERLOADED',
+  /** The caller's AbortSignal aborted: a queued call was dropped, a running metered Wasm call trapped at its next deadline check, a running worker or child call was ended (and its worker or child replaced). */
+  'PLUGIN_CANCELLED',
+  /** The plugin alone holds more memory than the registry's whole `memoryBudget`: refused rather than unloading everything else for it. */
+  'PLUGIN_OVER_BUDGET',
 ] as const;
 
 export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];

@@ -48,9 +48,21 @@ export {
   type SerializedPluginError,
 } from './errors.js';
 export { readFileVersion } from './file-version.js';
-export { FAULT_CODES, isPluginFault } from './guard/circuit.js';
+export {
+  blamesBuild,
+  FAULT_CLASS,
+  FAULT_CODES,
+  type FaultClass,
+  isPluginFault,
+} from './guard/fault-class.js';
 export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
 export { sha256Hex } from './loaded-artifact.js';
+export {
+  describeNativeFile,
+  type NativeFileReport,
+  readNativeExports,
+} from './native-exports/index.js';
+export { type AdapterSuggestion, suggestAdapter } from './native-exports/suggest-adapter.js';
 export {
   type AdapterInfo,
   type BreakerOptions,

@@ -1,5 +1,5 @@
 import { PluginError, toPluginError } from './errors.js';
-import { CallQueue } from './guard/call-queue.js';
+import { CallQueue, cancelled } from './guard/call-queue.js';
 import { PluginCircuit } from './guard/circuit.js';
 import {
   DEFAULT_BREAKER,
@@ -32,8 +32,9 @@ export interface PluginCore {
   /** Calls Initialize (when exported) with the config bytes; the loader calls it once, before any call. */
   initialize(config: Uint8Array): void | Promise<void>;
   /**
-   * Runs ProcessData; returns synchronously when the backend runs in this thread. A core that
-   * can stop its own call (metered Wasm) stops it once `signal` aborts.
+   * Runs ProcessData; returns synchronously when the backend runs in this thread. `signal` is
+   * the caller's: an isolated core drops the call while it waits for a restarted worker or
+   * child; a metered Wasm core checks it at its deadline checks and stops the call.
    */
   call(input: Uint8Array, signal?: AbortSignal): Uint8Array | Promise<Uint8Array>;
   /**
@@ -47,7 +48,12 @@ export interface PluginCore {
   health?(): { readonly restarts: number; readonly pids: readonly number[] };
   /** Calls Cleanup when the plugin was initialised, then unloads. Never called twice. */
   dispose(): void | Promise<void>;
+  /** The bytes the core can measure (Wasm linear memory, children's RSS); undefined: estimate. */
+  memoryBytes?(): number | undefined;
 }
+
+/** Added to an artifact's size where memory cannot be measured: its heap, stacks and tables. */
+export const MEMORY_ESTIMATE_OVERHEAD = 1024 * 1024;
 
 /**
  * The limits the guard enforces around every call, whatever the backend: the `guard` layer of
@@ -66,6 +72,7 @@ export const DEFAULT_GUARD: GuardOptions = {
   timeoutMs: DEFAULT_TIMEOUT_MS,
   concurrency: 1,
   maxQueuedCalls: DEFAULT_MAX_QUEUED_CALLS,
+  queueTimeoutMs: undefined,
   breaker: DEFAULT_BREAKER,
 };
 
@@ -123,6 +130,7 @@ export class ManagedPlugin implements Plugin {
       queued: this.#queue?.queued ?? 0,
       restarts: health?.restarts ?? 0,
       pids: health?.pids ?? [],
+      memoryBytes: this.#core.memoryBytes?.() ?? this.artifact.size + MEMORY_ESTIMATE_OVERHEAD,
     };
   }
 
@@ -133,7 +141,8 @@ export class ManagedPlugin implements Plugin {
     if (this.#queue === undefined) return this.#runInProcess(input, signal);
     let slot: true | Promise<void>;
     try {
-      slot = this.#queue.acquire();
+      const waitMs = this.#guard.queueTimeoutMs ?? 2 * this.#guard.timeoutMs;
+      slot = this.#queue.acquire({ signal, waitMs });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -159,7 +168,7 @@ export class ManagedPlugin implements Plugin {
     }
     if (output instanceof Uint8Array)
       return Promise.resolve(circuit === undefined ? output : circuit.succeeded(output));
-    return this.#track(this.#settled(output));
+    return this.#track(this.#settled(output as Promise<Uint8Array>));
   }
 
   /** A core that answered in-process with a promise: settled through the breaker all the same. */
@@ -180,8 +189,7 @@ export class ManagedPlugin implements Plugin {
   /** Why a call is refused before it reaches the plugin, if it is. */
   #refusal(input: Uint8Array, signal: AbortSignal | undefined): PluginError | undefined {
     if (this.#closing !== undefined) return new PluginError('PLUGIN_CLOSED', CLOSED_MESSAGE);
-    if (signal?.aborted)
-      return new PluginError('PLUGIN_CANCELLED', 'the call was cancelled before it started');
+    if (signal?.aborted) return cancelled('before it started');
     if (!(input instanceof Uint8Array))
       return new PluginError('PLUGIN_INVALID_INPUT', 'processData takes a Uint8Array');
     if (input.length > this.#guard.maxInputBytes) {
@@ -200,12 +208,17 @@ export class ManagedPlugin implements Plugin {
   }
 
   #attempt(input: Uint8Array, signal: AbortSignal | undefined): Uint8Array | Promise<Uint8Array> {
+    // Aborted while queued, just as its turn came.
+    if (signal?.aborted) throw cancelled('before it started');
     const result = this.#core.call(input, signal);
     if (result instanceof Uint8Array) return this.#checkOutput(result);
     return this.#watch(result, signal);
   }
 
-  /** Waits for an isolated call, interrupting it past the timeout or once `signal` aborts. */
+  /**
+   * Waits for an isolated call, interrupting it once it has run past the timeout or when its
+   * caller's signal aborts.
+   */
   async #watch(call: Promise<Uint8Array>, signal: AbortSignal | undefined): Promise<Uint8Array> {
     const core = this.#core;
     const { timeoutMs } = this.#guard;
@@ -218,18 +231,15 @@ export class ManagedPlugin implements Plugin {
         if (core.interrupt?.(call, reason) === false) arm();
       }, timeoutMs);
     };
-    const cancel = () => {
-      core.interrupt?.(call, new PluginError('PLUGIN_CANCELLED', 'the call was cancelled'));
-    };
-    if (core.interrupt !== undefined) {
-      arm();
-      signal?.addEventListener('abort', cancel, { once: true });
-    }
+    if (core.interrupt !== undefined) arm();
+    // Not started yet (a restart pending), the slot drops it itself: it has the signal too.
+    const onAbort = () => core.interrupt?.(call, cancelled('while it ran'));
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       return this.#checkOutput(await call);
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 

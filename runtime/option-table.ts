@@ -156,6 +156,11 @@ export const LOAD_OPTIONS = {
         ? 0
         : positiveInteger(value, 'maxQueuedCalls', DEFAULT_MAX_QUEUED_CALLS, 1_000_000),
   },
+  // Undefined: the guard waits twice `timeoutMs` (a resolver sees its own option only).
+  queueTimeoutMs: {
+    layers: ['source', 'limits', 'guard', 'key'],
+    resolve: (value) => (value === undefined ? undefined : ms('queueTimeoutMs', 0)(value)),
+  },
   breaker: { layers: ['source', 'guard', 'key'], resolve: resolveBreaker },
   onStderr: { layers: ['source'], resolve: (value) => optionalFunction(value, 'onStderr') },
   env: { layers: ['source', 'worker', 'key'], resolve: resolveEnvNames },

@@ -111,6 +111,13 @@ export interface LoadPluginOptions {
   concurrency?: number;
   /** Calls that may wait for a free slot (default 100); one more is PLUGIN_OVERLOADED. */
   maxQueuedCalls?: number;
+  /**
+   * Worker and process only: how long a call may wait in the queue for a free slot before it is
+   * dropped with PLUGIN_OVERLOADED (default: twice `timeoutMs`, long enough for the call ahead
+   * to time out and this one to take its turn), so calls queued behind a hanging plugin do not
+   * wait for ever.
+   */
+  queueTimeoutMs?: number;
   /** The circuit breaker's settings, or false to turn it off. */
   breaker?: BreakerOptions | false;
   /** Process only: receives the child's stdout and stderr, bounded (default: this process's stderr). */

@@ -24,6 +24,18 @@ export interface ArtifactIdentity {
   readonly size: number;
 }
 
+/** Options of one call. */
+export interface CallOptions {
+  /**
+   * Aborting it ends the call with PLUGIN_CANCELLED: a queued call is dropped; a call running in
+   * a worker or child process is ended and its worker or child replaced; a metered Wasm call
+   * in-process traps at its next deadline check. A native in-process call that has started
+   * cannot be interrupted and runs to its end. An already aborted signal fails the call before
+   * it starts.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * The one plugin contract: bytes in, bytes out, whatever the backend.
  *
@@ -53,16 +65,6 @@ export interface Plugin {
   close(): Promise<void>;
 }
 
-/** Per-call options of {@link Plugin.processData}. */
-export interface CallOptions {
-  /**
-   * Stops the call once it aborts, with PLUGIN_CANCELLED: a metered Wasm call traps at its next
-   * deadline check, a worker or child process is ended and replaced; a call not yet started is
-   * refused.
-   */
-  readonly signal?: AbortSignal;
-}
-
 /** What {@link Plugin.stats} reports. */
 export interface PluginStats {
   readonly isolation: Isolation;
@@ -76,4 +78,11 @@ export interface PluginStats {
   readonly restarts: number;
   /** The ids of the plugin's child processes (process isolation), empty otherwise. */
   readonly pids: readonly number[];
+  /**
+   * What the plugin holds, in bytes, as the memory budget counts it: a Wasm instance's linear
+   * memory (in this thread), the resident set of its child processes (Linux), else an estimate
+   * (the artifact's size plus {@link MEMORY_ESTIMATE_OVERHEAD}): a native library in this
+   * process, or Wasm in a worker thread, whose memory the host cannot see.
+   */
+  readonly memoryBytes: number;
 }

@@ -3,13 +3,14 @@
 #   wine64                 runs the Windows build of Node.js (and the DLLs it loads)
 #   gcc-mingw-w64-x86-64   cross-builds the C plugins into real PE DLLs (x86_64-w64-mingw32-gcc,
 #                          and x86_64-w64-mingw32-windres for their VERSIONINFO resources)
+#   g++-mingw-w64-x86-64   cross-builds the legacy C++ IModule fixture (docs/legacy-dlls.md)
 # and prepares the Wine prefix the tests run in: WINEPREFIX (default .cache/windows/wine-prefix),
 # reporting Windows 10 (winecfg -v win10), which Node.js 20 requires before it starts.
 # The Windows Node.js and koffi's win32 prebuild come from the npm registry; test:windows fetches
 # them itself into .cache/windows/.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-packages=(wine64 gcc-mingw-w64-x86-64)
+packages=(wine64 gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

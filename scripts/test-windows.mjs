@@ -45,7 +45,7 @@ function options() {
 }
 
 async function tools() {
-  const needed = ['x86_64-w64-mingw32-gcc', 'x86_64-w64-mingw32-windres'];
+  const needed = ['x86_64-w64-mingw32-gcc', 'x86_64-w64-mingw32-g++', 'x86_64-w64-mingw32-windres'];
   const missing = [];
   for (const name of needed) if (!(await which(name))) missing.push(name);
   const wine = await findWine();

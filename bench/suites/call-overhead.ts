@@ -47,6 +47,34 @@ function nativeFloor(path: string): { call: (input: Uint8Array) => Uint8Array; c
   };
 }
 
+/**
+ * Raw koffi call of a legacy IModule's ProcessData slot, read from the object's vtable as the
+ * adapter reads it: the input copied into a NUL-terminated buffer, the call, the output's NUL
+ * found and the bytes before it copied out. No guard region, no checks.
+ */
+function imoduleFloor(path: string, capacity: number) {
+  const library = koffi.load(path);
+  const create = library.func('void *CreateModule(void)');
+  const object = create();
+  const vtable = koffi.decode(object, 'void *');
+  const slots = koffi.decode(vtable, 'void *', 3) as unknown[];
+  const initialize = koffi.decode(slots[0], koffi.proto('bool (void *, void *)'));
+  const processData = koffi.decode(slots[1], koffi.proto('int (void *, void *, void *)'));
+  initialize(object, Buffer.from([0]));
+  let input = Buffer.alloc(4096);
+  const output = Buffer.alloc(capacity);
+  return {
+    call(bytes: Uint8Array): Uint8Array {
+      if (input.length <= bytes.length) input = Buffer.alloc(bytes.length * 2);
+      input.set(bytes);
+      input[bytes.length] = 0;
+      processData(object, input, output);
+      return new Uint8Array(output.subarray(0, output.indexOf(0)));
+    },
+    close: () => library.unload(),
+  };
+}
+
 async function runBackend(
   label: string,
   plugin: Plugin,
@@ -88,6 +116,19 @@ export const suite: BenchSuite = {
       const floor = nativeFloor(native.path);
       const plugin = await loadPlugin(native.path);
       await runBackend('native (koffi)', plugin, floor.call, rows);
+      await plugin.close();
+      floor.close();
+    }
+    const legacy = findArtifact(manifest, 'legacy-shout', 'cxx', 'fixture');
+    if (legacy !== undefined) {
+      // shout with an empty prefix is upper: the same work as the other rows.
+      const capacity = 2 * 1024 * 1024 + 16;
+      const floor = imoduleFloor(legacy.path, capacity);
+      const plugin = await loadPlugin({
+        path: legacy.path,
+        adapter: { kind: 'imodule', destroy: 'DestroyModule', outputCapacity: capacity },
+      });
+      await runBackend('legacy IModule (koffi vtable)', plugin, floor.call, rows);
       await plugin.close();
       floor.close();
     }

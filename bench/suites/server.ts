@@ -18,17 +18,21 @@ const BUILD = resolve(import.meta.dirname, '../../../build');
 interface Target {
   readonly child: ChildProcess;
   readonly url: string;
+  /** Sent with every request (the API key of the auth contender). */
+  readonly headers: Record<string, string>;
 }
 
 async function startTarget(kind: string, plugins?: string): Promise<Target> {
   const child = spawn(process.execPath, [TARGET, kind, ...(plugins ? [plugins] : [])], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  const port = await new Promise<number>((done, fail) => {
-    child.stdout!.once('data', (chunk: Buffer) => done(JSON.parse(chunk.toString()).port));
+  const { port, secret } = await new Promise<{ port: number; secret?: string }>((done, fail) => {
+    child.stdout!.once('data', (chunk: Buffer) => done(JSON.parse(chunk.toString())));
     child.once('exit', (code) => fail(new Error(`${kind} target exited with ${code}`)));
   });
-  return { child, url: `http://127.0.0.1:${port}/v1/plugins/upper` };
+  const headers: Record<string, string> =
+    secret === undefined ? {} : { authorization: `Bearer ${secret}` };
+  return { child, url: `http://127.0.0.1:${port}/v1/plugins/upper`, headers };
 }
 
 async function stopTarget(target: Target): Promise<void> {
@@ -61,7 +65,7 @@ async function load(target: Target, seconds: number): Promise<Load> {
     url: target.url,
     method: 'POST',
     body: BODY,
-    headers: { 'content-type': 'application/octet-stream' },
+    headers: { 'content-type': 'application/octet-stream', ...target.headers },
     connections: CONNECTIONS,
     duration: seconds,
   });
@@ -75,8 +79,8 @@ async function load(target: Target, seconds: number): Promise<Load> {
 }
 
 /** Checks the target answers the right bytes before timing it. */
-async function check(url: string): Promise<void> {
-  const text = await (await fetch(url, { method: 'POST', body: BODY })).text();
+async function check({ url, headers }: Target): Promise<void> {
+  const text = await (await fetch(url, { method: 'POST', body: BODY, headers })).text();
   if (text !== BODY.toUpperCase()) throw new Error(`${url} answered ${JSON.stringify(text)}`);
 }
 
@@ -90,7 +94,7 @@ interface Contender {
 
 async function contender(label: string, kind: string, plugins?: string, during?: () => () => void) {
   const target = await startTarget(kind, plugins);
-  await check(target.url);
+  await check(target);
   await load(target, WARMUP_S);
   return { label, target, results: [], ...(during === undefined ? {} : { during }) } as Contender;
 }
@@ -151,17 +155,23 @@ const cpuRatio = (baseline: Load, contender: Load) =>
   `${(baseline.cpuUs / contender.cpuUs).toFixed(2)}x`;
 
 function report(contenders: readonly Contender[]): void {
-  const [nodeHttp, hono, inProcess, isolated, swapping] = contenders.map(median) as Load[] as [
-    Load,
-    Load,
-    Load,
-    Load,
-    Load,
-  ];
+  const [nodeHttp, hono, inProcess, withKey, withLimits, isolated, swapping] = contenders.map(
+    median,
+  ) as Load[] as [Load, Load, Load, Load, Load, Load, Load];
   const rows: [Load, string, string][] = [
     [nodeHttp, `${(nodeHttp.rps / hono.rps).toFixed(2)}x of Hono`, cpuRatio(hono, nodeHttp)],
     [hono, '1.00x (baseline)', '1.00x'],
     [inProcess, formatRatio(inProcess.rps / hono.rps, { min: 0.85 }), cpuRatio(hono, inProcess)],
+    [
+      withKey,
+      formatRatio(withKey.rps / inProcess.rps, { min: 0.95 }),
+      cpuRatio(inProcess, withKey),
+    ],
+    [
+      withLimits,
+      formatRatio(withLimits.rps / inProcess.rps, { min: 0.95 }),
+      cpuRatio(inProcess, withLimits),
+    ],
     [isolated, formatRatio(isolated.rps / hono.rps, { min: 0.7 }), cpuRatio(hono, isolated)],
     [
       swapping,
@@ -182,21 +192,37 @@ function report(contenders: readonly Contender[]): void {
     ]),
   );
   process.stdout.write(
-    'Ratios: in-process and isolated against the bare Hono route; swapping against the steady isolated figure (target: zero non-2xx, zero errors). CPU µs/req is the server process only (Wasm worker threads included).\n',
+    'Ratios: in-process and isolated against the bare Hono route; API key (auth.required, a caller key checked per request) and API key + limits (also per-key and per-plugin rate limits that never refuse) against in-process without auth (floor 0.95); swapping against the steady isolated figure (target: zero non-2xx, zero errors). CPU µs/req is the server process only (Wasm worker threads included).\n',
   );
 }
 
 export const suite: BenchSuite = {
   name: `HTTP server: POST /v1/plugins/upper, 64 B body, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${DURATION_S} s rounds (autocannon on 127.0.0.1)`,
   async run() {
-    const roots = [upperFolder({ isolation: 'in-process' }), upperFolder({}), upperFolder({})];
-    const [inProcessRoot, isolatedRoot, swapRoot] = roots as [string, string, string];
+    const roots = [
+      upperFolder({ isolation: 'in-process' }),
+      upperFolder({ isolation: 'in-process' }),
+      upperFolder({ isolation: 'in-process' }),
+      upperFolder({}),
+      upperFolder({}),
+    ];
+    const [inProcessRoot, keyRoot, limitsRoot, isolatedRoot, swapRoot] = roots as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const contenders: Contender[] = [];
     try {
       contenders.push(await contender('bare node:http (upper in JS)', 'node-http'));
       contenders.push(await contender('bare Hono route (upper in JS)', 'hono'));
       contenders.push(
         await contender('twinplug, in-process (opted in)', 'twinplug', inProcessRoot),
+      );
+      contenders.push(await contender('twinplug, in-process, API key', 'twinplug-key', keyRoot));
+      contenders.push(
+        await contender('twinplug, in-process, API key + limits', 'twinplug-limits', limitsRoot),
       );
       contenders.push(await contender('twinplug, default: Wasm worker', 'twinplug', isolatedRoot));
       contenders.push(
@@ -208,7 +234,9 @@ export const suite: BenchSuite = {
       report(contenders);
     } finally {
       await Promise.all(contenders.map((entry) => stopTarget(entry.target)));
-      for (const root of roots) rmSync(root, { recursive: true, force: true });
+      for (const root of roots)
+        for (const path of [root, `${root}.keys.json`, `${root}.audit.jsonl`])
+          rmSync(path, { recursive: true, force: true });
     }
   },
 };

@@ -39,7 +39,7 @@ async function serveHere(config: ServerConfig): Promise<number> {
 export const serveCommand: Command = {
   name: 'serve',
   usage:
-    'twinplug serve [--port N] [--host H] [--plugins DIR] [--config FILE] [--workers N] [--log-level L]',
+    'twinplug serve [--port N] [--host H] [--plugins DIR] [--config FILE] [--workers N] [--log-level L] [--memory-budget SIZE]',
   summary:
     'Serves the plugins folder over HTTP: data API, admin API, /metrics, dashboard (docs/server.md).',
   async run(args) {
@@ -51,6 +51,7 @@ export const serveCommand: Command = {
       config: { type: 'string' },
       workers: { type: 'string' },
       'log-level': { type: 'string' },
+      'memory-budget': { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     let config: ServerConfig;

@@ -36,7 +36,10 @@ export function verdict(
   why?: string,
   compared?: Compared,
 ): Verdict {
-  return { equal, comparator, why: equal ? undefined : why, compared };
+  // An equal verdict keeps nothing: a case report would otherwise hold every decoded output.
+  return equal
+    ? { equal, comparator, why: undefined, compared: undefined }
+    : { equal, comparator, why, compared };
 }
 
 function errorPart(outcome: CallOutcome): string {

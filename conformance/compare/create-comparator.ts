@@ -51,7 +51,13 @@ function jsonComparator(spec: Extract<ComparatorSpec, { kind: 'json' }>): Compar
     const [left, right] = [parseJsonBytes(a), parseJsonBytes(b)];
     if ('error' in left) return verdict(name, false, `the first output is ${left.error}`);
     if ('error' in right) return verdict(name, false, `the second output is ${right.error}`);
-    const difference = jsonDifference(left.value, right.value, spec.numbers);
+    let difference: string | undefined;
+    try {
+      difference = jsonDifference(left.value, right.value, spec.numbers);
+    } catch (error) {
+      // A value nested deeper than the stack allows (the parser managed, the walk did not).
+      return verdict(name, false, `cannot compare: ${(error as Error).message}`);
+    }
     return verdict(name, difference === undefined, `different JSON values at ${difference}`);
   });
 }

@@ -219,3 +219,35 @@ describe('a divergence on a large input', () => {
     expect(JSON.stringify(json).length).toBeLessThan(4096);
   });
 });
+
+describe('a verdict that compared something else than the raw outputs', () => {
+  it('shows who judged, the decoded bytes diff, then the raw outputs diff', () => {
+    const entry = caseReport([bytes(0x41, 1), bytes(0x41, 2)], ['a.so', 'a.wasm']);
+    const decoded: CaseReport = {
+      ...entry,
+      comparator: 'decode (dec.wasm)',
+      results: [
+        entry.results[0]!,
+        {
+          ...entry.results[1]!,
+          verdict: {
+            equal: false,
+            comparator: 'decode (dec.wasm)',
+            why: 'the decoded bytes differ (2 and 2 bytes)',
+            compared: { what: 'decoded outputs', a: Uint8Array.of(7, 8), b: Uint8Array.of(7, 9) },
+          },
+        },
+      ],
+    };
+    const text = formatText(report({ cases: [decoded], pass: false }));
+    expect(text).toContain('judged by decode (dec.wasm): the decoded bytes differ (2 and 2 bytes)');
+    expect(text).toContain('decoded outputs (2 bytes and 2 bytes):');
+    expect(text).toMatch(/\[1\] {2}00000000 {2}07 08 /);
+    expect(text).toMatch(/\[2\] {2}00000000 {2}07 09 /);
+    expect(text).toContain('raw outputs:');
+    expect(text).toContain('equivalent under decode (dec.wasm) across artifacts: 0/1');
+    expect(toJunitXml(report({ cases: [decoded], pass: false }))).toContain(
+      'message="differs from a.so under decode (dec.wasm): a.wasm"',
+    );
+  });
+});

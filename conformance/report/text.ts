@@ -80,7 +80,7 @@ export function expectationLines(entry: CaseReport, index: number): string[] {
   if (expect.kind === 'output' && result.outcome.ok)
     lines.push(...indent(hexDiff(expect.output, result.outcome.output, ['expected', tag]), '    '));
   if (expect.kind === 'json' && result.outcome.ok) {
-    lines.push(`      expected JSON ${JSON.stringify(expect.json)}`);
+    lines.push(`      expected JSON ${casePreview(expect.json).text}`);
     lines.push(`      ${tag} ${previewOutcome(result.outcome)}`);
   }
   return lines;

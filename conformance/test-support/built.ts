@@ -53,3 +53,12 @@ export function windowsDllHeader(): Uint8Array {
   view.setUint16(0x80 + 22, 0x2022, true);
   return bytes;
 }
+
+/**
+ * Why the third-party twins (build/third-party/) were not all built, when they were not: their
+ * upstream sources could not be fetched, or clang has no wasi-libc. Their tests skip with it.
+ */
+export function thirdPartySkip(): string | undefined {
+  const reasons = manifest.skipped.filter((entry) => entry.toolchain === 'third-party');
+  return reasons.length === 0 ? undefined : reasons.map((entry) => entry.reason).join('; ');
+}

@@ -42,4 +42,47 @@ describe('CallQueue', () => {
       expect(queue.queued).toBe(2);
     }
   });
+
+  it('a queued call leaves when its signal aborts: PLUGIN_CANCELLED, and its turn goes to the next', async () => {
+    const queue = new CallQueue(1, 2);
+    queue.acquire();
+    const controller = new AbortController();
+    const first = queue.acquire({ signal: controller.signal, waitMs: 60_000 }) as Promise<void>;
+    const second = queue.acquire({ waitMs: 60_000 }) as Promise<void>;
+    controller.abort();
+    await expect(first).rejects.toMatchObject({ code: 'PLUGIN_CANCELLED' });
+    expect(queue.queued).toBe(1);
+    queue.release();
+    await second;
+    expect([queue.active, queue.queued]).toEqual([1, 0]);
+  });
+
+  it('a queued call leaves after waitMs with PLUGIN_OVERLOADED; the others keep their place', async () => {
+    const queue = new CallQueue(1, 3);
+    queue.acquire();
+    const patient = queue.acquire({ waitMs: 60_000 }) as Promise<void>;
+    const hasty = queue.acquire({ waitMs: 5 }) as Promise<void>;
+    await expect(hasty).rejects.toMatchObject({
+      code: 'PLUGIN_OVERLOADED',
+      details: { queueTimeoutMs: 5 },
+    });
+    expect(queue.queued).toBe(1);
+    queue.release();
+    await patient;
+  });
+
+  it('calls that keep leaving a queue that never moves do not fill it', async () => {
+    const queue = new CallQueue(1, 2);
+    queue.acquire();
+    for (let round = 0; round < 300; round += 1) {
+      const controller = new AbortController();
+      const waiting = queue.acquire({ signal: controller.signal, waitMs: 60_000 }) as Promise<void>;
+      controller.abort();
+      await expect(waiting).rejects.toMatchObject({ code: 'PLUGIN_CANCELLED' });
+    }
+    expect(queue.queued).toBe(0);
+    const last = queue.acquire({ waitMs: 60_000 }) as Promise<void>;
+    queue.release();
+    await last;
+  });
 });

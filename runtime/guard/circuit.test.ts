@@ -73,4 +73,13 @@ describe('circuit breaker', () => {
       expect(await codeOf(guarded.processData(FAULT))).toBe('PLUGIN_TRAPPED');
     expect(guarded.stats().circuit).toBe('off');
   });
+
+  it("an output over the host's limit is a fault, as the canary counts it: it opens the circuit", async () => {
+    const guarded = plugin({ maxOutputBytes: 1 });
+    const tooLarge = new Uint8Array([0, 0]);
+    for (let index = 0; index < 10; index += 1)
+      expect(await codeOf(guarded.processData(tooLarge))).toBe('PLUGIN_OUTPUT_TOO_LARGE');
+    expect(guarded.stats().circuit).toBe('open');
+    expect(await codeOf(guarded.processData(OK))).toBe('PLUGIN_UNAVAILABLE');
+  });
 });

@@ -6,38 +6,9 @@ import {
   circuitBreaker,
   handleWhen,
 } from 'cockatiel';
-import { isPluginError, PluginError, type PluginErrorCode, toPluginError } from '../errors.js';
+import { PluginError, toPluginError } from '../errors.js';
 import type { ResolvedBreakerOptions } from '../options.js';
-
-/**
- * The failures that count against a plugin: it crashed, hung, trapped, ran out of memory or
- * broke the ABI. A plugin-defined error (PLUGIN_CALL_FAILED) is an answer, not a fault, and so
- * is an output above the host's limit: both count as successful calls in the window.
- *
- * @example
- * // A server may log faults louder than answers:
- * if (FAULT_CODES.has(error.code)) logger.error(error); else logger.info(error);
- */
-export const FAULT_CODES: ReadonlySet<PluginErrorCode> = new Set<PluginErrorCode>([
-  'PLUGIN_CRASHED',
-  'PLUGIN_TIMEOUT',
-  'PLUGIN_TRAPPED',
-  'PLUGIN_MEMORY_LIMIT',
-  'PLUGIN_ABI_VIOLATION',
-  'PLUGIN_INIT_FAILED',
-  'PLUGIN_LOAD_FAILED',
-]);
-
-/**
- * True for a PluginError that is a plugin fault (see {@link FAULT_CODES}), the kind the circuit
- * breaker counts.
- *
- * @example
- * try { await plugin.processData(input) } catch (error) { if (isPluginFault(error)) alert(error) }
- */
-export function isPluginFault(error: unknown): boolean {
-  return isPluginError(error) && FAULT_CODES.has(error.code);
-}
+import { FAULT_CODES, isPluginFault } from './fault-class.js';
 
 export type CircuitStateName = 'closed' | 'open' | 'half-open';
 

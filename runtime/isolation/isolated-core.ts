@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PluginError } from '../errors.js';
 import type { PluginCore } from '../managed-plugin.js';
 import type { Backend, PluginInfo } from '../plugin.js';
@@ -9,6 +10,18 @@ import { Slot } from './slot.js';
  * behind the same PluginCore contract as an in-process backend. The guard (ManagedPlugin) lets
  * at most `concurrency` calls in at once, so a call always finds a free slot.
  */
+const PAGE_BYTES = 4096;
+
+/** A process's resident set from /proc/<pid>/statm (pages); undefined elsewhere or once gone. */
+function residentBytes(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ');
+    return Number(fields[1]) * PAGE_BYTES;
+  } catch {
+    return undefined;
+  }
+}
+
 export class IsolatedCore implements PluginCore {
   readonly backend: Backend;
   readonly info: PluginInfo;
@@ -55,12 +68,12 @@ export class IsolatedCore implements PluginCore {
     await Promise.all(this.#slots.map((slot) => slot.initialize(config)));
   }
 
-  call(input: Uint8Array): Promise<Uint8Array> {
+  call(input: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
     const slot = this.#free.pop();
     if (slot === undefined) {
       return Promise.reject(new PluginError('PLUGIN_OVERLOADED', 'every worker or child is busy'));
     }
-    const call = slot.call(input);
+    const call = slot.call(input, signal);
     const release = () => {
       this.#free.push(slot);
     };
@@ -74,6 +87,19 @@ export class IsolatedCore implements PluginCore {
       if (outcome !== 'not-mine') return outcome === 'ended';
     }
     return true;
+  }
+
+  /** Child processes: their resident set (Linux /proc); a worker's memory is estimated instead. */
+  memoryBytes(): number | undefined {
+    const pids = this.health().pids;
+    if (pids.length === 0) return undefined;
+    let total = 0;
+    for (const pid of pids) {
+      const rss = residentBytes(pid);
+      if (rss === undefined) return undefined;
+      total += rss;
+    }
+    return total;
   }
 
   health(): { restarts: number; pids: number[] } {

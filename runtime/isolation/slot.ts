@@ -1,4 +1,5 @@
-import { PluginError } from '../errors.js';
+import { isPluginError, PluginError } from '../errors.js';
+import { cancelled } from '../guard/call-queue.js';
 import { restartDelay } from './restart-backoff.js';
 import type { Session, StartSession } from './session.js';
 
@@ -6,6 +7,17 @@ import type { Session, StartSession } from './session.js';
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
+}
+
+/** `promise`, or PLUGIN_CANCELLED as soon as `signal` aborts (the promise goes on unawaited). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled('while it waited for a restarted worker or child'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** One call's progress through a slot, so a timeout can end it wherever it is. */
@@ -63,19 +75,20 @@ export class Slot {
     this.#config = config;
   }
 
-  call(input: Uint8Array): Promise<Uint8Array> {
+  call(input: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
     const attempt: Attempt = { session: undefined };
-    const promise = this.#run(input, attempt);
+    const promise = this.#run(input, attempt, signal);
     this.#pending = { promise, attempt };
     return promise;
   }
 
-  async #run(input: Uint8Array, attempt: Attempt): Promise<Uint8Array> {
+  async #run(input: Uint8Array, attempt: Attempt, signal?: AbortSignal): Promise<Uint8Array> {
     let session: Session;
     try {
-      session = await this.#session;
+      session = await (signal === undefined ? this.#session : unlessAborted(this.#session, signal));
     } catch (error) {
-      this.#restartLater();
+      // A start that failed: the next call tries again, after a pause. A cancelled wait is not one.
+      if (!isPluginError(error, 'PLUGIN_CANCELLED')) this.#restartLater();
       throw error;
     }
     attempt.session = session;

@@ -30,6 +30,7 @@ export function folderSource(
   if (manifest.idleUnloadMs !== undefined) source.idleUnloadMs = manifest.idleUnloadMs;
   if (manifest.env !== undefined) source.env = manifest.env;
   source.lazy = manifest.lazy;
+  source.keepLoaded = manifest.keepLoaded;
   source.force = manifest.force;
   if (manifest.adapter !== undefined) source.adapter = manifest.adapter;
   return source;

@@ -26,6 +26,7 @@ describe('plugin.json', () => {
         limits: { maxOutputBytes: 1024, maxMemoryPages: 16 },
         lazy: true,
         idleUnloadMs: 60_000,
+        keepLoaded: true,
         force: true,
       }),
     ).toEqual({
@@ -35,6 +36,7 @@ describe('plugin.json', () => {
       limits: { maxOutputBytes: 1024, maxMemoryPages: 16 },
       lazy: true,
       idleUnloadMs: 60_000,
+      keepLoaded: true,
       force: true,
     });
   });
@@ -63,6 +65,7 @@ describe('plugin.json', () => {
       limits: {},
       lazy: false,
       idleUnloadMs: undefined,
+      keepLoaded: false,
       force: false,
     });
   });

@@ -31,6 +31,8 @@ export interface PluginManifest {
   readonly lazy: boolean;
   /** Unload after this long without calls; the next call loads it again. */
   readonly idleUnloadMs: number | undefined;
+  /** Never unloaded to stay under the registry's memory budget. */
+  readonly keepLoaded: boolean;
   /** Activate whatever the folder holds, even a lower version than the active one. */
   readonly force: boolean;
   /** The media type of the plugin's output, for servers (e.g. "application/json"). */
@@ -54,6 +56,7 @@ const KEYS = [
   'isolation',
   'lazy',
   'idleUnloadMs',
+  'keepLoaded',
   'force',
   'contentType',
   'env',
@@ -200,6 +203,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     isolation: checkPlacement(raw.isolation, limits, path),
     lazy: optionalBoolean(raw.lazy, 'lazy', path),
     idleUnloadMs,
+    keepLoaded: optionalBoolean(raw.keepLoaded, 'keepLoaded', path),
     force: optionalBoolean(raw.force, 'force', path),
     env: parseEnv(raw.env, path),
     adapter: parseAdapter(raw.adapter, path),

@@ -92,7 +92,15 @@ export type RegistryEvent =
       version: VersionSnapshot;
     })
   | (EventBase & { type: 'rolled-back'; from: VersionSnapshot; to: VersionSnapshot })
-  | (EventBase & { type: 'unloaded'; version: VersionSnapshot; idleMs: number })
+  | (EventBase & {
+      type: 'unloaded';
+      version: VersionSnapshot;
+      idleMs: number;
+      /** `idle`: unused for idleUnloadMs; `budget`: unloaded to stay under memoryBudget. */
+      reason: 'idle' | 'budget';
+      /** What it held when unloaded. */
+      memoryBytes: number;
+    })
   | (EventBase & { type: 'resumed'; version: VersionSnapshot; durationMs: number })
   | (EventBase & { type: 'removed' });
 

@@ -13,9 +13,13 @@ export type DrainOutcome = 'drained' | 'timeout' | 'cancelled';
  * PLUGIN_DRAIN_TIMEOUT (`abandonAll`), while the lease itself stays counted until the plugin's
  * call really ends, so that the plugin is not unloaded under it.
  */
+/** Orders uses across every version exactly (Date.now() ties within a millisecond). */
+let useSeq = 0;
+
 export class Leases {
   #count = 0;
   #lastReleased = Date.now();
+  #lastUse = ++useSeq;
   readonly #abandoners = new Set<Abandon>();
   #waiters: ((outcome: DrainOutcome) => void)[] = [];
 
@@ -82,9 +86,15 @@ export class Leases {
     return abandoners.length;
   }
 
+  /** A sequence number of the last lease's end (or of the set's making): larger is more recent. */
+  get lastUse(): number {
+    return this.#lastUse;
+  }
+
   #release(): void {
     this.#count -= 1;
     this.#lastReleased = Date.now();
+    this.#lastUse = ++useSeq;
     if (this.#count === 0) for (const waiter of [...this.#waiters]) waiter('drained');
   }
 }

@@ -1,6 +1,8 @@
 import { PluginError } from '../errors.js';
+import type { CallOptions } from '../plugin.js';
 import { isValidPluginName } from '../plugin-info.js';
 import type { RegistryEvent, SlotEvent, VersionSnapshot } from './events.js';
+import { MemoryBudget } from './memory-budget.js';
 import { PluginSlot, type RegisterResult, type SlotSnapshot } from './plugin-slot.js';
 import { type PluginSource, resolveSource } from './plugin-source.js';
 import {
@@ -10,6 +12,8 @@ import {
 } from './registry-options.js';
 import { TypedEvents } from './typed-events.js';
 import type { VersionTarget } from './version-target.js';
+
+const BUDGET_CHECK_MS = 1000;
 
 function notFound(name: string): PluginError {
   return new PluginError('PLUGIN_NOT_FOUND', `no plugin named "${name}" is registered`, {
@@ -26,10 +30,38 @@ export class PluginRegistry {
   readonly events = new TypedEvents<RegistryEvent>();
   readonly #options: ResolvedRegistryOptions;
   readonly #slots = new Map<string, PluginSlot>();
+  readonly #budget: MemoryBudget | undefined;
+  readonly #budgetTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: RegistryOptions = {}) {
-    this.#options = resolveRegistryOptions(options);
+    const resolved = resolveRegistryOptions(options);
+    if (resolved.memoryBudget === Number.POSITIVE_INFINITY) {
+      this.#options = resolved;
+      return;
+    }
+    const budget = new MemoryBudget(resolved.memoryBudget, resolved.memoryLowWater, () =>
+      [...this.#slots.values()].flatMap((slot) => [...slot.budgetEntries()]),
+    );
+    this.#budget = budget;
+    // Every load (a candidate, or an unloaded version's next call) makes room first.
+    this.#options = { ...resolved, loadPlugin: budget.admitting(resolved.loadPlugin) };
+    // A Wasm memory grows during calls: the total is checked again each second.
+    this.#budgetTimer = setInterval(() => budget.enforce(), BUDGET_CHECK_MS);
+    this.#budgetTimer.unref();
+  }
+
+  /** The memory budget and what the loaded plugins hold now; undefined without a budget. */
+  memory(): { budget: number; used: number } | undefined {
+    return this.#budget && { budget: this.#budget.limit, used: this.#budget.total() };
+  }
+
+  /** What each loaded version holds, in bytes, by version id (resident versions only). */
+  memoryByVersion(): Map<number, number> {
+    const bytes = new Map<number, number>();
+    for (const slot of this.#slots.values())
+      for (const { version } of slot.budgetEntries()) bytes.set(version.id, version.memoryBytes());
+    return bytes;
   }
 
   /**
@@ -62,10 +94,13 @@ export class PluginRegistry {
     }
   }
 
-  /** Runs ProcessData on the version active at this moment (loading a lazy or idle plugin first). */
-  call(name: string, input: Uint8Array): Promise<Uint8Array> {
+  /**
+   * Runs ProcessData on the version active at this moment (loading a lazy or idle plugin
+   * first). `options.signal` cancels it as {@link Plugin.processData} describes.
+   */
+  call(name: string, input: Uint8Array, options?: CallOptions): Promise<Uint8Array> {
     const slot = this.#slots.get(name);
-    return slot === undefined ? Promise.reject(notFound(name)) : slot.call(input);
+    return slot === undefined ? Promise.reject(notFound(name)) : slot.call(input, options);
   }
 
   /**
@@ -78,9 +113,12 @@ export class PluginRegistry {
   callWithVersion(
     name: string,
     input: Uint8Array,
+    options?: CallOptions,
   ): Promise<{ output: Uint8Array; version: VersionSnapshot }> {
     const slot = this.#slots.get(name);
-    return slot === undefined ? Promise.reject(notFound(name)) : slot.callWithVersion(input);
+    return slot === undefined
+      ? Promise.reject(notFound(name))
+      : slot.callWithVersion(input, options);
   }
 
   /**
@@ -88,9 +126,16 @@ export class PluginRegistry {
    * rollback, whichever matches `target` (its id, semantic version and/or backend), the active
    * one first. Rejects with PLUGIN_NOT_FOUND when neither matches. For canaries and pinning.
    */
-  callVersion(name: string, input: Uint8Array, target: VersionTarget): Promise<Uint8Array> {
+  callVersion(
+    name: string,
+    input: Uint8Array,
+    target: VersionTarget,
+    options?: CallOptions,
+  ): Promise<Uint8Array> {
     const slot = this.#slots.get(name);
-    return slot === undefined ? Promise.reject(notFound(name)) : slot.callVersion(target, input);
+    return slot === undefined
+      ? Promise.reject(notFound(name))
+      : slot.callVersion(target, input, options);
   }
 
   /** Swaps the previous version back in at once (it is still loaded); the current one is retained in turn. */
@@ -123,6 +168,7 @@ export class PluginRegistry {
   /** Drains and closes every version of every plugin. Safe to call more than once. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      clearInterval(this.#budgetTimer);
       const slots = [...this.#slots.values()];
       this.#slots.clear();
       await Promise.all(slots.map((slot) => slot.close('registry-closed')));

@@ -1,7 +1,9 @@
 import { PluginError } from '../errors.js';
+import type { CallOptions } from '../plugin.js';
 import { type CandidateContext, pickCandidate } from './candidates.js';
 import type { CloseReason, SlotEvent, VersionSnapshot } from './events.js';
 import { IdleUnloader } from './idle-unloader.js';
+import type { BudgetEntry } from './memory-budget.js';
 import type { ResolvedSource } from './plugin-source.js';
 import type { PluginVersion } from './plugin-version.js';
 import type { ResolvedRegistryOptions } from './registry-options.js';
@@ -48,6 +50,7 @@ export class PluginSlot {
   #lazy: ResolvedSource | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #keepLoaded = false;
   #queued = 0;
 
   constructor(name: string, options: ResolvedRegistryOptions, emit: (event: SlotEvent) => void) {
@@ -69,29 +72,40 @@ export class PluginSlot {
   }
 
   /** Routes a call to the version active at this moment; it runs to its end on that version. */
-  call(input: Uint8Array): Promise<Uint8Array> {
+  call(input: Uint8Array, options?: CallOptions): Promise<Uint8Array> {
     const active = this.#active;
-    return active !== undefined ? active.call(input) : this.#callWithoutActive(input);
+    return active !== undefined
+      ? active.call(input, options)
+      : this.#callWithoutActive(input, options);
   }
 
   /** Like `call`, and says which version served. */
   async callWithVersion(
     input: Uint8Array,
+    options?: CallOptions,
   ): Promise<{ output: Uint8Array; version: VersionSnapshot }> {
     const active = this.#active ?? (await this.#activeAfterQueue());
-    const output = await active.call(input);
+    const output = await active.call(input, options);
     return { output, version: active.snapshot() };
   }
 
   /** Routes a call to the active or the retained previous version that `target` names. */
-  callVersion(target: VersionTarget, input: Uint8Array): Promise<Uint8Array> {
+  callVersion(
+    target: VersionTarget,
+    input: Uint8Array,
+    options?: CallOptions,
+  ): Promise<Uint8Array> {
     if (this.#active === undefined) {
-      return this.#activeAfterQueue().then(() => this.#callServing(target, input));
+      return this.#activeAfterQueue().then(() => this.#callServing(target, input, options));
     }
-    return this.#callServing(target, input);
+    return this.#callServing(target, input, options);
   }
 
-  #callServing(target: VersionTarget, input: Uint8Array): Promise<Uint8Array> {
+  #callServing(
+    target: VersionTarget,
+    input: Uint8Array,
+    options: CallOptions | undefined,
+  ): Promise<Uint8Array> {
     const active = this.#active;
     if (
       active !== undefined &&
@@ -99,10 +113,10 @@ export class PluginSlot {
       target.version === undefined &&
       target.backend === undefined
     )
-      return active.call(input);
+      return active.call(input, options);
     const version = findServing([active, this.#retirement.previous], target);
     if (version === undefined) return Promise.reject(noServingVersion(this.name, target));
-    return version.call(input);
+    return version.call(input, options);
   }
 
   register(source: ResolvedSource): Promise<RegisterResult> {
@@ -116,6 +130,12 @@ export class PluginSlot {
   /** Drains and closes every version; the slot takes no more registrations. */
   close(reason: CloseReason): Promise<void> {
     return this.#enqueue(() => this.#close(reason));
+  }
+
+  /** The loaded versions the memory budget counts: the active one and the one kept for rollback. */
+  *budgetEntries(): Generator<BudgetEntry> {
+    for (const version of [this.#active, this.#retirement.previous])
+      if (version?.resident) yield { version, keepLoaded: this.#keepLoaded };
   }
 
   snapshot(): SlotSnapshot {
@@ -137,8 +157,8 @@ export class PluginSlot {
     return run;
   }
 
-  async #callWithoutActive(input: Uint8Array): Promise<Uint8Array> {
-    return (await this.#activeAfterQueue()).call(input);
+  async #callWithoutActive(input: Uint8Array, options?: CallOptions): Promise<Uint8Array> {
+    return (await this.#activeAfterQueue()).call(input, options);
   }
 
   /** Behind the queue: a first registration or a lazy load in progress ends before we look. */
@@ -178,6 +198,7 @@ export class PluginSlot {
       throw new PluginError('PLUGIN_NOT_FOUND', `plugin "${this.name}" was removed`);
     }
     this.#idle.idleMs = source.idleUnloadMs ?? this.#options.idleUnloadMs;
+    this.#keepLoaded = source.keepLoaded;
     if (source.lazy && this.#active === undefined) {
       this.#lazy = source;
       return { outcome: 'deferred', version: undefined, fallback: false };

@@ -26,6 +26,7 @@ const SOURCE_SAMPLES: {
   maxInputBytes: 77,
   concurrency: 3,
   maxQueuedCalls: 5,
+  queueTimeoutMs: 500,
   breaker: { threshold: 0.25, window: 4, openMs: 9 },
   onStderr,
   env: ['HOME'],

@@ -38,6 +38,8 @@ export interface PluginSource extends Readonly<SharedLoadOptions> {
   readonly lazy?: boolean;
   /** Unloads the active version after this long without calls (default: the registry's). */
   readonly idleUnloadMs?: number;
+  /** Never unloaded to stay under the registry's memoryBudget (idle unloading still applies). */
+  readonly keepLoaded?: boolean;
 }
 
 export interface ResolvedSource {
@@ -49,6 +51,7 @@ export interface ResolvedSource {
   readonly force: boolean;
   readonly lazy: boolean;
   readonly idleUnloadMs: number | undefined;
+  readonly keepLoaded: boolean;
 }
 
 function invalid(message: string): PluginError {
@@ -105,6 +108,7 @@ export function resolveSource(source: PluginSource): ResolvedSource {
     force: source.force === true,
     lazy: source.lazy === true,
     idleUnloadMs,
+    keepLoaded: source.keepLoaded === true,
   };
 }
 

@@ -1,5 +1,5 @@
 import { PluginError, toPluginError } from '../errors.js';
-import type { Plugin } from '../plugin.js';
+import type { CallOptions, Plugin } from '../plugin.js';
 import type { SlotEvent, VersionSnapshot, VersionState } from './events.js';
 import { type DrainOutcome, Leases } from './leases.js';
 
@@ -72,6 +72,11 @@ export class PluginVersion {
     return this.#abandoned;
   }
 
+  /** Orders the versions by their last call's end (or their making): least recently used first. */
+  get lastUse(): number {
+    return this.#leases.lastUse;
+  }
+
   /** Date.now() of the last call's end; idle unloading counts from here. */
   get lastUsed(): number {
     return this.#leases.lastReleased;
@@ -104,15 +109,15 @@ export class PluginVersion {
   }
 
   /** Runs one call under a lease; the slot routes calls only to the active version. */
-  call(input: Uint8Array): Promise<Uint8Array> {
+  call(input: Uint8Array, options?: CallOptions): Promise<Uint8Array> {
     if (this.#closing !== undefined) {
       return Promise.reject(new PluginError('PLUGIN_CLOSED', 'this plugin version is closed'));
     }
     const plugin = this.#plugin;
     return this.#leases.run(() =>
       plugin !== undefined
-        ? plugin.processData(input)
-        : this.#resume().then((resumed) => resumed.processData(input)),
+        ? plugin.processData(input, options)
+        : this.#resume().then((resumed) => resumed.processData(input, options)),
     );
   }
 
@@ -134,8 +139,16 @@ export class PluginVersion {
     return { outcome, abandoned };
   }
 
-  /** Unloads the instance of an idle version (no lease held); the next call loads it again. */
-  unloadIdle(): boolean {
+  /** What the loaded instance holds ({@link PluginStats.memoryBytes}); 0 while unloaded. */
+  memoryBytes(): number {
+    return this.#plugin?.stats().memoryBytes ?? 0;
+  }
+
+  /**
+   * Unloads the instance of an idle version (no lease held), for idleness or for the memory
+   * budget; the next call loads it again.
+   */
+  unloadIdle(reason: 'idle' | 'budget' = 'idle', memoryBytes = this.memoryBytes()): boolean {
     const plugin = this.#plugin;
     if (plugin === undefined || this.#leases.count > 0 || this.#closing !== undefined) return false;
     this.#plugin = undefined;
@@ -147,6 +160,8 @@ export class PluginVersion {
       type: 'unloaded',
       version: this.snapshot(),
       idleMs: Date.now() - this.lastUsed,
+      reason,
+      memoryBytes,
     });
     return true;
   }

@@ -27,7 +27,8 @@ async function principalOf(
     c.header('WWW-Authenticate', 'Bearer realm="twinplug"');
     throw new ServerError('UNAUTHORIZED', 'send Authorization: Bearer <API key>');
   }
-  const principal = await auth.identify(secret);
+  const identified = auth.identify(secret);
+  const principal = identified instanceof Promise ? await identified : identified;
   if (principal === undefined) {
     c.header('WWW-Authenticate', 'Bearer realm="twinplug", error="invalid_token"');
     throw new ServerError('KEY_INVALID', 'the bearer secret is not a live API key');

@@ -1,18 +1,18 @@
-import { createHash } from 'node:crypto';
 import type { SecretVerifier } from './authenticator.js';
 import { type KeyRecord, secretKeyId, secretMatches } from './key-record.js';
 import { readKeysFile } from './keys-file.js';
 import type { Principal } from './principal.js';
 
-/** Verified secrets remembered (by sha256) so that scrypt runs once per key and process. */
+/** Verified secrets remembered so that scrypt runs once per key and process. */
 const MAX_CACHED = 10_000;
 
 /**
  * The API keys this process knows, read from the keys file; `reload` replaces them all at once
  * (after a change here or, with workers, when the primary says the file changed). A secret is
- * verified with scrypt once, then recognised by its sha256; the cache holds key ids only and is
- * checked against the current records, so a revoked key stops working the moment the records
- * are replaced.
+ * verified with scrypt once, then recognised by a map lookup (the process holds secrets it has
+ * seen, as it holds the admin token; a sha256 per request cost more than the 5% the key check
+ * may take, see docs/benchmarks.md); the map gives key ids only, checked against the current
+ * records, so a revoked key stops working the moment the records are replaced.
  */
 export class KeyStore implements SecretVerifier {
   readonly path: string;
@@ -50,19 +50,18 @@ export class KeyStore implements SecretVerifier {
   }
 
   verify(secret: string): Principal | undefined | Promise<Principal | undefined> {
+    const seen = this.#verified.get(secret);
+    if (seen !== undefined) return this.#principals.get(seen);
     const id = secretKeyId(secret);
-    const principal = id === undefined ? undefined : this.#principals.get(id);
-    if (principal === undefined) return undefined;
-    const digest = createHash('sha256').update(secret).digest('base64');
-    if (this.#verified.get(digest) === id) return principal;
-    return this.#verifySlow(secret, id!, digest);
+    if (id === undefined || !this.#principals.has(id)) return undefined;
+    return this.#verifySlow(secret, id);
   }
 
-  async #verifySlow(secret: string, id: string, digest: string) {
+  async #verifySlow(secret: string, id: string) {
     const record = this.#records.get(id);
     if (record === undefined || !(await secretMatches(secret, record))) return undefined;
     if (this.#verified.size >= MAX_CACHED) this.#verified.clear();
-    this.#verified.set(digest, id);
+    this.#verified.set(secret, id);
     // Revoked while scrypt ran: the current records decide.
     return this.#principals.get(id);
   }

@@ -53,6 +53,26 @@ const host: Parse<string> = (value) => {
 };
 
 const DAY_MS = 86_400_000;
+const UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+/** Bytes: a number, or a number and a unit (`512MiB`, `2GB`); 0 turns the budget off. */
+const size: Parse<number> = (raw) => {
+  const match = /^(\d{1,12})\s*([KMG]i?B|B)?$/i.exec(String(raw).trim());
+  const bytes =
+    match === null ? Number.NaN : Number(match[1]) * UNITS[(match[2] ?? '').toLowerCase()]!;
+  if (!Number.isSafeInteger(bytes))
+    throw new Error('must be a size such as 512MiB, 2GB or 1048576');
+  return bytes;
+};
 
 /**
  * Every setting: where it sits in twinplug.config.json (dotted path), its environment variable,
@@ -91,6 +111,12 @@ export const FIELDS = {
     env: 'TWINPLUG_UPLOAD_TIMEOUT_MS',
     parse: integer(1, DAY_MS),
     default: 30_000,
+  },
+  memoryBudget: {
+    env: 'TWINPLUG_MEMORY_BUDGET',
+    flag: 'memory-budget',
+    parse: size,
+    default: 0,
   },
   /** What GET / and /v1/dashboard show without admin credentials: see docs/server.md. */
   dashboard: {

@@ -125,6 +125,19 @@ describe('loadConfig', () => {
     ).toBe('TWINPLUG_ADMIN_TOKEN');
   });
 
+  it('reads a memory budget as a size', () => {
+    const budget = (value: string) =>
+      loadConfig({ env: { TWINPLUG_MEMORY_BUDGET: value }, cwd: dir }).memoryBudget;
+    expect(budget('512MiB')).toBe(512 * 1024 ** 2);
+    expect(budget('2GB')).toBe(2e9);
+    expect(budget('1048576')).toBe(1048576);
+    expect(
+      loadConfig({ env: {}, flags: { 'memory-budget': '1 GiB' }, cwd: dir }).memoryBudget,
+    ).toBe(1024 ** 3);
+    expect(loadConfig({ env: {}, cwd: dir }).memoryBudget).toBe(0);
+    expect(refused(() => budget('lots')).source).toBe('TWINPLUG_MEMORY_BUDGET');
+  });
+
   it('refuses an admin token with whitespace or too little entropy, with the same rule as requests', () => {
     const refusal = (token: string) =>
       refused(() => loadConfig({ env: { TWINPLUG_ADMIN_TOKEN: token }, cwd: dir })).message;

@@ -39,6 +39,8 @@ export interface ServerConfig {
   readonly shutdownTimeoutMs: number;
   readonly uploadTimeoutMs: number;
   readonly canary: CanaryConfig;
+  /** Bytes the plugins may hold together; past it, LRU idle plugins are unloaded. 0: no budget. */
+  readonly memoryBudget: number;
   readonly auth: AuthConfig;
   /** The append-only JSON-lines audit file: default `<plugins>.audit.jsonl`. */
   readonly audit: { readonly file: string };

@@ -16,6 +16,7 @@ function serviceData(service: PluginService): DashboardData {
     view: 'admin',
     plugins: service.list(),
     events: service.feed.latest(20),
+    memory: service.memory(),
   };
 }
 

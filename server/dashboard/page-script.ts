@@ -28,6 +28,8 @@ export const PAGE_SCRIPT = `
   const item = (ev) => '<li class="event-' + esc(ev.type) + '"><time>' + new Date(ev.time).toISOString().slice(11, 19) + '</time> <b>' + esc(ev.plugin) + '</b> ' + esc(ev.message) + '</li>';
   const auditItem = (a) => '<li class="audit-' + esc(a.result) + '"><time>' + esc(a.time.slice(11, 19)) + '</time> <b>' + esc(a.keyId ?? 'server') + '</b> ' + esc(a.action) + (a.plugin ? ' ' + esc(a.plugin) : '') + ' → ' + Number(a.status) + (a.code ? ' ' + esc(a.code) : '') + '</li>';
   const render = (data) => {
+    const memory = document.getElementById('memory');
+    if (memory && data.memory) memory.textContent = 'memory ' + (data.memory.used / 1048576).toFixed(1) + ' of ' + (data.memory.budget / 1048576).toFixed(1) + ' MiB budget';
     const audit = document.getElementById('audit');
     if (audit && data.audit) audit.innerHTML = data.audit.length ? data.audit.map(auditItem).join('') : '<li>None yet.</li>';
     document.getElementById('plugins').innerHTML = data.plugins.length ? data.plugins.map((p) => card(p, data)).join('') : '<p>No plugins loaded.</p>';

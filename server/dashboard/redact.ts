@@ -8,11 +8,11 @@ export const SHORT_HASH = 12;
 // Allow-lists: a field added to the admin view stays out of the redacted one until named here.
 function version(v: VersionView): VersionView {
   const { id, version, backend, isolation, state, fileVersion, role, weight } = v;
-  const { calls, errors, faults, inFlight } = v;
+  const { calls, errors, faults, inFlight, memoryBytes } = v;
   const sha256 = v.sha256.slice(0, SHORT_HASH);
   return {
     ...{ id, version, backend, isolation, state, sha256, fileVersion, role, weight },
-    ...{ calls, errors, faults, inFlight },
+    ...{ calls, errors, faults, inFlight, memoryBytes },
   };
 }
 
@@ -45,6 +45,7 @@ export function redactDashboard(data: DashboardData): DashboardData {
   return {
     time: data.time,
     view: 'redacted',
+    memory: data.memory,
     plugins: data.plugins.map(plugin),
     events: data.events.map(event),
   };

@@ -10,6 +10,8 @@ export interface DashboardData {
   readonly view: 'admin' | 'redacted';
   readonly plugins: readonly PluginView[];
   readonly events: readonly FeedEvent[];
+  /** The memory budget and what the plugins hold (absent without a budget). */
+  readonly memory?: { readonly budget: number; readonly used: number } | undefined;
   /** The latest admin actions, newest first: the admin view only. */
   readonly audit?: readonly AuditEntry[];
 }
@@ -55,5 +57,10 @@ export function renderDashboard(data: DashboardData): string {
     data.audit === undefined
       ? ''
       : `<h2>Admin actions</h2><ul id="audit">${data.audit.length === 0 ? '<li>None yet.</li>' : data.audit.map(auditItem).join('')}</ul>`;
-  return `<div id="plugins">${plugins}</div><h2>Swaps and rollbacks</h2><ul id="events">${events}</ul>${audit}`;
+  const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  const memory =
+    data.memory === undefined
+      ? ''
+      : `<p id="memory">memory ${mib(data.memory.used)} of ${mib(data.memory.budget)} MiB budget</p>`;
+  return `${memory}<div id="plugins">${plugins}</div><h2>Swaps and rollbacks</h2><ul id="events">${events}</ul>${audit}`;
 }

@@ -35,9 +35,12 @@ export const PLUGIN_ERROR_STATUS: Readonly<Record<PluginErrorCode, ContentfulSta
   PLUGIN_MANIFEST_INVALID: 422,
   PLUGIN_INPUT_TOO_LARGE: 413,
   PLUGIN_TIMEOUT: 504,
-  // nginx's "client closed request": the client that would read it has gone.
-  PLUGIN_CANCELLED: 499 as ContentfulStatusCode,
   PLUGIN_CRASHED: 502,
   PLUGIN_UNAVAILABLE: 503,
   PLUGIN_OVERLOADED: 429,
+  // The caller's signal aborted: for the server, the client went away and reads no answer.
+  // 499 (nginx's "client closed request") says so in access logs and metrics; a standard code
+  // would blame someone who was not at fault (408 the client's slowness, 5xx the service).
+  PLUGIN_CANCELLED: 499 as ContentfulStatusCode,
+  PLUGIN_OVER_BUDGET: 507,
 };

@@ -8,6 +8,7 @@ export interface FeedEvent {
     | 'promoted'
     | 'load-failed'
     | 'removed'
+    | 'unloaded'
     | 'traffic-set';
   readonly plugin: string;
   readonly time: number;

@@ -1,6 +1,12 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 const VERSION_LABELS = ['plugin', 'version', 'backend'] as const;
+
+/** One loaded version's memory, labelled as the call metrics are. */
+export type MemoryReading = [
+  labels: Record<(typeof VERSION_LABELS)[number], string>,
+  bytes: number,
+];
 
 /**
  * The server's Prometheus metrics, in a registry of its own (never prom-client's global one),
@@ -45,6 +51,30 @@ export class ServerMetrics {
     labelNames: ['plugin', 'stage', 'code'],
     registers: [this.registry],
   });
+
+  readonly budgetUnloads = new Counter({
+    name: 'twinplug_budget_unloads_total',
+    help: 'Plugin versions unloaded to keep the plugins under memoryBudget',
+    labelNames: ['plugin'],
+    registers: [this.registry],
+  });
+  #readMemory: (() => Iterable<MemoryReading>) | undefined;
+  readonly pluginMemory = new Gauge({
+    name: 'twinplug_plugin_memory_bytes',
+    help: 'Memory a loaded plugin version holds, as the memory budget counts it',
+    labelNames: VERSION_LABELS,
+    registers: [this.registry],
+    collect: () => {
+      if (this.#readMemory === undefined) return;
+      this.pluginMemory.reset();
+      for (const [labels, bytes] of this.#readMemory()) this.pluginMemory.set(labels, bytes);
+    },
+  });
+
+  /** Reads the plugins' memory at each scrape (loaded versions only). */
+  measureMemory(read: () => Iterable<MemoryReading>): void {
+    this.#readMemory = read;
+  }
 
   /** Adds Node's process metrics (CPU, memory, event loop); off in tests. */
   collectProcessMetrics(): void {

@@ -20,6 +20,8 @@ export interface VersionView {
   readonly errors: number;
   readonly faults: number;
   readonly inFlight: number;
+  /** What the version holds while loaded, as the memory budget counts it (0: not loaded now). */
+  readonly memoryBytes?: number | undefined;
 }
 
 export interface PluginView {

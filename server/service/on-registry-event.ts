@@ -21,6 +21,17 @@ export async function readContentType(ctx: ServiceContext, route: PluginRoute): 
   }
 }
 
+function onBudgetUnload(ctx: ServiceContext, event: Extract<RegistryEvent, { type: 'unloaded' }>) {
+  ctx.metrics.budgetUnloads.inc({ plugin: event.name });
+  const mib = (event.memoryBytes / 1024 / 1024).toFixed(1);
+  const message = `${label(event.version)} unloaded (${mib} MiB) to stay under the memory budget; the next call loads it again`;
+  ctx.feed.push({ type: 'unloaded', plugin: event.name, time: event.time, message });
+  ctx.log.info(
+    { plugin: event.name, version: event.version.version, memoryBytes: event.memoryBytes },
+    'unloaded for the memory budget',
+  );
+}
+
 function onActivated(ctx: ServiceContext, event: Extract<RegistryEvent, { type: 'activated' }>) {
   const route = routeOf(ctx, event.name);
   if (route === undefined) return;
@@ -103,6 +114,9 @@ export function onRegistryEvent(ctx: ServiceContext, event: RegistryEvent): void
     case 'failed':
       onFailed(ctx, event);
       return;
+    case 'unloaded':
+      if (event.reason === 'budget') onBudgetUnload(ctx, event);
+      break;
     case 'removed':
       ctx.routes.delete(event.name);
       ctx.feed.push({ type: 'removed', plugin: event.name, time: event.time, message: 'removed' });

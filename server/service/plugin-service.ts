@@ -7,7 +7,7 @@ import {
 import type { ServerConfig } from '../config/server-config.js';
 import { EventFeed } from '../observability/event-feed.js';
 import type { Logger } from '../observability/logger.js';
-import type { ServerMetrics } from '../observability/server-metrics.js';
+import type { MemoryReading, ServerMetrics } from '../observability/server-metrics.js';
 import type { PluginRoute, RouteRequest } from '../routing/plugin-route.js';
 import { type RoutingState, RoutingStore } from '../routing/routing-store.js';
 import type { Traffic } from '../routing/traffic.js';
@@ -53,6 +53,7 @@ export class PluginService {
       drainTimeoutMs: config.drainTimeoutMs,
       // The previous version stays loaded until the next swap: canaries split traffic with it.
       retentionMs: Number.POSITIVE_INFINITY,
+      ...(config.memoryBudget > 0 ? { memoryBudget: config.memoryBudget } : {}),
       ...(options.loadPlugin === undefined ? {} : { loadPlugin: options.loadPlugin }),
     });
     const store = new RoutingStore(config.plugins, (state) => void this.#apply(state, false));
@@ -72,6 +73,7 @@ export class PluginService {
       now: Date.now,
     };
     registry.events.onAny((event) => onRegistryEvent(this.#ctx, event));
+    metrics.measureMemory(() => this.#memoryReadings());
     this.#folder = this.#watchFolder();
     this.#stopLoop = startCanaryLoop(this.#ctx, options.canaryTickMs ?? 1000);
     this.ready = this.#start(this.#folder, store);
@@ -129,10 +131,11 @@ export class PluginService {
   }
 
   list(): PluginView[] {
+    const memory = this.#ctx.registry.memoryByVersion();
     return [...this.#ctx.registry.list()]
       .map((slot) => routeOf(this.#ctx, slot.name))
       .filter((route) => route !== undefined)
-      .map((route) => this.#view(route))
+      .map((route) => this.#view(route, memory))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -141,8 +144,35 @@ export class PluginService {
     return route === undefined ? undefined : this.#view(route);
   }
 
-  #view(route: PluginRoute): PluginView {
-    return describePlugin(route, Date.now(), this.#ctx.twins?.registry.get(route.name)?.active);
+  #view(route: PluginRoute, memory = this.#ctx.registry.memoryByVersion()): PluginView {
+    const view = describePlugin(
+      route,
+      Date.now(),
+      this.#ctx.twins?.registry.get(route.name)?.active,
+    );
+    const versions = view.versions.map((v) => ({ ...v, memoryBytes: memory.get(v.id) ?? 0 }));
+    return { ...view, versions };
+  }
+
+  /** The memory budget and what the plugins hold now; undefined without a budget. */
+  memory(): { budget: number; used: number } | undefined {
+    return this.#ctx.registry.memory();
+  }
+
+  /** Each loaded version's memory, for twinplug_plugin_memory_bytes. */
+  *#memoryReadings(): Generator<MemoryReading> {
+    const memory = this.#ctx.registry.memoryByVersion();
+    for (const slot of this.#ctx.registry.list())
+      for (const version of slot.versions) {
+        const bytes = memory.get(version.id);
+        if (bytes === undefined) continue;
+        const labels = {
+          plugin: slot.name,
+          version: version.version ?? '',
+          backend: version.backend ?? '',
+        };
+        yield [labels, bytes];
+      }
   }
 
   upload(request: UploadRequest): Promise<UploadResult> {

@@ -18,9 +18,13 @@ const hostBuild = readArtifactManifest(ROOT);
 if (process.platform !== 'win32')
   throw new Error('the Windows suite runs under Windows Node.js: npm run test:windows');
 
-/** A DLL built by MinGW for win32-x64, failing loudly when the cross build did not make it. */
-export function dll(name: string, kind: BuiltArtifact['kind'] = 'sample'): string {
-  const found = findArtifact(windowsBuild, name, 'cc', kind);
+/** A DLL built by MinGW (gcc, or g++ for `cxx`) for win32-x64, failing loudly when the cross build did not make it. */
+export function dll(
+  name: string,
+  kind: BuiltArtifact['kind'] = 'sample',
+  toolchain: 'cc' | 'cxx' = 'cc',
+): string {
+  const found = findArtifact(windowsBuild, name, toolchain, kind);
   if (found === undefined)
     throw new Error(`build/win32-x64 has no ${kind} ${name}: run build:plugins --target=win32-x64`);
   return found.path;

@@ -10,7 +10,7 @@ const DELAY_RVA_BASED = 1;
 const MAX_NAME_BYTES = 260;
 const MAX_DESCRIPTORS = 4096;
 
-interface PeView {
+export interface PeView {
   readonly view: DataView;
   readonly imageBase: bigint;
   readonly directories: number;
@@ -18,7 +18,7 @@ interface PeView {
   readonly sections: readonly { va: number; size: number; raw: number; rawSize: number }[];
 }
 
-function parseHeaders(view: DataView): PeView {
+export function parseHeaders(view: DataView): PeView {
   const pe = view.getUint32(0x3c, true);
   const sectionCount = view.getUint16(pe + 6, true);
   const optionalSize = view.getUint16(pe + 20, true);
@@ -47,7 +47,7 @@ function parseHeaders(view: DataView): PeView {
 }
 
 /** The file offset of an RVA, or undefined when no section's file data holds it. */
-function offsetOf(pe: PeView, rva: number): number | undefined {
+export function offsetOf(pe: PeView, rva: number): number | undefined {
   for (const section of pe.sections) {
     const extent = Math.max(section.size, section.rawSize);
     if (rva >= section.va && rva < section.va + extent) {
@@ -58,14 +58,14 @@ function offsetOf(pe: PeView, rva: number): number | undefined {
   return undefined;
 }
 
-function directory(pe: PeView, index: number): { rva: number; size: number } | undefined {
+export function directory(pe: PeView, index: number): { rva: number; size: number } | undefined {
   if (index >= pe.directories) return undefined;
   const entry = pe.directoryTable + index * 8;
   const rva = pe.view.getUint32(entry, true);
   return rva === 0 ? undefined : { rva, size: pe.view.getUint32(entry + 4, true) };
 }
 
-function readName(pe: PeView, rva: number): string | undefined {
+export function readName(pe: PeView, rva: number): string | undefined {
   const start = offsetOf(pe, rva);
   if (start === undefined) return undefined;
   let name = '';

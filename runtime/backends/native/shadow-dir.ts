@@ -102,8 +102,7 @@ function sweepStale(base: string): void {
       continue;
     const path = join(base, entry.name);
     const info = lstatOrUndefined(path);
-    if (info !== undefined && info.isDirectory() && (UID === undefined || info.uid === UID))
-      removeTree(path);
+    if (info?.isDirectory() && (UID === undefined || info.uid === UID)) removeTree(path);
   }
 }
 

@@ -92,6 +92,10 @@ class WasmPluginCore implements PluginCore {
     return output;
   }
 
+  memoryBytes(): number | undefined {
+    return this.#live?.exports.memory.buffer.byteLength ?? 0;
+  }
+
   dispose(): void {
     const live = this.#live;
     this.#live = undefined;

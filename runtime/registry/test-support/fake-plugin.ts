@@ -14,6 +14,8 @@ export interface FakeSpec {
   delayMs?: number;
   /** Loading fails with this code (PLUGIN_INIT_FAILED, PLUGIN_PLATFORM_MISMATCH...). */
   failWith?: string;
+  /** What stats() reports as memoryBytes (default 0). */
+  memoryBytes?: number;
 }
 
 /** A Plugin whose calls are truly asynchronous and which records any call made after close. */
@@ -61,6 +63,7 @@ export class FakePlugin implements Plugin {
       queued: 0,
       restarts: 0,
       pids: [],
+      memoryBytes: this.spec.memoryBytes ?? 0,
     };
   }
 

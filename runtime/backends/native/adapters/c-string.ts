@@ -8,18 +8,20 @@ export class CStringInput {
   #buffer = Buffer.alloc(4096);
 
   encode(input: Uint8Array): Buffer {
-    const nul = input.indexOf(0);
-    if (nul >= 0)
+    if (input.length + 1 > this.#buffer.length)
+      this.#buffer = Buffer.alloc(Math.max(input.length + 1, this.#buffer.length * 2));
+    const buffer = this.#buffer;
+    buffer.set(input);
+    buffer[input.length] = 0;
+    // One memchr on the copy finds a NUL inside the input, or the terminator just written.
+    const nul = buffer.indexOf(0);
+    if (nul < input.length)
       throw new PluginError(
         'PLUGIN_INVALID_INPUT',
         `the input has a NUL byte at offset ${nul}; this library takes NUL-terminated strings`,
         { details: { offset: nul } },
       );
-    if (input.length + 1 > this.#buffer.length)
-      this.#buffer = Buffer.alloc(Math.max(input.length + 1, this.#buffer.length * 2));
-    this.#buffer.set(input);
-    this.#buffer[input.length] = 0;
-    return this.#buffer;
+    return buffer;
   }
 }
 

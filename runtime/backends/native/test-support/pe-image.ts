@@ -5,6 +5,8 @@
 export interface PeImageSpec {
   readonly imports?: readonly string[];
   readonly delayImports?: readonly string[];
+  /** Names in the export table (at most 16). */
+  readonly exports?: readonly string[];
 }
 
 const PE_OFFSET = 0x40;
@@ -15,7 +17,11 @@ const RAW = 0x200;
 const VA = 0x1000;
 const SECTION_BYTES = 0x400;
 
-export function peImage({ imports = [], delayImports = [] }: PeImageSpec): Uint8Array {
+export function peImage({
+  imports = [],
+  delayImports = [],
+  exports = [],
+}: PeImageSpec): Uint8Array {
   const bytes = new Uint8Array(RAW + SECTION_BYTES);
   const view = new DataView(bytes.buffer);
   bytes.set([0x4d, 0x5a]);
@@ -54,6 +60,17 @@ export function peImage({ imports = [], delayImports = [] }: PeImageSpec): Uint8
   if (delayImports.length > 0) {
     view.setUint32(OPTIONAL + 112 + 13 * 8, VA + delayTable, true);
     view.setUint32(OPTIONAL + 112 + 13 * 8 + 4, (delayImports.length + 1) * 32, true);
+  }
+  if (exports.length > 0) {
+    const exportTable = 0x180;
+    const namePointers = 0x1c0;
+    view.setUint32(RAW + exportTable + 24, exports.length, true);
+    view.setUint32(RAW + exportTable + 32, VA + namePointers, true);
+    exports.forEach((symbol, index) => {
+      view.setUint32(RAW + namePointers + index * 4, name(symbol), true);
+    });
+    view.setUint32(OPTIONAL + 112, VA + exportTable, true);
+    view.setUint32(OPTIONAL + 112 + 4, 40, true);
   }
   return bytes;
 }
