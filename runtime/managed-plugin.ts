@@ -151,6 +151,33 @@ export class ManagedPlugin implements Plugin {
     return this.#track(slot === true ? run() : slot.then(run));
   }
 
+  processDataSync(input: Uint8Array): Uint8Array {
+    const refusal = this.#refusal(input, undefined);
+    if (refusal !== undefined) throw refusal;
+    const circuit = this.#circuit;
+    if (this.#queue !== undefined)
+      throw new PluginError(
+        'PLUGIN_INVALID_OPTIONS',
+        `processDataSync runs in-process plugins only; this one runs in a ${this.#guard.isolation}`,
+      );
+    // Open or probing: the breaker's policy is asynchronous, so fail fast as an open circuit does.
+    if (circuit !== undefined && !circuit.closed)
+      throw new PluginError('PLUGIN_UNAVAILABLE', 'the circuit is open: use processData');
+    let output: Uint8Array | Promise<Uint8Array>;
+    try {
+      output = this.#attempt(input, undefined);
+    } catch (error) {
+      const failure = toPluginError(error, 'PLUGIN_CALL_FAILED', 'ProcessData failed');
+      circuit?.failed(failure).catch(() => undefined);
+      throw failure;
+    }
+    if (!(output instanceof Uint8Array)) {
+      output.catch(() => undefined);
+      throw new PluginError('PLUGIN_INVALID_OPTIONS', 'processDataSync: the core answered later');
+    }
+    return circuit === undefined ? output : circuit.succeeded(output);
+  }
+
   /**
    * An in-process call has finished when it returns: nothing to queue or track. While the
    * circuit is closed this path allocates nothing but the promise (it is the fastest mode).

@@ -80,12 +80,13 @@ async function runBackend(
   plugin: Plugin,
   floor: (input: Uint8Array) => Uint8Array,
   rows: string[][],
+  sync = false,
 ): Promise<void> {
   for (const size of SIZES) {
     const input = sampleInput(size.bytes);
     const results = await compare(
       {
-        twinplug: () => plugin.processData(input),
+        twinplug: sync ? () => plugin.processDataSync(input) : () => plugin.processData(input),
         floor: () => floor(input),
         js: () => upperInJs(input),
       },
@@ -116,6 +117,7 @@ export const suite: BenchSuite = {
       const floor = nativeFloor(native.path);
       const plugin = await loadPlugin(native.path);
       await runBackend('native (koffi)', plugin, floor.call, rows);
+      await runBackend('native (koffi), processDataSync', plugin, floor.call, rows, true);
       await plugin.close();
       floor.close();
     }
