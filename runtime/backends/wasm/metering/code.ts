@@ -90,15 +90,15 @@ function meterBody(body: Uint8Array, code: MeterCode, shift: FunctionShift, out:
   for (let index = 0; index < inserts.length; index += 2) {
     const offset = inserts[index]!;
     const kind = inserts[index + 1]!;
-    const end = ref;
+    const first = ref;
     while (ref < functionRefs.length && functionRefs[ref]! < offset) ref += 3;
-    copyShifted(out, body, at, offset, functionRefs.slice(end, ref), shift);
+    copyShifted(out, body, at, offset, functionRefs, shift, first, ref);
     out.bytes(
       kind === INSERT_TICK ? code.tick : kind === INSERT_CHARGE ? code.charge : code.noWait,
     );
     at = offset;
   }
-  copyShifted(out, body, at, body.length, functionRefs.slice(ref), shift);
+  copyShifted(out, body, at, body.length, functionRefs, shift, ref);
 }
 
 /** The code section with every body metered, function indices shifted, and the charge function appended. */
@@ -109,11 +109,12 @@ export function meterBodies(
 ): Uint8Array {
   const reader = new ByteReader(payload);
   const functions = reader.u32();
-  const writer = new ByteWriter();
+  const writer = new ByteWriter(payload.length * 2);
   writer.u32(functions + 1);
+  const metered = new ByteWriter();
   for (let index = 0; index < functions; index += 1) {
     const body = reader.vecBytes();
-    const metered = new ByteWriter();
+    metered.reset();
     meterBody(body, code, shift, metered);
     writer.vec(metered.finish());
   }

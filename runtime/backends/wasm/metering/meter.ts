@@ -123,7 +123,7 @@ export function meter(bytes: Uint8Array): Uint8Array {
     else if (entry.id === SECTION.start) entry.payload = shiftStart(entry.payload, shift);
     else if (entry.id === SECTION.element) entry.payload = shiftElements(entry.payload, shift);
   }
-  const writer = new ByteWriter();
+  const writer = new ByteWriter(bytes.length * 2);
   writeModule(
     sections.filter((entry) => keepCustom(entry, shift)),
     writer,

@@ -15,7 +15,10 @@ const KIND_TAG = 4;
 /** Maps an old function index to its index once one import is added after the existing ones. */
 export type FunctionShift = (index: number) => number;
 
-/** A copier of byte ranges with their function-index immediates replaced. */
+/**
+ * Copies source[from, to) with its function-index immediates replaced: the triples of
+ * `functionRefs` from index `first` up to `last` (by default all of them).
+ */
 export function copyShifted(
   writer: ByteWriter,
   source: Uint8Array,
@@ -23,9 +26,11 @@ export function copyShifted(
   to: number,
   functionRefs: readonly number[],
   shift: FunctionShift,
+  first = 0,
+  last = functionRefs.length,
 ): void {
   let at = from;
-  for (let index = 0; index < functionRefs.length; index += 3) {
+  for (let index = first; index < last; index += 3) {
     writer.bytes(source.subarray(at, functionRefs[index]!));
     writer.u32(shift(functionRefs[index + 2]!));
     at = functionRefs[index + 1]!;
