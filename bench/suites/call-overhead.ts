@@ -137,9 +137,13 @@ export const suite: BenchSuite = {
     for (const toolchain of ['asc', 'clang-wasm'] as const) {
       const artifact = findArtifact(manifest, 'upper', toolchain);
       if (artifact === undefined) continue;
-      const plugin = await loadPlugin(artifact.path);
-      await runBackend(`wasm (${toolchain})`, plugin, wasmFloor(artifact.path), rows);
-      await plugin.close();
+      // Metered is the default in-process; the floor is the export call of the module as built.
+      for (const metering of [true, false]) {
+        const plugin = await loadPlugin({ path: artifact.path, metering });
+        const label = `wasm (${toolchain})${metering ? ', metered' : ', metering: false'}`;
+        await runBackend(label, plugin, wasmFloor(artifact.path), rows);
+        await plugin.close();
+      }
     }
     printTable(
       ['backend', 'input', 'twinplug', 'floor', 'twinplug/floor', 'plain JS', 'twinplug/JS'],
