@@ -53,6 +53,8 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_DRAIN_TIMEOUT',
   /** A rollback was asked for, but no previous version is retained. */
   'PLUGIN_ROLLBACK_UNAVAILABLE',
+  /** A call pinned a build that was rolled back or refused: it serves again only once re-activated. */
+  'PLUGIN_VERSION_WITHDRAWN',
   /** A plugin folder's plugin.json is not JSON of the documented shape. */
   'PLUGIN_MANIFEST_INVALID',
   /** The input is larger than the plugin's `maxInputBytes`; the plugin never saw it. */

@@ -115,10 +115,14 @@ export {
   DEFAULT_PREFERENCE,
   deployArtifact,
   type FolderEvent,
+  folderSource,
   type PluginFolder,
+  type PluginFolderContents,
   type PluginFolderOptions,
   type PluginManifest,
   parseManifest,
+  readManifest,
+  scanPluginFolder,
   watchPluginFolder,
 } from './plugin-folder/index.js';
 export { ABI_VERSION, isSemver, isValidPluginName } from './plugin-info.js';
@@ -136,6 +140,8 @@ export {
   type RegistryEvent,
   type RegistryEventType,
   type RegistryOptions,
+  type ServedCall,
+  type ServedVersion,
   type SlotSnapshot,
   TypedEvents,
   type VersionSnapshot,

@@ -41,7 +41,7 @@ describe('loadPlugin refuses bad artifacts with typed errors and the host carrie
     [
       'a truncated Wasm module',
       () => file('cut.wasm', truncated(artifact('upper', 'asc'), 0.5)),
-      'PLUGIN_LOAD_FAILED',
+      'PLUGIN_FORMAT_INVALID',
     ],
     [
       'a truncated shared library',

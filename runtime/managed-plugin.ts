@@ -2,14 +2,12 @@ import { PluginError, toPluginError } from './errors.js';
 import { CallQueue, cancelled } from './guard/call-queue.js';
 import { PluginCircuit } from './guard/circuit.js';
 import {
-  DEFAULT_BREAKER,
-  DEFAULT_MAX_INPUT_BYTES,
-  DEFAULT_MAX_OUTPUT_BYTES,
-  DEFAULT_MAX_QUEUED_CALLS,
-  DEFAULT_TIMEOUT_MS,
   type Isolation,
+  keysIn,
   type OptionsIn,
+  pickResolved,
   type ResolvedLoadOptions,
+  resolveLoadOptions,
 } from './options.js';
 import type {
   ArtifactIdentity,
@@ -65,15 +63,10 @@ export type GuardOptions = Pick<ResolvedLoadOptions, OptionsIn<'guard'>> & {
   readonly isolation: Isolation;
 };
 
+/** Every guard option at its default (from the option table), in-process. */
 export const DEFAULT_GUARD: GuardOptions = {
+  ...pickResolved(resolveLoadOptions({ bytes: new Uint8Array(0) }), keysIn('guard')),
   isolation: 'in-process',
-  maxInputBytes: DEFAULT_MAX_INPUT_BYTES,
-  maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES,
-  timeoutMs: DEFAULT_TIMEOUT_MS,
-  concurrency: 1,
-  maxQueuedCalls: DEFAULT_MAX_QUEUED_CALLS,
-  queueTimeoutMs: undefined,
-  breaker: DEFAULT_BREAKER,
 };
 
 const CLOSED_MESSAGE = 'plugin is closed';

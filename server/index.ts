@@ -7,6 +7,7 @@
  * process.once('SIGTERM', () => void running.close());
  */
 export { type AppOptions, createApp } from './app.js';
+export { openAccess, type ServerAccess } from './auth/open-access.js';
 export { ConfigError } from './config/config-error.js';
 export { type ConfigSources, DEFAULT_CONFIG_FILE, loadConfig } from './config/load-config.js';
 export type { CanaryConfig, ServerConfig } from './config/server-config.js';

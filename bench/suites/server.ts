@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { deployArtifact } from '../../runtime/index.js';
+import { authCost } from '../auth-cost.js';
 import { formatRatio, printTable } from '../harness.js';
 import type { BenchSuite } from '../main.js';
 
@@ -234,6 +235,7 @@ export const suite: BenchSuite = {
       );
       await runRounds(contenders);
       report(contenders);
+      await authCost({ plain: inProcessRoot, key: keyRoot, limits: limitsRoot });
     } finally {
       await Promise.all(contenders.map((entry) => stopTarget(entry.target)));
       for (const root of roots)

@@ -94,16 +94,29 @@ function configKey(config: Uint8Array | undefined): string {
   return config === undefined ? '' : `=${Buffer.from(config).toString('hex')}`;
 }
 
+/** `work`, or a rejection as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
 /**
  * Runs cases against one artifact, loading it once per distinct config. A config whose
  * Initialize fails gives each of its cases a PLUGIN_INIT_FAILED outcome; any other load
  * error is thrown, because then the artifact, not a case, is at fault. `loader` replaces the
  * runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated).
+ * An aborted `signal` rejects at once; the instance under test closes once its call ends.
  */
 export async function runCases(
   load: LoadPluginOptions,
   cases: readonly PluginCase[],
   loader: (options: LoadPluginOptions) => Promise<Plugin> = loadPlugin,
+  signal?: AbortSignal,
 ): Promise<CaseResult[]> {
   const groups = new Map<string, PluginCase[]>();
   for (const entry of cases) {
@@ -116,6 +129,7 @@ export async function runCases(
     const options: LoadPluginOptions = config === undefined ? load : { ...load, config };
     let plugin: Plugin | undefined;
     let loadFailure: CallOutcome | undefined;
+    signal?.throwIfAborted();
     try {
       plugin = await loader(options);
     } catch (error) {
@@ -124,11 +138,15 @@ export async function runCases(
     }
     try {
       for (const entry of group) {
-        const outcome = loadFailure ?? (await callOutcome(plugin!, entry.input));
+        signal?.throwIfAborted();
+        const outcome =
+          loadFailure ?? (await untilAborted(callOutcome(plugin!, entry.input), signal));
         results.set(entry, { case: entry, outcome, ...checkOutcome(outcome, entry.expect) });
       }
     } finally {
-      await plugin?.close();
+      // Once stopped, a call still running is not waited for: the instance closes when it ends.
+      if (signal?.aborted) void plugin?.close();
+      else await plugin?.close();
     }
   }
   return cases.map((entry) => results.get(entry)!);

@@ -57,6 +57,7 @@ export const FAULT_CLASS: Readonly<Record<PluginErrorCode, FaultClass>> = {
   PLUGIN_SELF_TEST_FAILED: 'build',
   PLUGIN_DRAIN_TIMEOUT: 'lifecycle',
   PLUGIN_ROLLBACK_UNAVAILABLE: 'lifecycle',
+  PLUGIN_VERSION_WITHDRAWN: 'lifecycle',
   PLUGIN_MANIFEST_INVALID: 'caller',
   PLUGIN_INPUT_TOO_LARGE: 'caller',
   PLUGIN_TIMEOUT: 'fault',

@@ -98,7 +98,7 @@ describe('malformed artifacts', () => {
     expect(tally.loaded + sumOf(tally.codes, (code) => !code.startsWith('call:'))).toBe(WASM_COUNT);
     // The mutations reach past the first checks: some modules load and run, most are refused.
     expect(tally.loaded).toBeGreaterThan(0);
-    expect(tally.codes.PLUGIN_LOAD_FAILED ?? 0).toBeGreaterThan(0);
+    expect(tally.codes.PLUGIN_FORMAT_INVALID ?? 0).toBeGreaterThan(0);
     const upper = await loadPlugin({ path: artifact('upper', 'asc'), isolation: 'worker' });
     expect(text(await upper.processData(utf8('host is fine')))).toBe('HOST IS FINE');
     await upper.close();

@@ -116,6 +116,8 @@ describe('isolated plugins', () => {
       queued: 0,
       restarts: 0,
       pids: [],
+      // One page: the AssemblyScript sample's linear memory, which a memory budget counts.
+      memoryBytes: 65536,
     });
     await plugin.close();
   });

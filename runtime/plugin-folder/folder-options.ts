@@ -15,6 +15,12 @@ export interface PluginFolderOptions {
   maxSettleMs?: number;
   /** Poll instead of using native events: for network shares and some containers (default false). */
   usePolling?: boolean;
+  /**
+   * Runs each change the folder makes to a plugin (registering what it holds, unloading it)
+   * through the caller's own per-plugin queue, so that an owner of the plugin's state (a
+   * server's rollout) never has the folder act between two of its steps. Default: at once.
+   */
+  serialize?: (name: string, sync: () => Promise<void>) => Promise<void>;
 }
 
 export interface ResolvedFolderOptions {
@@ -23,6 +29,7 @@ export interface ResolvedFolderOptions {
   readonly settleMs: number;
   readonly maxSettleMs: number;
   readonly usePolling: boolean;
+  readonly serialize: (name: string, sync: () => Promise<void>) => Promise<void>;
 }
 
 function invalid(message: string): PluginError {
@@ -57,5 +64,6 @@ export function resolveFolderOptions(
     settleMs: milliseconds(options.settleMs, 'settleMs', 20),
     maxSettleMs: milliseconds(options.maxSettleMs, 'maxSettleMs', 10_000),
     usePolling: options.usePolling === true,
+    serialize: options.serialize ?? ((_name, sync) => sync()),
   };
 }

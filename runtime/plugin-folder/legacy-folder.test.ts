@@ -47,6 +47,13 @@ describe.skipIf(isSkipped('cxx'))(
       expect(text(await registry.call('shout', utf8('folder')))).toBe('>> FOLDER');
     });
 
+    it('runs in a child process even when plugin.json places only the Wasm twin', async () => {
+      const { native } = legacyPair(manifest, 'shout');
+      writeLegacyFolder(plugins.root, 'shout', [native], { isolation: { wasm: 'worker' } });
+      await watching();
+      expect(registry.get('shout')?.active?.isolation).toBe('process');
+    });
+
     it('hot-swaps a new build of the library; an overrun replaces the child, the version keeps serving', async () => {
       const { native } = legacyPair(manifest, 'shout');
       const adapter = { ...LEGACY.shout.adapter, outputCapacity: 32 };

@@ -134,7 +134,7 @@ export class PluginFolder {
     if (this.#closing !== undefined) return;
     this.#verifyLater(name, print);
     if (contents === undefined || orderArtifacts(contents, 'wasm').length === 0) {
-      return this.#unload(name);
+      return this.#options.serialize(name, () => this.#unload(name));
     }
     let manifest: PluginManifest | undefined;
     if (contents.manifest !== undefined) {
@@ -146,12 +146,16 @@ export class PluginFolder {
       }
     }
     this.#owned.add(name);
-    try {
-      await this.#registry.register(name, folderSource(contents, manifest, this.#options.prefer));
-    } catch (error) {
-      // The registry has reported the candidate's failure in its own events.
-      if (!isPluginError(error)) throw error;
-    }
+    const source = folderSource(contents, manifest, this.#options.prefer);
+    await this.#options.serialize(name, async () => {
+      try {
+        // The artifacts' bytes are read now, in turn: what the folder holds at this moment.
+        await this.#registry.register(name, source);
+      } catch (error) {
+        // The registry has reported the candidate's failure in its own events.
+        if (!isPluginError(error)) throw error;
+      }
+    });
   }
 
   /**

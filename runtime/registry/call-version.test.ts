@@ -97,3 +97,27 @@ describe('callVersion', () => {
     expect(text(await routed)).toBe('1.0.0:routed');
   });
 });
+
+describe('callServed', () => {
+  it('reports the version that really served, on success and on failure, and never rejects', async () => {
+    await twoVersions();
+    const [active, previous] = [registry.get('echo')!.active!, registry.get('echo')!.previous!];
+    const plain = await registry.callServed('echo', bytes('a'), undefined);
+    expect([text(plain.output!), plain.version?.id]).toEqual(['2.0.0:a', active.id]);
+    const pinned = await registry.callServed('echo', bytes('b'), { version: '1.0.0' });
+    expect([text(pinned.output!), pinned.version]).toEqual([
+      '1.0.0:b',
+      { id: previous.id, sha256: previous.sha256, version: '1.0.0', backend: previous.backend },
+    ]);
+    // One identity object per version: nothing is allocated for it per call.
+    expect((await registry.callServed('echo', bytes('c'), { id: active.id })).version).toBe(
+      plain.version,
+    );
+    const missing = await registry.callServed('echo', bytes('d'), { version: '9.0.0' });
+    expect(missing.version).toBeUndefined();
+    expect(isPluginError(missing.error, 'PLUGIN_NOT_FOUND')).toBe(true);
+    const unknown = await registry.callServed('nope', bytes('e'), undefined);
+    expect(isPluginError(unknown.error, 'PLUGIN_NOT_FOUND')).toBe(true);
+    await registry.remove('echo');
+  });
+});

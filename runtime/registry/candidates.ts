@@ -62,22 +62,44 @@ function fail(
   return { kind: 'failed', error };
 }
 
-/** Checks, then self-tests, a loaded candidate; closes it when it fails. */
+/** What the caller of one registration controls: stopping it, and its self-test's call time. */
+export interface RegisterOptions {
+  /** Stops the validation (the instance under self-test is closed) and rejects. */
+  readonly signal?: AbortSignal;
+  /** Caps each self-test call's timeout (the instances under test only, not the candidate's limits). */
+  readonly selfTestTimeoutMs?: number;
+}
+
+/** The error a registration stopped by its caller's signal ends with. */
+export function cancelled(signal: AbortSignal): PluginError {
+  return new PluginError('PLUGIN_SELF_TEST_FAILED', 'validation stopped: its caller gave up', {
+    cause: signal.reason,
+  });
+}
+
+/** Checks, then self-tests, a loaded candidate; closes it when it fails (or is stopped). */
 async function validate(
   ctx: CandidateContext,
   source: ResolvedSource,
   version: PluginVersion,
   plugin: Plugin,
   load: LoadPluginOptions,
+  control: RegisterOptions,
 ): Promise<{ stage: FailedStage; error: PluginError } | undefined> {
+  const { signal, selfTestTimeoutMs: cap } = control;
+  const testLoad =
+    cap === undefined ? load : { ...load, timeoutMs: Math.min(load.timeoutMs ?? cap, cap) };
   let stage: FailedStage = 'validate';
   try {
     checkCandidate(ctx.name, plugin, version.source.sha256, ctx.peers, source.force);
     stage = 'self-test';
-    if (source.cases !== undefined) await runSelfTest(ctx.name, source.cases, load, ctx.loadPlugin);
+    if (source.cases !== undefined)
+      await runSelfTest(ctx.name, source.cases, testLoad, ctx.loadPlugin, signal);
+    signal?.throwIfAborted();
     return undefined;
   } catch (error) {
     await version.close();
+    if (signal?.aborted) return { stage, error: cancelled(signal) };
     return { stage, error: toPluginError(error, 'PLUGIN_SELF_TEST_FAILED', 'self-test failed') };
   }
 }
@@ -143,6 +165,7 @@ async function tryArtifact(
   ctx: CandidateContext,
   source: ResolvedSource,
   artifact: ArtifactChoice,
+  control: RegisterOptions,
 ): Promise<Attempt> {
   const identified = await identify(ctx, source, artifact);
   if (identified.kind !== 'identified') return identified;
@@ -174,7 +197,7 @@ async function tryArtifact(
     version: version.snapshot(),
     durationMs: performance.now() - started,
   });
-  const failure = await validate(ctx, source, version, plugin, load);
+  const failure = await validate(ctx, source, version, plugin, load, control);
   if (failure === undefined) return { kind: 'ready', version, fallback: undefined };
   ctx.rejections.remember(rejectKey, failure.error, false);
   return fail(ctx, artifact.path, failure.stage, failure.error, version);
@@ -189,10 +212,12 @@ async function tryArtifact(
 export async function pickCandidate(
   ctx: CandidateContext,
   source: ResolvedSource,
+  control: RegisterOptions = {},
 ): Promise<Picked> {
   let firstError: PluginError | undefined;
   for (const artifact of source.artifacts) {
-    const attempt = await tryArtifact(ctx, source, artifact);
+    if (control.signal?.aborted) throw cancelled(control.signal);
+    const attempt = await tryArtifact(ctx, source, artifact, control);
     if (attempt.kind === 'unchanged') return attempt;
     if (attempt.kind === 'ready') {
       const fallback =

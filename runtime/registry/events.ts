@@ -39,6 +39,21 @@ export interface VersionSnapshot {
   readonly resident: boolean;
 }
 
+/** The identity of the version that served a call (one frozen object per version). */
+export type ServedVersion = Pick<VersionSnapshot, 'id' | 'sha256' | 'version' | 'backend'>;
+
+/**
+ * How a routed call ended, with the version it ran on, so that callers count outcomes against
+ * the version that really served (undefined when no version could be chosen).
+ */
+export type ServedCall =
+  | { readonly version: ServedVersion; readonly output: Uint8Array; readonly error?: undefined }
+  | {
+      readonly version: ServedVersion | undefined;
+      readonly output?: undefined;
+      readonly error: unknown;
+    };
+
 /** Why a version was closed. */
 export type CloseReason = 'replaced' | 'retention-expired' | 'removed' | 'registry-closed';
 

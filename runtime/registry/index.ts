@@ -1,8 +1,11 @@
+export type { RegisterOptions } from './candidates.js';
 export type {
   CloseReason,
   FailedStage,
   RegistryEvent,
   RegistryEventType,
+  ServedCall,
+  ServedVersion,
   VersionSnapshot,
   VersionState,
 } from './events.js';

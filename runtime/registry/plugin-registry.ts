@@ -1,7 +1,8 @@
 import { PluginError } from '../errors.js';
 import type { CallOptions } from '../plugin.js';
 import { isValidPluginName } from '../plugin-info.js';
-import type { RegistryEvent, SlotEvent, VersionSnapshot } from './events.js';
+import type { RegisterOptions } from './candidates.js';
+import type { RegistryEvent, ServedCall, SlotEvent, VersionSnapshot } from './events.js';
 import { MemoryBudget } from './memory-budget.js';
 import { PluginSlot, type RegisterResult, type SlotSnapshot } from './plugin-slot.js';
 import { type PluginSource, resolveSource } from './plugin-source.js';
@@ -68,9 +69,14 @@ export class PluginRegistry {
    * Adds a plugin, or offers a new version of it: the candidate is loaded beside the active
    * version, validated, self-tested, and only then swapped in. Rejects with the candidate's
    * error (the active version keeps serving); resolves `unchanged` for the artifact already
-   * active and `deferred` for a lazy plugin's first registration.
+   * active and `deferred` for a lazy plugin's first registration. `options.signal` stops the
+   * validation (the candidate never serves), `options.selfTestTimeoutMs` caps self-test calls.
    */
-  async register(name: string, source: PluginSource | string): Promise<RegisterResult> {
+  async register(
+    name: string,
+    source: PluginSource | string,
+    options: RegisterOptions = {},
+  ): Promise<RegisterResult> {
     if (typeof name !== 'string' || !isValidPluginName(name)) {
       throw new PluginError(
         'PLUGIN_INVALID_OPTIONS',
@@ -86,7 +92,7 @@ export class PluginRegistry {
       this.#slots.set(name, slot);
     }
     try {
-      return await slot.register(resolved);
+      return await slot.register(resolved, options);
     } catch (error) {
       // A first registration that failed leaves no trace.
       if (slot.empty && !slot.busy && this.#slots.get(name) === slot) this.#slots.delete(name);
@@ -136,6 +142,26 @@ export class PluginRegistry {
     return slot === undefined
       ? Promise.reject(notFound(name))
       : slot.callVersion(target, input, options);
+  }
+
+  /**
+   * Runs ProcessData on the version `target` names (the active one when undefined) and resolves
+   * with the outcome and the version that really served, on failure too, so that a server
+   * counts each call against the right build. Never rejects.
+   *
+   * @example
+   * const { version, output, error } = await registry.callServed('upper', input, { version: '1.2.0' });
+   */
+  callServed(
+    name: string,
+    input: Uint8Array,
+    target: VersionTarget | undefined,
+    options?: CallOptions,
+  ): Promise<ServedCall> {
+    const slot = this.#slots.get(name);
+    return slot === undefined
+      ? Promise.resolve({ version: undefined, error: notFound(name) })
+      : slot.callServed(target, input, options);
   }
 
   /** Swaps the previous version back in at once (it is still loaded); the current one is retained in turn. */

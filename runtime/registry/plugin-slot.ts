@@ -1,7 +1,12 @@
 import { PluginError } from '../errors.js';
 import type { CallOptions } from '../plugin.js';
-import { type CandidateContext, pickCandidate } from './candidates.js';
-import type { CloseReason, SlotEvent, VersionSnapshot } from './events.js';
+import {
+  type CandidateContext,
+  cancelled,
+  pickCandidate,
+  type RegisterOptions,
+} from './candidates.js';
+import type { CloseReason, ServedCall, SlotEvent, VersionSnapshot } from './events.js';
 import { IdleUnloader } from './idle-unloader.js';
 import type { BudgetEntry } from './memory-budget.js';
 import type { ResolvedSource } from './plugin-source.js';
@@ -101,6 +106,35 @@ export class PluginSlot {
     return this.#callServing(target, input, options);
   }
 
+  /**
+   * Runs a call on the version `target` names (the active one when undefined) and reports the
+   * version that served it, on success and on failure alike. `options.signal` ends a call whose
+   * caller has gone (PLUGIN_CANCELLED).
+   */
+  async callServed(
+    target: VersionTarget | undefined,
+    input: Uint8Array,
+    options: CallOptions | undefined,
+  ): Promise<ServedCall> {
+    let version: PluginVersion | undefined;
+    try {
+      const active = this.#active ?? (await this.#activeAfterQueue());
+      version =
+        target === undefined ||
+        (target.id === active.id && target.version === undefined && target.backend === undefined)
+          ? active
+          : findServing([active, this.#retirement.previous], target);
+      if (version === undefined) return { version, error: noServingVersion(this.name, target!) };
+    } catch (error) {
+      return { version: undefined, error };
+    }
+    try {
+      return { version: version.served, output: await version.call(input, options) };
+    } catch (error) {
+      return { version: version.served, error };
+    }
+  }
+
   #callServing(
     target: VersionTarget,
     input: Uint8Array,
@@ -119,8 +153,8 @@ export class PluginSlot {
     return version.call(input, options);
   }
 
-  register(source: ResolvedSource): Promise<RegisterResult> {
-    return this.#enqueue(() => this.#register(source));
+  register(source: ResolvedSource, control: RegisterOptions = {}): Promise<RegisterResult> {
+    return this.#enqueue(() => this.#register(source, control));
   }
 
   rollback(): Promise<{ from: VersionSnapshot; to: VersionSnapshot }> {
@@ -193,7 +227,9 @@ export class PluginSlot {
     };
   }
 
-  async #register(source: ResolvedSource): Promise<RegisterResult> {
+  async #register(source: ResolvedSource, control: RegisterOptions = {}): Promise<RegisterResult> {
+    const { signal } = control;
+    signal?.throwIfAborted();
     if (this.#closed) {
       throw new PluginError('PLUGIN_NOT_FOUND', `plugin "${this.name}" was removed`);
     }
@@ -203,7 +239,14 @@ export class PluginSlot {
       this.#lazy = source;
       return { outcome: 'deferred', version: undefined, fallback: false };
     }
-    const picked = await pickCandidate(this.#candidateContext(), source);
+    const picked = await pickCandidate(this.#candidateContext(), source, control);
+    if (signal?.aborted && picked.kind === 'ready') {
+      // Its caller gave up while it passed: it never serves.
+      await picked.version.close();
+      picked.version.state = 'failed';
+      this.#versions.delete(picked.version);
+      throw cancelled(signal);
+    }
     this.#lazy = undefined;
     if (picked.kind === 'unchanged') {
       this.#idle.schedule();

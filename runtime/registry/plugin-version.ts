@@ -1,6 +1,6 @@
 import { PluginError, toPluginError } from '../errors.js';
 import type { CallOptions, Plugin } from '../plugin.js';
-import type { SlotEvent, VersionSnapshot, VersionState } from './events.js';
+import type { ServedVersion, SlotEvent, VersionSnapshot, VersionState } from './events.js';
 import { type DrainOutcome, Leases } from './leases.js';
 
 /** Where a version comes from; `load` gives a fresh instance of exactly these bytes. */
@@ -31,6 +31,7 @@ export class PluginVersion {
   #backend: Plugin['backend'] | undefined;
   #isolation: Plugin['isolation'] | undefined;
   #fileVersion: string | undefined;
+  #served: ServedVersion | undefined;
   #resuming: Promise<Plugin> | undefined;
   #unloading: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -82,6 +83,17 @@ export class PluginVersion {
     return this.#leases.lastReleased;
   }
 
+  /** Which build this is, made once: what a call reports as the version that served it. */
+  get served(): ServedVersion {
+    this.#served ??= Object.freeze({
+      id: this.id,
+      sha256: this.source.sha256,
+      version: this.#info?.version,
+      backend: this.#backend,
+    });
+    return this.#served;
+  }
+
   snapshot(): VersionSnapshot {
     return {
       id: this.id,
@@ -105,6 +117,7 @@ export class PluginVersion {
     this.#backend = plugin.backend;
     this.#isolation = plugin.isolation;
     this.#fileVersion = fileVersion;
+    this.#served = undefined;
     this.#state = 'validating';
   }
 

@@ -13,6 +13,7 @@ export async function runSelfTest(
   casesPath: string,
   load: LoadPluginOptions,
   loader: (options: LoadPluginOptions) => Promise<Plugin>,
+  signal?: AbortSignal,
 ): Promise<void> {
   const file = await readCaseFile(casesPath);
   if (file.plugin !== undefined && file.plugin !== name) {
@@ -22,7 +23,8 @@ export async function runSelfTest(
       { details: { path: casesPath, plugin: file.plugin } },
     );
   }
-  const results = await runCases(load, file.cases, loader);
+  const results = await runCases(load, file.cases, loader, signal);
+  signal?.throwIfAborted();
   const failures = results.filter((result) => !result.pass);
   if (failures.length === 0) return;
   const first = failures[0]!;

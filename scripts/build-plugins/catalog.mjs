@@ -15,7 +15,7 @@ const STDERR = 'native only: writes to file descriptor 2';
 const SLOW = 'native only: holds a native call in flight';
 const WASM_ONLY = 'wasm only: linear memory growth and module imports have no native counterpart';
 const WINDOWS_ONLY = 'windows only: a plugin DLL that imports from a DLL beside it';
-const LINUX_PROBE = 'native on Linux only: reads its environment and /proc/self/fd';
+const PROBE = 'native only: reads its process environment and descriptors';
 const LEGACY = 'native only: a legacy library without the ABI, called through an adapter';
 const PORT = "wasm only: a legacy library's port to the ordinary ABI";
 
@@ -39,7 +39,7 @@ export const FIXTURES = [
   { name: 'grow-memory', only: 'wasm', why: WASM_ONLY },
   { name: 'foreign-import', only: 'wasm', why: WASM_ONLY, imports: ['evil.steal'] },
   { name: 'upper-divergent' },
-  { name: 'env-probe', only: 'native', platform: 'linux', why: LINUX_PROBE },
+  { name: 'env-probe', only: 'native', why: PROBE },
   // Legacy libraries (docs/legacy-dlls.md) and their Wasm ports; shout.cpp is built by cxx.mjs.
   { name: 'legacy-rot13', only: 'native', why: LEGACY, sources: ['plugins-dll/legacy/rot13.c'] },
   {

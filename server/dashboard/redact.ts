@@ -7,11 +7,11 @@ export const SHORT_HASH = 12;
 
 // Allow-lists: a field added to the admin view stays out of the redacted one until named here.
 function version(v: VersionView): VersionView {
-  const { id, version, backend, isolation, state, fileVersion, role, weight } = v;
+  const { id, version, backend, isolation, state, fileVersion, role, weight, withdrawn } = v;
   const { calls, errors, faults, inFlight, memoryBytes } = v;
   const sha256 = v.sha256.slice(0, SHORT_HASH);
   return {
-    ...{ id, version, backend, isolation, state, sha256, fileVersion, role, weight },
+    ...{ id, version, backend, isolation, state, sha256, fileVersion, role, weight, withdrawn },
     ...{ calls, errors, faults, inFlight, memoryBytes },
   };
 }
@@ -22,8 +22,16 @@ function plugin(p: PluginView): PluginView {
     name: p.name,
     lazy: p.lazy,
     active: p.active,
+    revision: p.revision,
     versions: p.versions.map(version),
     traffic: weights === undefined ? {} : { weights },
+    // Which builds are out of service, not why (a reason may quote an admin's note).
+    withdrawn: p.withdrawn.map((build) => ({
+      sha256: build.sha256.slice(0, SHORT_HASH),
+      version: build.version,
+      backend: build.backend,
+      reason: 'withdrawn',
+    })),
     canary: p.canary,
   };
 }

@@ -32,6 +32,8 @@ export const PLUGIN_ERROR_STATUS: Readonly<Record<PluginErrorCode, ContentfulSta
   PLUGIN_SELF_TEST_FAILED: 422,
   PLUGIN_DRAIN_TIMEOUT: 503,
   PLUGIN_ROLLBACK_UNAVAILABLE: 409,
+  // Gone, not missing: that build was taken out of service on purpose.
+  PLUGIN_VERSION_WITHDRAWN: 410,
   PLUGIN_MANIFEST_INVALID: 422,
   PLUGIN_INPUT_TOO_LARGE: 413,
   PLUGIN_TIMEOUT: 504,

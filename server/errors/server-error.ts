@@ -24,6 +24,12 @@ export const SERVER_STATUS = {
   ADMIN_DISABLED: 403,
   /** Native uploads are refused unless `allowNativeUploads` is set in the config. */
   NATIVE_UPLOAD_DISABLED: 403,
+  /** The plugin's build in the folder is a symbolic link: an upload never replaces or archives through one. */
+  ARTIFACT_IS_LINK: 409,
+  /** A change raced another one to the same plugin (two rollbacks): `details.current` is the state now. */
+  ROLLOUT_CONFLICT: 409,
+  /** The upload's backend would not serve: another backend is preferred and serves, and twins are off. */
+  UPLOAD_NOT_SERVED: 409,
   /** No route for this method and path. */
   ROUTE_NOT_FOUND: 404,
   /** No such API key. */
@@ -34,8 +40,10 @@ export const SERVER_STATUS = {
   RATE_LIMITED: 429,
   /** The keys file is a link, another user's, writable by others, or malformed. */
   KEYS_FILE_INVALID: 500,
-  /** An upload was written but the plugin folder did not settle on it in time. */
+  /** An upload's validation (load, checks, self-test) did not finish in `uploadTimeoutMs`; it was stopped. */
   UPLOAD_TIMEOUT: 504,
+  /** The routing file's lock is held by a live process for too long. */
+  CONTROL_STORE_BUSY: 503,
   /** The server is shutting down or its plugins are not loaded yet. */
   NOT_READY: 503,
   /** A bug: logged with the trace ID. */

@@ -189,12 +189,9 @@ describe('admin API', () => {
     expect(await call('d')).toBe('1.0.0:d');
   });
 
-  // Known race, open: under heavy machine load the final rollback was seen answering with 1.0.0
-  // still active (once in a dozen full runs), likely a late folder-watcher event from the
-  // activation's restore of the archived build. Retried until it is understood and fixed.
-  it('activates the previous version, splits traffic, routes by header and sticky key, rolls back', {
-    retry: 2,
-  }, async () => {
+  // Once raced under load (a late folder event re-activating the build the activation restored):
+  // folder changes now run in turn with the plugin's rollout transitions, so no retry.
+  it('activates the previous version, splits traffic, routes by header and sticky key, rolls back', async () => {
     await upload(fixture('wasm/versioned-v2.wasm'));
     const activated = await t.app.request(
       '/v1/admin/plugins/versioned/activate',

@@ -14,6 +14,13 @@ import type { ServerEnv } from './server-env.js';
 
 export { ADMIN_JSON_MAX_BYTES } from './json-body.js';
 
+async function versionBody(request: Request): Promise<string> {
+  const version = ((await jsonBody(request)) as { version?: unknown } | null)?.version;
+  if (typeof version !== 'string')
+    throw new ServerError('BAD_REQUEST', 'send {"version": "x.y.z"}');
+  return version;
+}
+
 function sha256Header(value: string | undefined): string {
   if (value === undefined || !/^[0-9a-fA-F]{64}$/.test(value))
     throw new ServerError('SHA256_REQUIRED', 'send the artifact sha256 as X-Sha256: 64 hex digits');
@@ -24,8 +31,8 @@ const inScope = (principal: Principal | undefined, plugin: string) =>
   principal !== undefined && scopeNames(principal.scope, plugin);
 
 /**
- * /v1/admin/...: inspect, upload, activate, split traffic, roll back, remove. Each route names
- * the least role it needs (deployers within their scope); every change is audited.
+ * /v1/admin/...: inspect, upload, activate, withdraw, split traffic, roll back, remove. Each
+ * route names the least role it needs (deployers within their scope); every change is audited.
  */
 export function adminRoutes(
   service: PluginService,
@@ -70,12 +77,15 @@ export function adminRoutes(
   );
   app.post('/v1/admin/plugins/:name/activate', change('activate'), deploy, small, async (c) => {
     const name = pluginName(c.req.param('name'));
-    const body = await jsonBody(c.req.raw);
-    const version = (body as { version?: unknown } | null)?.version;
-    if (typeof version !== 'string')
-      throw new ServerError('BAD_REQUEST', 'send {"version": "x.y.z"}');
+    const version = await versionBody(c.req.raw);
     c.set('auditDetails', { version });
     return c.json(await service.activate(name, version));
+  });
+  app.post('/v1/admin/plugins/:name/withdraw', change('withdraw'), deploy, small, async (c) => {
+    const name = pluginName(c.req.param('name'));
+    const version = await versionBody(c.req.raw);
+    c.set('auditDetails', { version });
+    return c.json(await service.withdraw(name, version));
   });
   app.put('/v1/admin/plugins/:name/traffic', change('traffic'), deploy, small, async (c) => {
     const name = pluginName(c.req.param('name'));

@@ -20,7 +20,8 @@ export function dataRoutes(
     );
     const input = new Uint8Array(await c.req.arrayBuffer());
     const header = (key: string) => c.req.header(key);
-    const result = await service.call(name, input, { version, backend, header });
+    // The request's signal ends when the client goes: a call still queued is dropped.
+    const result = await service.call(name, input, { version, backend, header }, c.req.raw.signal);
     const headers: Record<string, string> = {
       'content-type': service.contentType(name),
       'x-trace-id': c.get('requestId'),

@@ -9,7 +9,8 @@ export interface FeedEvent {
     | 'load-failed'
     | 'removed'
     | 'unloaded'
-    | 'traffic-set';
+    | 'traffic-set'
+    | 'withdrawn';
   readonly plugin: string;
   readonly time: number;
   readonly message: string;

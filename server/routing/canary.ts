@@ -24,7 +24,7 @@ export type CanaryVerdict =
   | undefined;
 
 export function startCanary(
-  version: VersionSnapshot,
+  version: Pick<VersionSnapshot, 'id' | 'version' | 'sha256'>,
   config: CanaryConfig,
   now: number,
 ): CanaryState {

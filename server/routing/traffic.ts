@@ -40,7 +40,8 @@ function onlyKeys(value: Record<string, unknown>, known: string[], where: string
 
 function parseWeights(value: unknown): Record<string, number> {
   if (!isRecord(value)) throw bad('"weights" must map versions to weights, e.g. {"1.0.0": 80}');
-  const weights: Record<string, number> = {};
+  // Keys come from outside: a null-prototype object (they are semantic versions, checked below).
+  const weights: Record<string, number> = Object.create(null);
   for (const [version, weight] of Object.entries(value)) {
     if (!isSemver(version)) throw bad(`"weights" key "${version}" is not a semantic version`);
     if (!Number.isInteger(weight) || (weight as number) < 0 || (weight as number) > 10_000)

@@ -68,6 +68,8 @@ describe('automatic rollback of a failing canary', () => {
     ).toBe(true);
     expect(statuses.slice(20)).toEqual(Array(40).fill(200));
     expect(bodies.at(-1)).toBe('1.0.0:r59');
+    // Routing changed at the verdict; the rollback's record follows in turn with other changes.
+    await eventually(() => t.service.describe('versioned')?.canary === undefined);
     const view = await (await t.app.request('/v1/admin/plugins/versioned', admin())).json();
     expect(view).not.toHaveProperty('canary');
     expect(view).toMatchObject({

@@ -1,5 +1,8 @@
-import type { VersionSnapshot } from '../../runtime/index.js';
-import type { PluginRoute } from '../routing/plugin-route.js';
+import type { SlotSnapshot, VersionSnapshot } from '../../runtime/index.js';
+import type { WithdrawnBuild } from '../rollout/control-store.js';
+import type { Rollout } from '../rollout/rollout.js';
+import type { RoutingSnapshot } from '../rollout/routing-snapshot.js';
+import type { Traffic } from '../routing/traffic.js';
 
 /** One version as the admin API and the dashboard show it. */
 export interface VersionView {
@@ -14,6 +17,8 @@ export interface VersionView {
   readonly fileVersion: string | null;
   /** `twin`: the other backend's build, served only to requests pinned to that backend. */
   readonly role: 'active' | 'previous' | 'twin' | 'other';
+  /** Rolled back or refused: pinned requests to it get 410 until it is activated again. */
+  readonly withdrawn: boolean;
   /** Percent of unpinned traffic it takes now. */
   readonly weight: number;
   readonly calls: number;
@@ -27,9 +32,14 @@ export interface VersionView {
 export interface PluginView {
   readonly name: string;
   readonly lazy: boolean;
+  /** The version unpinned requests go to by default, as the rollout serves it. */
   readonly active: string | undefined;
+  /** Grows with each change of the rollout. */
+  readonly revision: number;
   readonly versions: VersionView[];
-  readonly traffic: PluginRoute['traffic'];
+  readonly traffic: Traffic;
+  /** Builds taken out of service (newest last), with why. */
+  readonly withdrawn: readonly WithdrawnBuild[];
   readonly canary:
     | {
         version: string;
@@ -42,13 +52,13 @@ export interface PluginView {
     | undefined;
 }
 
-function weightOf(route: PluginRoute, version: VersionSnapshot): number {
-  if (route.forced !== undefined) return route.forced === version.id ? 100 : 0;
-  const weights = route.weights();
-  const roleWeight = version.id === route.serving()?.id ? 100 : 0;
+function weightOf(snapshot: RoutingSnapshot, version: VersionSnapshot): number {
+  const { active, previous, withdrawn } = snapshot;
+  const weights = snapshot.policy.weights;
+  const roleWeight = version.id === active?.id ? 100 : 0;
   if (weights === undefined || version.version === undefined) return roleWeight;
-  const servable = [route.active, route.previous].filter(
-    (v) => v !== undefined && (weights[v.version ?? ''] ?? 0) > 0,
+  const servable = [active, previous].filter(
+    (v) => v !== undefined && !withdrawn.has(v.sha256) && (weights[v.version ?? ''] ?? 0) > 0,
   );
   const total = servable.reduce((sum, v) => sum + (weights[v!.version ?? ''] ?? 0), 0);
   if (total === 0) return roleWeight;
@@ -56,24 +66,30 @@ function weightOf(route: PluginRoute, version: VersionSnapshot): number {
   return first?.id === version.id ? Math.round(((weights[version.version] ?? 0) * 100) / total) : 0;
 }
 
-/** A plugin's versions, traffic and canary, for GET /v1/admin/plugins/:name and the dashboard. */
+function roleOf(
+  snapshot: RoutingSnapshot,
+  slot: SlotSnapshot,
+  version: VersionSnapshot,
+  twin: unknown,
+) {
+  // A lazy plugin's first load is taken in by its rollout just after the call that caused it.
+  if (version.id === (snapshot.active ?? slot.active)?.id) return 'active';
+  if (version.id === snapshot.previous?.id) return 'previous';
+  return version === twin ? 'twin' : 'other';
+}
+
+/** A plugin's versions, traffic, withdrawn builds and canary, for the admin API and the dashboard. */
 export function describePlugin(
-  route: PluginRoute,
+  rollout: Rollout,
+  slot: SlotSnapshot,
   now: number,
   twin: VersionSnapshot | undefined = undefined,
 ): PluginView {
-  const known = new Set(route.versions.map((version) => `${version.sha256}/${version.backend}`));
+  const snapshot = rollout.snapshot;
+  const known = new Set(slot.versions.map((version) => `${version.sha256}/${version.backend}`));
   const twins = twin === undefined || known.has(`${twin.sha256}/${twin.backend}`) ? [] : [twin];
-  const versions = [...route.versions, ...twins].map((version): VersionView => {
-    const counts = route.counts.get(version.id) ?? { calls: 0, errors: 0, faults: 0 };
-    const role =
-      version.id === route.active?.id
-        ? 'active'
-        : version.id === route.previous?.id
-          ? 'previous'
-          : version === twin
-            ? 'twin'
-            : 'other';
+  const versions = [...slot.versions, ...twins].map((version): VersionView => {
+    const role = roleOf(snapshot, slot, version, twin);
     return {
       id: version.id,
       version: version.version,
@@ -83,19 +99,22 @@ export function describePlugin(
       sha256: version.sha256,
       fileVersion: version.fileVersion ?? null,
       role,
-      weight: role === 'active' || role === 'previous' ? weightOf(route, version) : 0,
-      ...counts,
+      withdrawn: snapshot.withdrawn.has(version.sha256),
+      weight: role === 'active' || role === 'previous' ? weightOf(snapshot, version) : 0,
+      ...rollout.stats.counts(version.id),
       inFlight: version.inFlight,
     };
   });
-  const canary = route.canary;
+  const canary = rollout.canary;
   const totals = canary?.window.totals(now);
   return {
-    name: route.name,
-    lazy: route.lazy,
-    active: route.active?.version,
+    name: rollout.name,
+    lazy: slot.lazy,
+    active: (snapshot.active ?? slot.active)?.version,
+    revision: snapshot.revision,
     versions,
-    traffic: route.traffic,
+    traffic: rollout.traffic,
+    withdrawn: [...snapshot.withdrawn.values()],
     canary:
       canary === undefined
         ? undefined

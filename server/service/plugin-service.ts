@@ -1,25 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   createRegistry,
+  isValidPluginName,
+  PluginError,
   type PluginFolder,
   type PluginLoader,
+  type PluginRegistry,
+  parseManifest,
   watchPluginFolder,
 } from '../../runtime/index.js';
 import type { ServerConfig } from '../config/server-config.js';
+import { ServerError } from '../errors/server-error.js';
 import { EventFeed } from '../observability/event-feed.js';
 import type { Logger } from '../observability/logger.js';
 import type { MemoryReading, ServerMetrics } from '../observability/server-metrics.js';
-import type { PluginRoute, RouteRequest } from '../routing/plugin-route.js';
-import { type RoutingState, RoutingStore } from '../routing/routing-store.js';
+import { FolderControlStore } from '../rollout/folder-control-store.js';
+import type { Rollout } from '../rollout/rollout.js';
+import type { RouteRequest } from '../rollout/routing-snapshot.js';
+import type { UploadRequest, UploadResult } from '../rollout/staged-upload.js';
 import type { Traffic } from '../routing/traffic.js';
-import { activateVersion, removePlugin, setTraffic } from './admin-actions.js';
 import { type CallResult, callPlugin } from './call-plugin.js';
-import { startCanaryLoop } from './canary-loop.js';
 import { describePlugin, type PluginView } from './describe.js';
-import { onRegistryEvent, readContentType } from './on-registry-event.js';
-import { applyStoredState, rollbackPlugin } from './rollback.js';
-import { routeOf, type ServiceContext } from './service-context.js';
+import { onRegistryEvent } from './registry-events.js';
+import { Rollouts } from './rollouts.js';
 import { TwinSide } from './twins.js';
-import { type UploadRequest, type UploadResult, uploadVersion } from './upload.js';
+import { checkUpload } from './upload-checks.js';
 
 export interface PluginServiceOptions {
   readonly config: ServerConfig;
@@ -31,16 +37,23 @@ export interface PluginServiceOptions {
   readonly canaryTickMs?: number;
 }
 
+function notFound(name: string): PluginError {
+  return new PluginError('PLUGIN_NOT_FOUND', `no plugin named "${name}"`, { details: { name } });
+}
+
 /**
  * The plugins one server process serves: a registry kept in step with the watched plugins
- * folder, routes with traffic policies and canaries, and the routing file shared with the
- * other processes serving the same folder. Knows nothing of HTTP.
+ * folder, and each plugin's {@link Rollout} (the one owner of its routing, canary and
+ * withdrawn builds), persisted through the folder's control store. Knows nothing of HTTP.
  */
 export class PluginService {
   readonly feed = new EventFeed();
-  readonly #ctx: ServiceContext;
+  readonly #config: ServerConfig;
+  readonly #registry: PluginRegistry;
+  readonly #twins: TwinSide | undefined;
+  readonly #store: FolderControlStore;
+  readonly #rollouts: Rollouts;
   readonly #folder: PluginFolder;
-  readonly #applied = new Map<string, number>();
   readonly #stopLoop: () => void;
   #ready = false;
   #closing: Promise<void> | undefined;
@@ -49,39 +62,46 @@ export class PluginService {
 
   constructor(options: PluginServiceOptions) {
     const { config, log, metrics } = options;
-    const registry = createRegistry({
+    this.#config = config;
+    this.#registry = createRegistry({
       drainTimeoutMs: config.drainTimeoutMs,
       // The previous version stays loaded until the next swap: canaries split traffic with it.
       retentionMs: Number.POSITIVE_INFINITY,
       ...(config.memoryBudget > 0 ? { memoryBudget: config.memoryBudget } : {}),
       ...(options.loadPlugin === undefined ? {} : { loadPlugin: options.loadPlugin }),
     });
-    const store = new RoutingStore(config.plugins, (state) => void this.#apply(state, false));
-    const twins = config.twins
+    this.#twins = config.twins
       ? new TwinSide(config.plugins, config.prefer, log, options.loadPlugin)
       : undefined;
-    this.#ctx = {
+    this.#store = new FolderControlStore(config.plugins);
+    this.#rollouts = new Rollouts({
       config,
-      registry,
-      twins,
-      routes: new Map(),
+      registry: this.#registry,
+      twins: this.#twins?.registry,
+      store: this.#store,
       feed: this.feed,
       metrics,
       log,
-      store,
-      rollingBack: new Set(),
       now: Date.now,
-    };
-    registry.events.onAny((event) => onRegistryEvent(this.#ctx, event));
+      readContentType: (name) => this.#readContentType(name),
+    });
+    const context = { rollouts: this.#rollouts, feed: this.feed, metrics, log };
+    this.#registry.events.onAny((event) => onRegistryEvent(context, event));
     metrics.measureMemory(() => this.#memoryReadings());
-    this.#folder = this.#watchFolder();
-    this.#stopLoop = startCanaryLoop(this.#ctx, options.canaryTickMs ?? 1000);
-    this.ready = this.#start(this.#folder, store);
+    this.#folder = this.#watchFolder(log);
+    const timer = setInterval(() => {
+      for (const rollout of this.#rollouts.values()) rollout.tick();
+    }, options.canaryTickMs ?? 1000);
+    timer.unref();
+    this.#stopLoop = () => clearInterval(timer);
+    this.ready = this.#start();
   }
 
-  #watchFolder(): PluginFolder {
-    const { registry, config, log } = this.#ctx;
-    const folder = watchPluginFolder(registry, config.plugins, { prefer: config.prefer });
+  #watchFolder(log: Logger): PluginFolder {
+    const folder = watchPluginFolder(this.#registry, this.#config.plugins, {
+      prefer: this.#config.prefer,
+      serialize: (name, sync) => this.#rollouts.followFolder(name, sync),
+    });
     folder.events.on('failed', (event) =>
       log.warn(
         { plugin: event.name, code: event.error.code, err: event.error.message },
@@ -94,16 +114,24 @@ export class PluginService {
     return folder;
   }
 
-  /** Waits for the folder's plugins, reads their content types, then applies the routing file. */
-  async #start(folder: PluginFolder, store: RoutingStore): Promise<void> {
-    const ctx = this.#ctx;
-    await Promise.all([folder.ready, ctx.twins?.ready]);
-    for (const slot of ctx.registry.list()) {
-      const route = routeOf(ctx, slot.name);
-      if (route !== undefined) await readContentType(ctx, route);
-    }
-    await this.#apply(await store.start(), true);
+  /** Waits for the folder's plugins, then applies the stored rollouts. */
+  async #start(): Promise<void> {
+    await Promise.all([this.#folder.ready, this.#twins?.ready]);
+    const records = await this.#store.start((changed) =>
+      this.#rollouts.applyStored(changed, false),
+    );
+    this.#rollouts.applyStored(records, true);
+    await Promise.all([...this.#rollouts.values()].map((rollout) => rollout.sync()));
     this.#ready = true;
+  }
+
+  async #readContentType(name: string): Promise<string | undefined> {
+    const path = join(this.#config.plugins, name, 'plugin.json');
+    try {
+      return parseManifest(await readFile(path, 'utf8'), name, path).contentType;
+    } catch {
+      return undefined;
+    }
   }
 
   /** True once loaded and until shutdown starts. */
@@ -115,54 +143,48 @@ export class PluginService {
     return this.#folder.dir;
   }
 
-  call(name: string, input: Uint8Array, request: RouteRequest): Promise<CallResult> {
-    return callPlugin(
-      this.#ctx,
-      this.#ctx.routes.get(name) ?? routeOf(this.#ctx, name),
-      name,
-      input,
-      request,
-    );
+  call(
+    name: string,
+    input: Uint8Array,
+    request: RouteRequest,
+    signal?: AbortSignal,
+  ): Promise<CallResult> {
+    const context = { registry: this.#registry, twins: this.#twins };
+    return callPlugin(context, this.#rollouts.get(name), name, input, request, signal);
   }
 
   /** The media type of a plugin's output: plugin.json's contentType, else application/octet-stream. */
   contentType(name: string): string {
-    return this.#ctx.routes.get(name)?.contentType ?? 'application/octet-stream';
+    return this.#rollouts.get(name)?.snapshot.contentType ?? 'application/octet-stream';
   }
 
   list(): PluginView[] {
-    const memory = this.#ctx.registry.memoryByVersion();
-    return [...this.#ctx.registry.list()]
-      .map((slot) => routeOf(this.#ctx, slot.name))
-      .filter((route) => route !== undefined)
-      .map((route) => this.#view(route, memory))
+    const memory = this.#registry.memoryByVersion();
+    return this.#registry
+      .list()
+      .map((slot) => this.describe(slot.name, memory))
+      .filter((view) => view !== undefined)
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  describe(name: string): PluginView | undefined {
-    const route = routeOf(this.#ctx, name);
-    return route === undefined ? undefined : this.#view(route);
-  }
-
-  #view(route: PluginRoute, memory = this.#ctx.registry.memoryByVersion()): PluginView {
-    const view = describePlugin(
-      route,
-      Date.now(),
-      this.#ctx.twins?.registry.get(route.name)?.active,
-    );
+  describe(name: string, memory = this.#registry.memoryByVersion()): PluginView | undefined {
+    const slot = this.#registry.get(name);
+    const rollout = this.#rollouts.get(name);
+    if (slot === undefined || rollout === undefined) return undefined;
+    const view = describePlugin(rollout, slot, Date.now(), this.#twins?.registry.get(name)?.active);
     const versions = view.versions.map((v) => ({ ...v, memoryBytes: memory.get(v.id) ?? 0 }));
     return { ...view, versions };
   }
 
   /** The memory budget and what the plugins hold now; undefined without a budget. */
   memory(): { budget: number; used: number } | undefined {
-    return this.#ctx.registry.memory();
+    return this.#registry.memory();
   }
 
   /** Each loaded version's memory, for twinplug_plugin_memory_bytes. */
   *#memoryReadings(): Generator<MemoryReading> {
-    const memory = this.#ctx.registry.memoryByVersion();
-    for (const slot of this.#ctx.registry.list())
+    const memory = this.#registry.memoryByVersion();
+    for (const slot of this.#registry.list())
       for (const version of slot.versions) {
         const bytes = memory.get(version.id);
         if (bytes === undefined) continue;
@@ -175,44 +197,60 @@ export class PluginService {
       }
   }
 
+  #rollout(name: string): Rollout {
+    const rollout = this.#rollouts.get(name);
+    if (rollout === undefined || !this.#registry.has(name)) throw notFound(name);
+    return rollout;
+  }
+
   upload(request: UploadRequest): Promise<UploadResult> {
-    return uploadVersion(this.#ctx, request);
+    checkUpload(this.#config, request);
+    return this.#rollouts.for(request.name).upload(request);
   }
 
   async activate(name: string, version: string): Promise<PluginView> {
-    return this.#view(await activateVersion(this.#ctx, name, version));
-  }
-
-  async setTraffic(name: string, traffic: Traffic): Promise<PluginView> {
-    return this.#view(await setTraffic(this.#ctx, name, traffic));
-  }
-
-  async rollback(name: string, reason = 'requested by the admin API'): Promise<PluginView> {
-    await rollbackPlugin(this.#ctx, name, { trigger: 'manual', reason });
+    await this.#rollout(name).activate(version);
     return this.describe(name)!;
   }
 
-  remove(name: string): Promise<void> {
-    return removePlugin(this.#ctx, name);
+  async withdraw(name: string, version: string): Promise<PluginView> {
+    await this.#rollout(name).withdraw(version);
+    return this.describe(name)!;
+  }
+
+  async setTraffic(name: string, traffic: Traffic): Promise<PluginView> {
+    await this.#rollout(name).setTraffic(traffic);
+    return this.describe(name)!;
+  }
+
+  /** One of several rollbacks at once wins; the others get ROLLOUT_CONFLICT with the state now. */
+  async rollback(name: string, reason = 'requested by the admin API'): Promise<PluginView> {
+    try {
+      await this.#rollout(name).rollback({ trigger: 'manual', reason });
+    } catch (error) {
+      if (!(error instanceof ServerError) || error.code !== 'ROLLOUT_CONFLICT') throw error;
+      throw new ServerError(error.code, error.message, { current: this.describe(name) });
+    }
+    return this.describe(name)!;
+  }
+
+  /** Deletes the plugin's folder; every process's watcher unloads it. Resolves once unloaded here. */
+  async remove(name: string): Promise<void> {
+    if (!isValidPluginName(name) || !this.#registry.has(name)) throw notFound(name);
+    const removed = this.#registry.events.next('removed', (event) => event.name === name);
+    await this.#rollout(name).remove();
+    await removed;
   }
 
   /** Stops watching, then drains every version and runs each plugin's Cleanup. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#stopLoop();
-      this.#ctx.store.close();
+      this.#store.close();
       await this.ready.catch(() => {});
       await this.#folder.close();
-      await Promise.all([this.#ctx.registry.close(), this.#ctx.twins?.close()]);
+      await Promise.all([this.#registry.close(), this.#twins?.close()]);
     })();
     return this.#closing;
-  }
-
-  async #apply(state: RoutingState, initial: boolean): Promise<void> {
-    try {
-      await applyStoredState(this.#ctx, state, this.#applied, initial);
-    } catch (error) {
-      this.#ctx.log.error({ err: error }, 'cannot apply the routing file');
-    }
   }
 }

@@ -123,6 +123,15 @@ describe('legacy DLLs through adapters', () => {
     assert.equal(text(await registry.call('shout', utf8('two'))), 'TWO!');
   });
 
+  it("twinplug inspect lists the DLL's exports and suggests the imodule adapter", () => {
+    const report = JSON.parse(cli(['inspect', shoutDll()]).stdout) as Record<string, unknown>;
+    assert.equal(report.plugin, null);
+    assert.ok((report.symbols as string[]).includes('CreateModule'));
+    const suggested = cli(['inspect', shoutDll(), '--suggest-adapter']);
+    assert.equal(suggested.status, 0, suggested.stderr);
+    assert.equal(JSON.parse(suggested.stdout).adapter.factory, 'CreateModule');
+  });
+
   it('twinplug conformance: the IModule DLL against its Wasm port', { timeout: 300_000 }, () => {
     const root = tempDir('legacy-conformance');
     try {

@@ -42,10 +42,10 @@ describe('capMemory', () => {
     expect(capMemory(bytes, 4)).toBe(bytes);
   });
 
-  it('refuses sections that run past the end with PLUGIN_LOAD_FAILED', () => {
+  it('refuses sections that run past the end with PLUGIN_FORMAT_INVALID', () => {
     const bytes = moduleWithMemory(1);
     expect(() => capMemory(bytes.subarray(0, HEADER.length + 3), 4)).toThrow(
-      expect.objectContaining({ code: 'PLUGIN_LOAD_FAILED' }),
+      expect.objectContaining({ code: 'PLUGIN_FORMAT_INVALID' }),
     );
   });
 });

@@ -5,7 +5,7 @@ const HAS_MAXIMUM = 0x01;
 const MEMORY64 = 0x04;
 
 function malformed(message: string): PluginError {
-  return new PluginError('PLUGIN_LOAD_FAILED', `malformed Wasm module: ${message}`);
+  return new PluginError('PLUGIN_FORMAT_INVALID', `malformed Wasm module: ${message}`);
 }
 
 function readLeb(bytes: Uint8Array, offset: number): { value: number; next: number } {

@@ -198,8 +198,9 @@ export async function compileWasmModule(
   try {
     module = await WebAssembly.compile(bytes);
   } catch (error) {
+    // The bytes are no valid module (truncated, corrupt): the artifact's fault, like a bad header.
     throw new PluginError(
-      'PLUGIN_LOAD_FAILED',
+      'PLUGIN_FORMAT_INVALID',
       `invalid Wasm module: ${(error as Error).message}`,
       { cause: error },
     );

@@ -191,13 +191,13 @@ describe.skipIf(isSkipped('cc'))(`functions adapter, built by ${toolchainTitle('
     await plugin.close();
   });
 
-  it('string-buffer with a capacity argument', async () => {
+  it('string-buffer with a capacity argument, parameters unnamed', async () => {
     const plugin = await loadPlugin({
       path: greet(),
       adapter: {
         kind: 'functions',
         convention: 'string-buffer',
-        process: 'int Upper(const char *in, char *out, int outCap)',
+        process: 'int Upper(const char *, char *, unsigned int)',
         outputCapacity: 8,
       },
     });

@@ -167,7 +167,9 @@ export class FunctionsCore implements PluginCore {
     if (pointer === null)
       throw new PluginError('PLUGIN_INFO_INVALID', 'the info function returned a null pointer');
     const bytes = koffi.decode(pointer, 'uint8_t', -1) as Uint8Array;
-    return parsePluginInfo(decodeNulTerminated(Uint8Array.of(...bytes, 0)));
+    const terminated = new Uint8Array(bytes.length + 1);
+    terminated.set(bytes);
+    return parsePluginInfo(decodeNulTerminated(terminated));
   }
 
   initialize(config: Uint8Array): void {

@@ -37,30 +37,27 @@ function kindOf(type: TypeObject): Kind {
 
 type KoffiFunction = ReturnType<KoffiLibrary['func']>;
 
-/** A parameter's type, with its name (if any) taken off the end. */
-function parameterType(parameter: string): string {
-  return parameter
-    .trim()
-    .replace(/(?<=[\s*])[A-Za-z_][A-Za-z0-9_]*$/, '')
-    .trim();
+/** Whether koffi reads `type` as a type, without binding anything. */
+function isType(type: string): boolean {
+  try {
+    koffi.type(type);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Checks each type on its own first: koffi 3.3.4 aborts the whole process (a fatal N-API
  * throw) when a prototype names a pointer to an unknown type, but koffi.type throws cleanly.
+ * A parameter is a type (`unsigned int`), or a type then a name (`const char *in`).
  */
 function checkTypes(field: string, result: string, params: string): void {
-  const list = params.trim() === '' ? [] : params.split(',').map(parameterType);
-  for (const type of [result.trim(), ...list]) {
-    try {
-      koffi.type(type);
-    } catch (error) {
-      throw prototypeInvalid(
-        field,
-        `koffi cannot parse the type "${type}": ${(error as Error).message}`,
-        error,
-      );
-    }
+  const list = params.trim() === '' ? [] : params.split(',').map((param) => param.trim());
+  for (const [index, text] of [result.trim(), ...list].entries()) {
+    const unnamed = text.replace(/(?<=[\s*])[A-Za-z_][A-Za-z0-9_]*$/, '').trim();
+    if (isType(text) || (index > 0 && isType(unnamed))) continue;
+    throw prototypeInvalid(field, `koffi cannot parse the type "${index > 0 ? unnamed : text}"`);
   }
 }
 

@@ -1,0 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixture, tempPlugins } from '../test-support/plugins-folder.js';
+import { type TestApp, testApp } from '../test-support/test-app.js';
+
+let plugins: ReturnType<typeof tempPlugins>;
+let t: TestApp;
+
+beforeEach(() => {
+  plugins = tempPlugins();
+});
+
+afterEach(async () => {
+  await t?.close();
+  plugins.cleanup();
+});
+
+async function code(response: Response): Promise<[number, string]> {
+  const body = (await response.json()) as { error: { code: string } };
+  return [response.status, body.error.code];
+}
+
+describe('a client that disconnects', () => {
+  it('takes its call with it: the queued call is dropped, the running one ended (499 PLUGIN_CANCELLED)', async () => {
+    plugins.put('endless-loop', 'endless-loop.wasm', fixture('wasm/endless-loop.wasm'));
+    const limits = { concurrency: 1, timeoutMs: 600_000 };
+    writeFileSync(join(plugins.root, 'endless-loop', 'plugin.json'), JSON.stringify({ limits }));
+    t = await testApp(plugins.root, { TWINPLUG_TWINS: 'false' });
+    const send = (signal: AbortSignal) =>
+      t.app.request('/v1/plugins/endless-loop', { method: 'POST', body: 'x', signal });
+    const [running, queued] = [new AbortController(), new AbortController()];
+    const first = send(running.signal);
+    const second = send(queued.signal);
+    const inFlight = () => t.service.describe('endless-loop')?.versions[0]?.inFlight ?? 0;
+    while (inFlight() < 2) await new Promise((resolve) => setImmediate(resolve));
+    queued.abort();
+    expect(await code(await second)).toEqual([499, 'PLUGIN_CANCELLED']);
+    running.abort();
+    expect(await code(await first)).toEqual([499, 'PLUGIN_CANCELLED']);
+    expect(inFlight()).toBe(0);
+  });
+});
