@@ -9,6 +9,7 @@ export interface BenchSuite {
 const SUITES: Record<string, () => Promise<{ suite: BenchSuite }>> = {
   'call-overhead': () => import('./suites/call-overhead.js'),
   'hot-swap': () => import('./suites/hot-swap.js'),
+  'host-calls': () => import('./suites/host-calls.js'),
   'fuzz-throughput': () => import('./suites/fuzz-throughput.js'),
   isolation: () => import('./suites/isolation.js'),
   server: () => import('./suites/server.js'),

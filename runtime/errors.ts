@@ -23,6 +23,8 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_EXPORT_MISSING',
   /** A Wasm module imports something the runtime does not provide. */
   'PLUGIN_IMPORT_UNSUPPORTED',
+  /** A Wasm module imports a host function it has no capability for (`details.grant` names the grant that allows it). */
+  'PLUGIN_CAPABILITY_DENIED',
   /** Initialize returned non-zero or failed. */
   'PLUGIN_INIT_FAILED',
   /** ProcessData returned a negative, plugin-defined error code (see `pluginCode`). */
@@ -35,6 +37,10 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_TRAPPED',
   /** The Wasm instance ran into its memory cap. */
   'PLUGIN_MEMORY_LIMIT',
+  /** A WASI plugin called proc_exit (`details.exitCode`); its instance is re-created before the next call. */
+  'PLUGIN_EXITED',
+  /** A host function called back into the plugin that called it; refused, since it would deadlock or corrupt the instance. */
+  'PLUGIN_REENTRANT_CALL',
   /** The plugin was closed; no call reaches it any more. */
   'PLUGIN_CLOSED',
   /** A cases file (cases.json) is not of the documented shape. */

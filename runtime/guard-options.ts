@@ -107,29 +107,31 @@ export function resolveBreaker(breaker: BreakerOptions | false | undefined) {
   };
 }
 
+/** The options that need a worker or a child: an in-process call is neither interrupted nor queued. */
+const ISOLATED_ONLY = ['timeoutMs', 'loadTimeoutMs', 'concurrency', 'queueTimeoutMs'] as const;
+type IsolatedOnly = (typeof ISOLATED_ONLY)[number];
+
 /**
  * The combinations no backend can honour. `worker` runs Wasm only: a native call cannot be
- * interrupted in a thread, and a native crash would still take the whole process. A native
- * in-process call cannot be interrupted either, so its timeout or concurrency needs isolation;
- * a metered Wasm call (the default) checks its own deadline, so `timeoutMs` holds in-process.
+ * interrupted in a thread, and a native crash would still take the whole process. An
+ * in-process call cannot be interrupted either, so a timeout or concurrency needs isolation.
  */
 export function checkIsolation(
   isolation: Isolation,
   backend: Backend | 'auto',
-  isGiven: (name: 'timeoutMs' | 'loadTimeoutMs' | 'concurrency') => boolean,
+  isGiven: (name: IsolatedOnly) => boolean,
   metering: boolean,
 ): void {
   if (isolation === 'worker' && backend === 'native') {
     throw invalidOptions('isolation "worker" runs Wasm only; use "process" for a native library');
   }
   if (isolation !== 'in-process') return;
-  for (const name of ['timeoutMs', 'loadTimeoutMs', 'concurrency'] as const) {
+  for (const name of ISOLATED_ONLY) {
+    // A metered Wasm call checks its own deadline: timeoutMs holds in-process.
     if (name === 'timeoutMs' && metering && backend !== 'native') continue;
     if (isGiven(name))
       throw invalidOptions(
-        name === 'timeoutMs'
-          ? '"timeoutMs" needs isolation "worker" or "process", or a metered Wasm plugin: this in-process call cannot be interrupted'
-          : `"${name}" needs isolation "worker" or "process": an in-process call cannot be interrupted`,
+        `"${name}" needs isolation "worker" or "process": an in-process call is neither interrupted nor queued`,
       );
   }
 }
@@ -143,7 +145,7 @@ function checkMode(mode: unknown, name: string): asserts mode is Isolation {
 export function checkIsolationChoice(
   choice: unknown,
   backend: Backend | 'auto',
-  isGiven: (name: 'timeoutMs' | 'loadTimeoutMs' | 'concurrency') => boolean,
+  isGiven: (name: IsolatedOnly) => boolean,
   metering: boolean,
 ): void {
   if (typeof choice === 'string') {

@@ -55,6 +55,24 @@ export {
   type FaultClass,
   isPluginFault,
 } from './guard/fault-class.js';
+export {
+  HOST_API_V1,
+  HOST_MODULE,
+  type HostFunctionName,
+  type HostOp,
+  LOG_LEVELS,
+  type LogLevel,
+  TP_STATUS,
+} from './host/api.js';
+export { FIXED_CLOCK_START_NS } from './host/entropy.js';
+export {
+  type Capabilities,
+  DEFAULT_HOST_CALLS,
+  DEFAULT_KV,
+  DEFAULT_LOG,
+  type DeterministicOptions,
+} from './host/grants.js';
+export type { HostCallRecord, HostFunction, HostStats, LogEntry } from './host/plugin-host.js';
 export { type ArtifactReport, inspectArtifact, loadPlugin } from './load-plugin.js';
 export { sha256Hex } from './loaded-artifact.js';
 export {

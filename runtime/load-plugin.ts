@@ -1,5 +1,6 @@
 import { toPluginError } from './errors.js';
 import { readFileVersion } from './file-version.js';
+import { type LogEntry, PluginHost } from './host/plugin-host.js';
 import { openInProcessCore } from './in-process-core.js';
 import { type LoadedArtifact, loadArtifact } from './loaded-artifact.js';
 import { type GuardOptions, ManagedPlugin, type PluginCore } from './managed-plugin.js';
@@ -18,26 +19,44 @@ async function openIsolatedCore(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
   isolation: 'worker' | 'process',
+  host: PluginHost,
 ): Promise<PluginCore> {
   if (isolation === 'worker') {
     const { openWorkerCore } = await import('./isolation/worker/index.js');
-    return openWorkerCore(artifact, options);
+    return openWorkerCore(artifact, options, host);
   }
   const { openProcessCore } = await import('./isolation/process/index.js');
-  return openProcessCore(artifact, options);
+  return openProcessCore(artifact, options, host);
 }
 
 async function openCore(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
   isolation: Isolation,
+  host: PluginHost,
 ): Promise<PluginCore> {
   try {
-    if (isolation !== 'in-process') return await openIsolatedCore(artifact, options, isolation);
-    return await openInProcessCore(artifact, options);
+    if (isolation !== 'in-process')
+      return await openIsolatedCore(artifact, options, isolation, host);
+    return await openInProcessCore(artifact, options, host);
   } catch (error) {
     throw toPluginError(error, 'PLUGIN_LOAD_FAILED', `cannot load ${artifact.fileName}`);
   }
+}
+
+function writeLogToStderr(entry: LogEntry): void {
+  process.stderr.write(`[${entry.plugin}] ${entry.source} ${entry.level}: ${entry.message}\n`);
+}
+
+/** The host side of the plugin's host API: it outlives instances, workers and children. */
+function createPluginHost(artifact: LoadedArtifact, options: ResolvedLoadOptions): PluginHost {
+  return new PluginHost({
+    label: artifact.fileName,
+    grants: options.grants,
+    functions: options.hostFunctions,
+    onLog: options.onLog ?? writeLogToStderr,
+    onHostCall: options.onHostCall,
+  });
 }
 
 function guardOptions(options: ResolvedLoadOptions, isolation: Isolation): GuardOptions {
@@ -64,14 +83,16 @@ export async function loadPlugin(pathOrOptions: string | LoadPluginOptions): Pro
   const options = resolveLoadOptions(pathOrOptions);
   const artifact = await loadArtifact(options);
   const isolation = resolveIsolation(options, artifact.header.backend);
-  const core = await openCore(artifact, options, isolation);
+  const host = createPluginHost(artifact, options);
+  const core = await openCore(artifact, options, isolation, host);
   try {
     await core.initialize(options.config);
   } catch (error) {
     await core.dispose();
+    host.close();
     throw toPluginError(error, 'PLUGIN_INIT_FAILED', 'Initialize failed');
   }
-  return new ManagedPlugin(core, artifact.identity, guardOptions(options, isolation));
+  return new ManagedPlugin(core, artifact.identity, guardOptions(options, isolation), host);
 }
 
 /** What `twinplug inspect` prints about an artifact. */
@@ -102,6 +123,7 @@ export async function inspectArtifact(
     artifact,
     options,
     resolveIsolation(options, artifact.header.backend),
+    createPluginHost(artifact, options),
   );
   try {
     return {

@@ -1,6 +1,7 @@
 import { PluginError, toPluginError } from './errors.js';
 import { CallQueue, cancelled } from './guard/call-queue.js';
 import { PluginCircuit } from './guard/circuit.js';
+import type { PluginHost } from './host/plugin-host.js';
 import {
   type Isolation,
   keysIn,
@@ -79,12 +80,22 @@ export class ManagedPlugin implements Plugin {
   readonly #circuit: PluginCircuit | undefined;
   /** In-process calls finish before processData returns: they never overlap, so need no queue. */
   readonly #queue: CallQueue | undefined;
+  /** The host API's state: checked for re-entry only when host functions are granted. */
+  readonly #host: PluginHost | undefined;
+  readonly #reentryPossible: boolean;
   #closing: Promise<void> | undefined;
   #inFlight = 0;
   #drained: (() => void) | undefined;
 
-  constructor(core: PluginCore, artifact: ArtifactIdentity, guard: GuardOptions = DEFAULT_GUARD) {
+  constructor(
+    core: PluginCore,
+    artifact: ArtifactIdentity,
+    guard: GuardOptions = DEFAULT_GUARD,
+    host?: PluginHost,
+  ) {
     this.#core = core;
+    this.#host = host;
+    this.#reentryPossible = host?.hasHostFunctions ?? false;
     this.artifact = artifact;
     this.#guard = guard;
     this.#circuit = guard.breaker === undefined ? undefined : new PluginCircuit(guard.breaker);
@@ -123,6 +134,7 @@ export class ManagedPlugin implements Plugin {
       queued: this.#queue?.queued ?? 0,
       restarts: health?.restarts ?? 0,
       pids: health?.pids ?? [],
+      host: this.#host?.stats(),
       memoryBytes: this.#core.memoryBytes?.() ?? this.artifact.size + MEMORY_ESTIMATE_OVERHEAD,
     };
   }
@@ -209,6 +221,12 @@ export class ManagedPlugin implements Plugin {
   /** Why a call is refused before it reaches the plugin, if it is. */
   #refusal(input: Uint8Array, signal: AbortSignal | undefined): PluginError | undefined {
     if (this.#closing !== undefined) return new PluginError('PLUGIN_CLOSED', CLOSED_MESSAGE);
+    if (this.#reentryPossible && this.#host!.inHostFunction) {
+      return new PluginError(
+        'PLUGIN_REENTRANT_CALL',
+        'a host function called back into the plugin that called it',
+      );
+    }
     if (signal?.aborted) return cancelled('before it started');
     if (!(input instanceof Uint8Array))
       return new PluginError('PLUGIN_INVALID_INPUT', 'processData takes a Uint8Array');
@@ -291,6 +309,10 @@ export class ManagedPlugin implements Plugin {
         this.#drained = resolve;
       });
     }
-    await this.#core.dispose();
+    try {
+      await this.#core.dispose();
+    } finally {
+      this.#host?.close();
+    }
   }
 }

@@ -13,6 +13,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   resolveBreaker,
 } from './guard-options.js';
+import { checkCapabilities, checkDeterministic, hostFunctionMap } from './host/grants.js';
 import { encodeConfig, invalidOptions, positiveInteger } from './option-checks.js';
 import type { CallingConvention, LoadPluginOptions } from './options.js';
 import type { Backend } from './plugin.js';
@@ -163,6 +164,12 @@ export const LOAD_OPTIONS = {
   },
   breaker: { layers: ['source', 'guard', 'key'], resolve: resolveBreaker },
   onStderr: { layers: ['source'], resolve: (value) => optionalFunction(value, 'onStderr') },
+  // Host API (docs/host-api.md): resolved together into `grants` in options.ts.
+  capabilities: { layers: ['source', 'key'], resolve: checkCapabilities },
+  deterministic: { layers: ['source', 'key'], resolve: checkDeterministic },
+  hostFunctions: { layers: ['source'], resolve: hostFunctionMap },
+  onLog: { layers: ['source'], resolve: (value) => optionalFunction(value, 'onLog') },
+  onHostCall: { layers: ['source'], resolve: (value) => optionalFunction(value, 'onHostCall') },
   env: { layers: ['source', 'worker', 'key'], resolve: resolveEnvNames },
 } as const satisfies { readonly [K in keyof LoadPluginOptions]-?: OptionRow<K> };
 

@@ -4,6 +4,13 @@ import {
   checkIsolationChoice,
   type IsolationChoice,
 } from './guard-options.js';
+import {
+  type Capabilities,
+  type DeterministicOptions,
+  type ResolvedGrants,
+  resolveGrants,
+} from './host/grants.js';
+import type { HostCallRecord, HostFunction, LogEntry } from './host/plugin-host.js';
 import { invalidOptions } from './option-checks.js';
 import { type ResolvedKey, type ResolvedValue, resolveEach } from './option-table.js';
 import type { Backend } from './plugin.js';
@@ -123,6 +130,22 @@ export interface LoadPluginOptions {
   /** Process only: receives the child's stdout and stderr, bounded (default: this process's stderr). */
   onStderr?: (text: string) => void;
   /**
+   * What the plugin may use of the host (docs/host-api.md): log, kv, host functions, WASI.
+   * Absent, nothing: a Wasm module importing any of it is refused with PLUGIN_CAPABILITY_DENIED.
+   */
+  capabilities?: Capabilities;
+  /**
+   * Functions the application offers, by name; a plugin calls those its `capabilities.hostFunctions`
+   * grants. Async ones are served in worker and process isolation only.
+   */
+  hostFunctions?: Readonly<Record<string, HostFunction>>;
+  /** Receives the plugin's log lines and WASI output (default: this process's stderr). */
+  onLog?: (entry: LogEntry) => void;
+  /** Receives every host call (function, arguments, result) in order: conformance traces. */
+  onHostCall?: (record: HostCallRecord) => void;
+  /** A fixed clock and seeded random for WASI whatever the grants say (conformance). */
+  deterministic?: boolean | DeterministicOptions;
+  /**
    * Worker and process only: names of this process's environment variables the plugin may see
    * (default none). A child process gets these and what the platform needs to start and load a
    * library (PATH, TMPDIR; on Windows also SystemRoot, windir, TEMP, TMP), a worker these only;
@@ -139,6 +162,8 @@ export type ResolvedLoadOptions = {
   readonly source:
     | { readonly path: string }
     | { readonly bytes: Uint8Array; readonly fileName: string };
+  /** `capabilities` and `deterministic` resolved together (docs/host-api.md). */
+  readonly grants: ResolvedGrants;
   /** Which options the caller set, for the checks that need the artifact's backend. */
   readonly given: ReadonlySet<keyof LoadPluginOptions>;
 };
@@ -200,6 +225,7 @@ export function resolveLoadOptions(pathOrOptions: string | LoadPluginOptions): R
   return {
     ...resolved,
     source: resolveSource(options),
+    grants: resolveGrants(options.capabilities, options.deterministic),
     given: new Set(
       (Object.keys(options) as (keyof LoadPluginOptions)[]).filter(
         (key) => options[key] !== undefined,

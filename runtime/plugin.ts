@@ -1,4 +1,5 @@
 import type { ArtifactFormat } from './artifact-format.js';
+import type { HostStats } from './host/plugin-host.js';
 import type { Isolation } from './options.js';
 
 /** Which backend runs a plugin. */
@@ -89,6 +90,8 @@ export interface PluginStats {
   readonly restarts: number;
   /** The ids of the plugin's child processes (process isolation), empty otherwise. */
   readonly pids: readonly number[];
+  /** The host API's counters (log lines written, dropped and truncated, kv use, host calls); undefined for a plugin granted nothing. */
+  readonly host: HostStats | undefined;
   /**
    * What the plugin holds, in bytes, as the memory budget counts it: a Wasm instance's linear
    * memory (in this thread), the resident set of its child processes (Linux), else an estimate

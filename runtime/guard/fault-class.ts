@@ -40,6 +40,8 @@ export const FAULT_CLASS: Readonly<Record<PluginErrorCode, FaultClass>> = {
   PLUGIN_INFO_INVALID: 'build',
   PLUGIN_EXPORT_MISSING: 'build',
   PLUGIN_IMPORT_UNSUPPORTED: 'build',
+  // The module asks for more than it was granted: the build (or its grants) is wrong.
+  PLUGIN_CAPABILITY_DENIED: 'build',
   PLUGIN_INIT_FAILED: 'fault',
   PLUGIN_CALL_FAILED: 'answer',
   PLUGIN_ABI_VIOLATION: 'fault',
@@ -48,6 +50,10 @@ export const FAULT_CLASS: Readonly<Record<PluginErrorCode, FaultClass>> = {
   PLUGIN_OUTPUT_TOO_LARGE: 'fault',
   PLUGIN_TRAPPED: 'fault',
   PLUGIN_MEMORY_LIMIT: 'fault',
+  // proc_exit ends a call as a trap does; the instance is re-created.
+  PLUGIN_EXITED: 'fault',
+  // The embedding application's host function called back in: the caller's mistake.
+  PLUGIN_REENTRANT_CALL: 'caller',
   PLUGIN_CLOSED: 'lifecycle',
   PLUGIN_CASES_INVALID: 'caller',
   PLUGIN_CONFLICT: 'lifecycle',

@@ -44,6 +44,7 @@ export function folderSource(
   source.lazy = manifest.lazy;
   source.keepLoaded = manifest.keepLoaded;
   source.force = manifest.force;
+  if (manifest.capabilities !== undefined) source.capabilities = manifest.capabilities;
   if (manifest.adapter !== undefined) source.adapter = manifest.adapter;
   return source;
 }

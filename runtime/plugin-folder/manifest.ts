@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { type NativeAdapter, resolveAdapter } from '../adapter-options.js';
 import { type ComparatorSpec, parseComparatorSpec } from '../cases/comparator-spec.js';
 import { isPluginError, PluginError } from '../errors.js';
+import { type Capabilities, resolveGrants } from '../host/grants.js';
 import {
   type IsolationChoice,
   keysIn,
@@ -37,6 +38,8 @@ export interface PluginManifest {
   readonly force: boolean;
   /** The media type of the plugin's output, for servers (e.g. "application/json"). */
   readonly contentType: string | undefined;
+  /** What the plugin may use of the host (docs/host-api.md); absent, nothing. */
+  readonly capabilities: Capabilities | undefined;
   /** Names of the host's environment variables the plugin's worker or child may see (never TWINPLUG_*). */
   readonly env: readonly string[] | undefined;
   /** How the native twin is called when it is a legacy library (docs/legacy-dlls.md). */
@@ -59,6 +62,7 @@ const KEYS = [
   'keepLoaded',
   'force',
   'contentType',
+  'capabilities',
   'env',
   'adapter',
   'compare',
@@ -136,6 +140,17 @@ function checkPlacement(
   return isolation as IsolationChoice;
 }
 
+function parseCapabilities(value: unknown, path: string): Capabilities | undefined {
+  if (value === undefined) return undefined;
+  try {
+    resolveGrants(value as Capabilities, undefined);
+  } catch (error) {
+    if (!isPluginError(error, 'PLUGIN_INVALID_OPTIONS')) throw error;
+    throw invalid(path, `"capabilities": ${error.message}`, 'capabilities');
+  }
+  return value as Capabilities;
+}
+
 function parseEnv(env: unknown, path: string): readonly string[] | undefined {
   if (env === undefined) return undefined;
   tryOptions({ env }, 'env', path);
@@ -205,6 +220,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     idleUnloadMs,
     keepLoaded: optionalBoolean(raw.keepLoaded, 'keepLoaded', path),
     force: optionalBoolean(raw.force, 'force', path),
+    capabilities: parseCapabilities(raw.capabilities, path),
     env: parseEnv(raw.env, path),
     adapter: parseAdapter(raw.adapter, path),
   };

@@ -29,6 +29,11 @@ const SOURCE_SAMPLES: {
   queueTimeoutMs: 500,
   breaker: { threshold: 0.25, window: 4, openMs: 9 },
   onStderr,
+  capabilities: { log: true, hostFunctions: ['acme.lookup'] },
+  deterministic: { seed: 3 },
+  hostFunctions: { 'acme.lookup': (input) => input },
+  onLog: () => undefined,
+  onHostCall: () => undefined,
   env: ['HOME'],
 };
 

@@ -1,11 +1,13 @@
 import { type ProcessDataTransport, runProcessData } from '../../call-protocol.js';
 import { PluginError } from '../../errors.js';
+import type { HostLink } from '../../host/link.js';
 import type { LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import type { CallingConvention, ResolvedLoadOptions } from '../../options.js';
 import type { PluginInfo } from '../../plugin.js';
 import { defaultPluginInfo, parsePluginInfo } from '../../plugin-info.js';
 import { openAdaptedCore } from './adapters/index.js';
+import { NativeHostTable } from './host-table.js';
 import { type KoffiLibrary, loadFromShadowCopy, type ShadowLoadedLibrary } from './shadow-load.js';
 
 type KoffiFunction = ReturnType<KoffiLibrary['func']>;
@@ -73,9 +75,15 @@ class NativePluginCore implements PluginCore {
   readonly #functions: Partial<Record<ExportName, KoffiFunction>>;
   readonly #transport: NativeTransport;
   readonly #maxOutputBytes: number;
+  readonly #hostTable: NativeHostTable | undefined;
   #initialized = false;
 
-  constructor(loaded: ShadowLoadedLibrary, artifact: LoadedArtifact, options: ResolvedLoadOptions) {
+  constructor(
+    loaded: ShadowLoadedLibrary,
+    artifact: LoadedArtifact,
+    options: ResolvedLoadOptions,
+    link: HostLink,
+  ) {
     this.#loaded = loaded;
     this.#maxOutputBytes = options.maxOutputBytes;
     this.#functions = {};
@@ -92,6 +100,7 @@ class NativePluginCore implements PluginCore {
     }
     this.#transport = new NativeTransport(processData);
     this.info = this.#readInfo(artifact.fileName);
+    this.#hostTable = NativeHostTable.install(loaded.library, link);
   }
 
   #readInfo(fileName: string): PluginInfo {
@@ -123,7 +132,11 @@ class NativePluginCore implements PluginCore {
     try {
       if (this.#initialized) this.#functions.Cleanup?.();
     } finally {
-      this.#loaded.release();
+      try {
+        this.#loaded.release();
+      } finally {
+        this.#hostTable?.release();
+      }
     }
   }
 }
@@ -132,11 +145,12 @@ class NativePluginCore implements PluginCore {
 export function openNativePlugin(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
+  link: HostLink,
 ): PluginCore {
   const loaded = loadFromShadowCopy(artifact, options);
   try {
     return options.adapter === undefined
-      ? new NativePluginCore(loaded, artifact, options)
+      ? new NativePluginCore(loaded, artifact, options, link)
       : openAdaptedCore(loaded, artifact, options);
   } catch (error) {
     loaded.release();

@@ -1,6 +1,4 @@
 import { instantiateSync } from '@assemblyscript/loader';
-import { PluginError } from '../../errors.js';
-import { METER_IMPORT } from './metering/index.js';
 
 /** An AssemblyScript `abort()` raised inside a plugin, with where it came from. */
 export class WasmAbort extends Error {
@@ -14,50 +12,11 @@ export class WasmAbort extends Error {
   }
 }
 
-const ASSEMBLYSCRIPT_ABORT = { module: 'env', name: 'abort', kind: 'function' } as const;
-
-function isAssemblyScriptAbort(entry: WebAssembly.ModuleImportDescriptor): boolean {
-  return (
-    entry.module === ASSEMBLYSCRIPT_ABORT.module &&
-    entry.name === ASSEMBLYSCRIPT_ABORT.name &&
-    entry.kind === ASSEMBLYSCRIPT_ABORT.kind
+/** Whether the module is an AssemblyScript one: it imports `env.abort`. */
+export function isAssemblyScript(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(module).some(
+    (entry) => entry.module === 'env' && entry.name === 'abort' && entry.kind === 'function',
   );
-}
-
-/** The meter's import, which the runtime adds itself when it meters a module. */
-function isMeterCheck(entry: WebAssembly.ModuleImportDescriptor): boolean {
-  return (
-    entry.module === METER_IMPORT.module &&
-    entry.name === METER_IMPORT.name &&
-    entry.kind === 'function'
-  );
-}
-
-/**
- * Refuses a module that imports anything but `env.abort` (AssemblyScript's) and, in a module
- * the runtime metered, the meter's check, naming the import. Returns whether the module is an
- * AssemblyScript one (it imports env.abort).
- */
-export function checkImports(
-  module: WebAssembly.Module,
-  metered: boolean,
-): { assemblyScript: boolean } {
-  let assemblyScript = false;
-  for (const entry of WebAssembly.Module.imports(module)) {
-    if (isAssemblyScriptAbort(entry)) {
-      assemblyScript = true;
-      continue;
-    }
-    if (metered && isMeterCheck(entry)) continue;
-    throw new PluginError(
-      'PLUGIN_IMPORT_UNSUPPORTED',
-      `module imports ${entry.kind} "${entry.module}.${entry.name}", which the runtime does not provide`,
-      {
-        details: { module: entry.module, name: entry.name, kind: entry.kind },
-      },
-    );
-  }
-  return { assemblyScript };
 }
 
 /**
@@ -67,9 +26,9 @@ export function checkImports(
 export function instantiate(
   module: WebAssembly.Module,
   assemblyScript: boolean,
-  runtimeImports: WebAssembly.Imports,
+  hostImports: Record<string, Record<string, unknown>>,
 ): WebAssembly.Instance {
-  if (!assemblyScript) return new WebAssembly.Instance(module, runtimeImports);
+  if (!assemblyScript) return new WebAssembly.Instance(module, hostImports as WebAssembly.Imports);
   let readString: (pointer: number) => string = () => '<unknown>';
   const abort = (message: number, file: number, line: number, column: number): never => {
     const text = (pointer: number) => {
@@ -81,7 +40,7 @@ export function instantiate(
     };
     throw new WasmAbort(text(message), text(file), line, column);
   };
-  const result = instantiateSync(module, { ...runtimeImports, env: { abort } });
+  const result = instantiateSync(module, { ...hostImports, env: { abort } });
   readString = result.exports.__getString;
   return result.instance;
 }

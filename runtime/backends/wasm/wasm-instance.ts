@@ -1,4 +1,5 @@
 import { PluginError } from '../../errors.js';
+import { WasiExit } from '../../host/wasi.js';
 import { decodeNulTerminated, MAX_PLUGIN_INFO_BYTES } from '../../plugin-info.js';
 import { WasmAbort } from './host-imports.js';
 
@@ -19,6 +20,8 @@ export interface WasmExports {
   readonly PluginInfo: (() => number) | undefined;
   readonly Initialize: ((configPtr: number, length: number) => number) | undefined;
   readonly Cleanup: (() => void) | undefined;
+  /** A WASI reactor's constructor: called once per instance, before Initialize. */
+  readonly _initialize: (() => void) | undefined;
 }
 
 export const REQUIRED_EXPORTS = ['memory', 'alloc', 'ProcessData'] as const;
@@ -51,6 +54,7 @@ export function bindExports(instance: WebAssembly.Instance): WasmExports {
     PluginInfo: optionalFunction(raw.PluginInfo),
     Initialize: optionalFunction(raw.Initialize),
     Cleanup: optionalFunction(raw.Cleanup),
+    _initialize: optionalFunction(raw._initialize),
   };
 }
 
@@ -62,6 +66,11 @@ export function trapError(
   during: string,
 ): PluginError {
   if (error instanceof PluginError) return error;
+  if (error instanceof WasiExit) {
+    return new PluginError('PLUGIN_EXITED', `${during} called proc_exit(${error.exitCode})`, {
+      details: { exitCode: error.exitCode },
+    });
+  }
   if (error instanceof WasmAbort) {
     return new PluginError(
       'PLUGIN_TRAPPED',

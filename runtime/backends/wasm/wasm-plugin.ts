@@ -1,11 +1,15 @@
 import { runProcessData } from '../../call-protocol.js';
-import { PluginError } from '../../errors.js';
+import { PluginError, toPluginError } from '../../errors.js';
+import type { ResolvedGrants } from '../../host/grants.js';
+import type { HostLink } from '../../host/link.js';
+import type { Wasi } from '../../host/wasi.js';
+import { checkWasmImports, wasmHostImports } from '../../host/wasm-imports.js';
 import type { LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import type { ResolvedLoadOptions } from '../../options.js';
 import type { PluginInfo } from '../../plugin.js';
 import { defaultPluginInfo, parsePluginInfo } from '../../plugin-info.js';
-import { checkImports, instantiate } from './host-imports.js';
+import { instantiate, isAssemblyScript } from './host-imports.js';
 import { capMemory } from './memory-cap.js';
 import { MeterClock, meter } from './metering/index.js';
 import {
@@ -21,6 +25,7 @@ import { WasmTransport } from './wasm-transport.js';
 interface LiveInstance {
   readonly exports: WasmExports;
   readonly transport: WasmTransport;
+  readonly wasi: Wasi | undefined;
 }
 
 const ABI_EXPORTS: readonly string[] = [...REQUIRED_EXPORTS, ...OPTIONAL_EXPORTS];
@@ -31,11 +36,10 @@ export interface WasmCoreSettings {
   readonly fileName: string;
   readonly maxMemoryPages: number;
   readonly maxOutputBytes: number;
+  readonly grants: ResolvedGrants;
   /** Set when the module was compiled metered: each call's time limit, which the meter enforces. */
   readonly meterTimeoutMs?: number;
 }
-
-const NO_IMPORTS: WebAssembly.Imports = {};
 
 class WasmPluginCore implements PluginCore {
   readonly backend = 'wasm' as const;
@@ -45,25 +49,28 @@ class WasmPluginCore implements PluginCore {
   readonly #assemblyScript: boolean;
   readonly #maxPages: number;
   readonly #maxOutputBytes: number;
+  readonly #link: HostLink;
+  readonly #grants: ResolvedGrants;
   readonly #clock: MeterClock | undefined;
   readonly #timeoutMs: number;
   #config: Uint8Array | undefined;
   #initialized = false;
   #live: LiveInstance | undefined;
 
-  constructor(module: WebAssembly.Module, settings: WasmCoreSettings) {
+  constructor(module: WebAssembly.Module, settings: WasmCoreSettings, link: HostLink) {
     this.#module = module;
-    const metered = settings.meterTimeoutMs !== undefined;
-    this.#assemblyScript = checkImports(module, metered).assemblyScript;
+    this.#link = link;
+    this.#grants = settings.grants;
+    this.#assemblyScript = isAssemblyScript(module);
     this.#maxPages = settings.maxMemoryPages;
     this.#maxOutputBytes = settings.maxOutputBytes;
-    this.#clock = metered ? new MeterClock() : undefined;
+    this.#clock = settings.meterTimeoutMs === undefined ? undefined : new MeterClock();
     this.#timeoutMs = settings.meterTimeoutMs ?? 0;
     const exported = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
     this.exports = ABI_EXPORTS.filter((name) => exported.has(name));
-    const live = this.#timed(undefined, 'instantiation', () => this.#instantiate());
+    const live = this.#timed('instantiation', () => this.#instantiate());
     this.#live = live;
-    const text = this.#timed(undefined, 'PluginInfo', () =>
+    const text = this.#timed('PluginInfo', () =>
       this.#guard(live, 'PluginInfo', () => readPluginInfoText(live.exports)),
     );
     this.info = text === undefined ? defaultPluginInfo(settings.fileName) : parsePluginInfo(text);
@@ -72,8 +79,7 @@ class WasmPluginCore implements PluginCore {
   initialize(config: Uint8Array): void {
     this.#config = config;
     const live = this.#live;
-    if (live !== undefined)
-      this.#timed(undefined, 'Initialize', () => this.#initializeInstance(live, config));
+    if (live !== undefined) this.#timed('Initialize', () => this.#initializeInstance(live, config));
     this.#initialized = true;
   }
 
@@ -92,6 +98,24 @@ class WasmPluginCore implements PluginCore {
     return output;
   }
 
+  #run(input: Uint8Array): Uint8Array {
+    let live = this.#live;
+    try {
+      live ??= this.#revive();
+      return runProcessData(live.transport, input, this.#maxOutputBytes);
+    } finally {
+      live?.wasi?.flush();
+      // A trapped instance may hold corrupt memory: the next call gets a fresh one.
+      if (live?.transport.broken) this.#live = undefined;
+    }
+  }
+
+  /** Runs plugin code under the call deadline when the module is metered. */
+  #timed<T>(during: string, run: () => T): T {
+    if (this.#clock === undefined) return run();
+    return this.#clock.time(this.#timeoutMs, undefined, during, run);
+  }
+
   memoryBytes(): number | undefined {
     return this.#live?.exports.memory.buffer.byteLength ?? 0;
   }
@@ -101,37 +125,19 @@ class WasmPluginCore implements PluginCore {
     this.#live = undefined;
     if (live === undefined || !this.#initialized) return;
     try {
-      this.#timed(undefined, 'Cleanup', () => live.exports.Cleanup?.());
+      this.#timed('Cleanup', () => live.exports.Cleanup?.());
     } catch {
       // The instance is dropped either way; a trap in Cleanup cannot leak anything out of it.
     }
   }
 
-  #run(input: Uint8Array): Uint8Array {
-    let live = this.#live;
-    try {
-      live ??= this.#revive();
-      return runProcessData(live.transport, input, this.#maxOutputBytes);
-    } finally {
-      // A trapped instance may hold corrupt memory: the next call gets a fresh one.
-      if (live?.transport.broken) this.#live = undefined;
-    }
-  }
-
-  /** Runs plugin code under the call deadline when the module is metered. */
-  #timed<T>(signal: AbortSignal | undefined, during: string, run: () => T): T {
-    if (this.#clock === undefined) return run();
-    return this.#clock.time(this.#timeoutMs, signal, during, run);
-  }
-
   #instantiate(): LiveInstance {
+    const host = wasmHostImports(this.#module, this.#link, this.#grants);
     let instance: WebAssembly.Instance;
     try {
-      instance = instantiate(
-        this.#module,
-        this.#assemblyScript,
-        this.#clock?.imports ?? NO_IMPORTS,
-      );
+      const imports =
+        this.#clock === undefined ? host.imports : { ...host.imports, ...this.#clock.imports };
+      instance = instantiate(this.#module, this.#assemblyScript, imports);
     } catch (error) {
       throw new PluginError(
         'PLUGIN_LOAD_FAILED',
@@ -140,7 +146,15 @@ class WasmPluginCore implements PluginCore {
       );
     }
     const exports = bindExports(instance);
-    return { exports, transport: new WasmTransport(exports, this.#maxPages) };
+    host.memory.memory = exports.memory;
+    const live = {
+      exports,
+      transport: new WasmTransport(exports, this.#maxPages),
+      wasi: host.wasi,
+    };
+    const reactor = exports._initialize;
+    if (reactor !== undefined) this.#guard(live, '_initialize', () => reactor());
+    return live;
   }
 
   #revive(): LiveInstance {
@@ -183,7 +197,8 @@ class WasmPluginCore implements PluginCore {
 /**
  * Compiles the module with its memory capped, and metered when `metered`, and checks its
  * imports, without running any of its code: what can be known about an untrusted module
- * before it runs (in a worker, say).
+ * before it runs (in a worker, say). A metered module's imports are checked on the module as
+ * built (the meter's own import is the runtime's), so it is compiled twice.
  */
 export async function compileWasmModule(
   artifact: LoadedArtifact,
@@ -191,12 +206,9 @@ export async function compileWasmModule(
   metered: boolean,
 ): Promise<WebAssembly.Module> {
   const capped = capMemory(artifact.bytes, options.maxMemoryPages);
-  // The rewrite assumes a valid module: an invalid one whose index one past the end would name
-  // what metering appends (the counter global, the charge function) must stay invalid.
-  const bytes = metered && WebAssembly.validate(capped) ? meter(capped) : capped;
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(bytes);
+    module = await WebAssembly.compile(capped);
   } catch (error) {
     // The bytes are no valid module (truncated, corrupt): the artifact's fault, like a bad header.
     throw new PluginError(
@@ -205,31 +217,52 @@ export async function compileWasmModule(
       { cause: error },
     );
   }
-  checkImports(module, metered);
-  return module;
+  checkWasmImports(capped, module, options.grants);
+  checkNotCommand(module);
+  if (!metered) return module;
+  // Metered only once known valid: an index one past the end must not come to name the counter.
+  try {
+    return await WebAssembly.compile(meter(capped));
+  } catch (error) {
+    throw toPluginError(error, 'PLUGIN_LOAD_FAILED', 'cannot meter the Wasm module');
+  }
+}
+
+/** A WASI command (`_start`, run once to exit) cannot serve calls: only reactors are plugins. */
+function checkNotCommand(module: WebAssembly.Module): void {
+  const names = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
+  if (names.has('_start') && !names.has('_initialize')) {
+    throw new PluginError(
+      'PLUGIN_FORMAT_INVALID',
+      'module is a WASI command (it exports _start): a plugin must be a reactor, built with -mexec-model=reactor (clang) or as a cdylib (Rust)',
+      { details: { export: '_start' } },
+    );
+  }
 }
 
 /** Instantiates a compiled module on this thread, checks its exports and reads PluginInfo. */
-export function createWasmCore(module: WebAssembly.Module, settings: WasmCoreSettings): PluginCore {
-  return new WasmPluginCore(module, settings);
+export function createWasmCore(
+  module: WebAssembly.Module,
+  settings: WasmCoreSettings,
+  link: HostLink,
+): PluginCore {
+  return new WasmPluginCore(module, settings, link);
 }
 
 /**
- * Compiles once (with memory capped, metered unless `metering` is off), checks imports and
- * exports, reads PluginInfo: the plugin runs on this thread.
+ * Compiles (with memory capped, metered unless `metering` is off), checks imports and exports,
+ * reads PluginInfo: the plugin runs on this thread.
  */
 export async function openWasmPlugin(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
+  link: HostLink,
 ): Promise<PluginCore> {
   const module = await compileWasmModule(artifact, options, options.metering);
-  const settings = {
-    fileName: artifact.fileName,
-    maxMemoryPages: options.maxMemoryPages,
-    maxOutputBytes: options.maxOutputBytes,
-  };
+  const settings = { ...options, fileName: artifact.fileName };
   return createWasmCore(
     module,
     options.metering ? { ...settings, meterTimeoutMs: options.timeoutMs } : settings,
+    link,
   );
 }

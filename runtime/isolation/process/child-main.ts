@@ -3,6 +3,8 @@
 // nothing else, so a request costs one read and one write. A crash here ends only this process.
 import { readSync, writeSync, writevSync } from 'node:fs';
 import { toPluginError } from '../../errors.js';
+import { type HostOp, TP_STATUS } from '../../host/api.js';
+import { decodeHostReply, encodeHostCall, type HostLink, type HostReply } from '../../host/link.js';
 import { openInProcessCore } from '../../in-process-core.js';
 import { loadArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
@@ -18,6 +20,8 @@ import {
   FRAME_HEADER_BYTES,
   type Frame,
   frameHeader,
+  HOST_CALL,
+  HOST_REPLY,
   INITIALIZE,
   LOAD,
   OUTPUT,
@@ -76,20 +80,27 @@ function writeAll(bytes: Uint8Array): void {
   }
 }
 
-let inbox: Uint8Array = new Uint8Array(64 * 1024);
+/** Where frames are read into: requests into one, host replies into the other, so that a host
+ * reply never overwrites the input a native plugin is still reading. */
+interface Inbox {
+  bytes: Uint8Array;
+}
+const requests: Inbox = { bytes: new Uint8Array(64 * 1024) };
+const replies: Inbox = { bytes: new Uint8Array(4 * 1024) };
 
 /** The next frame, or undefined when the parent closed the channel. */
-function readFrame(): Frame | undefined {
+function readFrame(box: Inbox = requests): Frame | undefined {
+  let inbox = box.bytes;
   let filled = 0;
   let needed = FRAME_HEADER_BYTES;
   while (filled < needed) {
-    if (filled === inbox.length) inbox = grow(inbox, needed);
+    if (filled === inbox.length) inbox = box.bytes = grow(inbox, needed);
     const count = readSome(inbox, filled);
     if (count === 0) return undefined;
     filled += count;
     if (filled >= FRAME_HEADER_BYTES) {
       needed = FRAME_HEADER_BYTES + new DataView(inbox.buffer).getUint32(0, true);
-      if (needed > inbox.length) inbox = grow(inbox, needed);
+      if (needed > inbox.length) inbox = box.bytes = grow(inbox, needed);
     }
   }
   return { type: inbox[4]!, payload: inbox.subarray(FRAME_HEADER_BYTES, needed) };
@@ -101,11 +112,25 @@ function grow(buffer: Uint8Array, needed: number): Uint8Array {
   return bigger;
 }
 
+/** The child's side of host calls: one HOST_CALL frame out, a blocking read for the HOST_REPLY. */
+const frameHostLink: HostLink = {
+  invoke(op: HostOp, int: number, args: readonly Uint8Array[]): HostReply {
+    send(HOST_CALL, encodeHostCall(op, int, args));
+    const frame = readFrame(replies);
+    if (frame?.type !== HOST_REPLY) return { status: TP_STATUS.CLOSED };
+    return decodeHostReply(frame.payload);
+  },
+};
+
 async function load(payload: Uint8Array): Promise<PluginCore> {
   const { settings, artifact } = decodeLoad(payload);
+  const { grants, ...rest } = settings;
   // The parent ends the child on a timeout: a Wasm module in it needs no meter.
-  const options = resolveLoadOptions({ ...settings, bytes: artifact.slice(), metering: false });
-  return openInProcessCore(await loadArtifact(options), options);
+  const options = {
+    ...resolveLoadOptions({ ...rest, bytes: artifact.slice(), metering: false }),
+    grants,
+  };
+  return openInProcessCore(await loadArtifact(options), options, frameHostLink);
 }
 
 function fail(error: unknown): void {

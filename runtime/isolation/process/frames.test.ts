@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_GRANTS } from '../../host/grants.js';
 import {
   CALL,
   decodeLoad,
@@ -64,6 +65,7 @@ describe('frames', () => {
       maxMemoryPages: 2,
       callingConvention: 'cdecl' as const,
       shadowDir: '/tmp/s',
+      grants: NO_GRANTS,
     };
     const artifact = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 9]);
     const [frame] = new FrameReader(1024).push(encodeLoad(settings, artifact));

@@ -5,8 +5,10 @@
 //   u8                 type
 //   payload
 //
-// and the two sides take turns: the host sends one request, the child answers it with one frame.
+// and the two sides take turns: the host sends one request, the child answers it with one frame,
+// after any number of HOST_CALL frames, each answered by the host with one HOST_REPLY.
 import { PluginError } from '../../errors.js';
+import type { ResolvedGrants } from '../../host/grants.js';
 import type { LoadPluginOptions, OptionsIn } from '../../options.js';
 
 export const FRAME_HEADER_BYTES = 5;
@@ -19,6 +21,10 @@ export const INITIALIZE = 0x02;
 export const CALL = 0x03;
 /** Host to child: call Cleanup, unload, exit. */
 export const CLOSE = 0x04;
+/** Host to child: the answer to the child's HOST_CALL (host/link.ts encodes it). */
+export const HOST_REPLY = 0x05;
+/** Child to host: a host call made while serving a request; the child blocks until HOST_REPLY. */
+export const HOST_CALL = 0x85;
 /** Child to host: loaded; JSON { backend, info, exports }. */
 export const READY = 0x81;
 /** Child to host: INITIALIZE or CLOSE done; empty. */
@@ -36,6 +42,8 @@ export const FAILED = 0x84;
 export type ChildSettings = Pick<LoadPluginOptions, OptionsIn<'child'>> & {
   readonly fileName: string;
   readonly sha256: string;
+  /** The plugin's grants, resolved by the host: the child checks imports against them. */
+  readonly grants: ResolvedGrants;
 };
 
 export interface Frame {

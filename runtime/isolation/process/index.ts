@@ -1,3 +1,4 @@
+import type { PluginHost } from '../../host/plugin-host.js';
 import { dependencyDirOf, type LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import { keysIn, pickDefined, type ResolvedLoadOptions } from '../../options.js';
@@ -19,6 +20,7 @@ function writeToStderr(text: string): void {
 export async function openProcessCore(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
+  host: PluginHost,
 ): Promise<PluginCore> {
   const dependencyDir = dependencyDirOf(artifact, options);
   const start = processSessions({
@@ -27,8 +29,10 @@ export async function openProcessCore(
       ...(dependencyDir !== undefined && { dependencyDir }),
       fileName: artifact.fileName,
       sha256: artifact.identity.sha256,
+      grants: options.grants,
     },
     artifact: artifact.bytes,
+    host,
     label: artifact.fileName,
     onStderr: options.onStderr ?? writeToStderr,
     loadTimeoutMs: options.loadTimeoutMs,

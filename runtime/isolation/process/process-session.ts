@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
+import { decodeHostCall, encodeHostReply, type HostReply } from '../../host/link.js';
+import type { PluginHost } from '../../host/plugin-host.js';
 import { compiledEntry } from '../entry-point.js';
 import type { Session, SessionHello } from '../session.js';
 import {
@@ -13,6 +15,8 @@ import {
   type Frame,
   type FrameReader,
   frameHeader,
+  HOST_CALL,
+  HOST_REPLY,
   INITIALIZE,
   OUTPUT,
   SMALL_FRAME_BYTES,
@@ -64,16 +68,24 @@ export class ProcessSession implements Session {
   readonly #channel: Socket;
   readonly #output: StderrForwarder;
   readonly #onEnded: (session: Session) => void;
+  readonly #host: PluginHost;
   #pending: Pending | undefined;
   #ended: PluginError | undefined;
   #closing = false;
 
   constructor(
-    parts: { child: ChildProcess; channel: Socket; reader: FrameReader; output: StderrForwarder },
+    parts: {
+      child: ChildProcess;
+      channel: Socket;
+      reader: FrameReader;
+      output: StderrForwarder;
+      host: PluginHost;
+    },
     hello: SessionHello,
     onEnded: (session: Session) => void,
   ) {
     this.#child = parts.child;
+    this.#host = parts.host;
     this.#channel = parts.channel;
     this.#output = parts.output;
     this.hello = hello;
@@ -143,6 +155,10 @@ export class ProcessSession implements Session {
   }
 
   #settle(frame: Frame): void {
+    if (frame.type === HOST_CALL && this.#pending !== undefined) {
+      this.#serveHostCall(frame.payload);
+      return;
+    }
     const pending = this.#pending;
     this.#pending = undefined;
     this.#setRef(false);
@@ -155,6 +171,17 @@ export class ProcessSession implements Session {
       // is not trusted with another call and is replaced.
       if (error.details?.instanceDiscarded === true) this.kill(error);
     } else pending.reject(new PluginError('PLUGIN_CRASHED', `unexpected frame type ${frame.type}`));
+  }
+
+  /** Serves a host call the child made while answering the pending request. */
+  #serveHostCall(payload: Uint8Array): void {
+    const { op, int, args } = decodeHostCall(payload);
+    const reply = (answer: HostReply) => {
+      if (this.#ended === undefined) writeFrame(this.#channel, HOST_REPLY, encodeHostReply(answer));
+    };
+    const served = this.#host.serve(op, int, args);
+    if (served instanceof Promise) served.then(reply, () => undefined);
+    else reply(served);
   }
 
   #end(reason: PluginError): void {

@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
+import { decodeHostCall, encodeHostReply, type HostReply } from '../../host/link.js';
+import type { PluginHost } from '../../host/plugin-host.js';
 import type { SessionHello, StartSession } from '../session.js';
 import {
   type ChildSettings,
@@ -9,15 +11,19 @@ import {
   FAILED,
   type Frame,
   FrameReader,
+  HOST_CALL,
+  HOST_REPLY,
   READY,
 } from './frames.js';
-import { ProcessSession, spawnChild } from './process-session.js';
+import { ProcessSession, spawnChild, writeFrame } from './process-session.js';
 import { StderrForwarder } from './stderr-forwarder.js';
 
 export interface ProcessSessionOptions {
   readonly settings: ChildSettings;
   /** The bytes the host read and hashed: the child loads exactly these. */
   readonly artifact: Uint8Array;
+  /** Serves the child's host calls. */
+  readonly host: PluginHost;
   /** Prefixes the child's forwarded output. */
   readonly label: string;
   readonly onStderr: (text: string) => void;
@@ -70,6 +76,15 @@ function diedWhileLoading(code: number | null, signal: string | null, output: st
   });
 }
 
+/** A host call from a WASI reactor's `_initialize` or PluginInfo, before READY. */
+function serveDuringLoad(host: PluginHost, channel: Socket, payload: Uint8Array): void {
+  const { op, int, args } = decodeHostCall(payload);
+  const reply = (answer: HostReply) => writeFrame(channel, HOST_REPLY, encodeHostReply(answer));
+  const served = host.serve(op, int, args);
+  if (served instanceof Promise) served.then(reply, () => undefined);
+  else reply(served);
+}
+
 /** Sends LOAD and waits for READY; on anything else (a failure, an exit, the timeout) kills the child. */
 function loaded(parts: ChildParts, options: ProcessSessionOptions): Promise<SessionHello> {
   const { child, channel, reader, output } = parts;
@@ -101,6 +116,7 @@ function loaded(parts: ChildParts, options: ProcessSessionOptions): Promise<Sess
         return settle(error as PluginError);
       }
       if (frame === undefined) return;
+      if (frame.type === HOST_CALL) return serveDuringLoad(options.host, channel, frame.payload);
       if (frame.type !== READY) return settle(loadFailure(frame));
       settle(undefined, decodeJson(frame.payload) as SessionHello);
     });
@@ -113,6 +129,6 @@ export function processSessions(options: ProcessSessionOptions): StartSession {
   return async (onEnded) => {
     const parts = spawnDrained(options);
     const hello = await loaded(parts, options);
-    return new ProcessSession(parts, hello, onEnded);
+    return new ProcessSession({ ...parts, host: options.host }, hello, onEnded);
   };
 }

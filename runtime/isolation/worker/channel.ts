@@ -1,7 +1,10 @@
 // The shared-memory channel between a host and its Wasm worker. One SharedArrayBuffer per
 // worker: a 32-byte header of Int32 words, then the data area.
 //
-//   word 0  STATE   IDLE -> REQUEST (host) -> RESPONSE (worker) -> REQUEST ...; DEAD (host, on exit)
+//   word 0  STATE   IDLE -> REQUEST (host) -> RESPONSE (worker) -> REQUEST ...; DEAD (host, on exit).
+//                   While serving a request the worker may make host calls: it stores HOST_CALL
+//                   (the data area holds the call) and waits; the host stores HOST_REPLY (the data
+//                   area holds the reply) and waits on, until RESPONSE or the next HOST_CALL.
 //   word 1  OP      what the host asks: CALL, INITIALIZE, CLOSE
 //   word 2  LENGTH  bytes of the request's or the response's payload
 //   word 3  FLAGS   INLINE: the payload is in the data area; VIA_PORT: it did not fit and came as
@@ -14,6 +17,7 @@
 // in Atomics.wait; the host spins briefly and then awaits Atomics.waitAsync, so a small call costs
 // two memory copies and two wake-ups, and no postMessage.
 import type { MessagePort } from 'node:worker_threads';
+import type { ResolvedGrants } from '../../host/grants.js';
 
 export const STATE = 0;
 export const OP = 1;
@@ -26,6 +30,8 @@ export const IDLE = 0;
 export const REQUEST = 1;
 export const RESPONSE = 2;
 export const DEAD = 3;
+export const HOST_CALL = 4;
+export const HOST_REPLY = 5;
 
 export const OP_CALL = 1;
 export const OP_INITIALIZE = 2;
@@ -58,6 +64,7 @@ export function createChannel(dataBytes = DEFAULT_DATA_BYTES): SharedArrayBuffer
 /** What the worker gets at start, besides the channel and its port. */
 export interface WorkerStart {
   readonly module: WebAssembly.Module;
+  readonly grants: ResolvedGrants;
   readonly fileName: string;
   readonly maxMemoryPages: number;
   readonly maxOutputBytes: number;

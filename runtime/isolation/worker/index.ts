@@ -1,4 +1,5 @@
 import { compileWasmModule } from '../../backends/wasm/index.js';
+import type { PluginHost } from '../../host/plugin-host.js';
 import type { LoadedArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import { keysIn, pickResolved, type ResolvedLoadOptions } from '../../options.js';
@@ -12,12 +13,14 @@ import { workerSessions } from './start-worker.js';
 export async function openWorkerCore(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
+  host: PluginHost,
 ): Promise<PluginCore> {
   // The worker is ended on a timeout: its module needs no meter.
   const module = await compileWasmModule(artifact, options, false);
-  const start = workerSessions({
+  const start = workerSessions(host, {
     ...pickResolved(options, keysIn('worker')),
     module,
+    grants: options.grants,
     fileName: artifact.fileName,
   });
   return IsolatedCore.open(start, options.concurrency, options.loadTimeoutMs);

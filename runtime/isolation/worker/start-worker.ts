@@ -1,10 +1,12 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
+import type { PluginHost } from '../../host/plugin-host.js';
 import type { PluginInfo } from '../../plugin.js';
 import { compiledEntry } from '../entry-point.js';
 import { workerEnv } from '../plugin-env.js';
 import type { SessionHello, StartSession } from '../session.js';
 import { channelViews, createChannel, type WorkerHello, type WorkerStart } from './channel.js';
+import { serveWhileLoading } from './host-call-server.js';
 import {
   RESOURCE_LIMITS,
   WorkerSession,
@@ -61,14 +63,20 @@ function instantiated(worker: Worker, loadTimeoutMs: number): Promise<SessionHel
 }
 
 /** Starts Wasm workers for one plugin: each resolves once the module is instantiated. */
-export function workerSessions(options: WorkerSessionOptions): StartSession {
+export function workerSessions(host: PluginHost, options: WorkerSessionOptions): StartSession {
   return async (onEnded) => {
     const buffer = createChannel();
     const { port1, port2 } = new MessageChannel();
     const worker = spawn(options, buffer, port2);
     try {
-      const hello = await instantiated(worker, options.loadTimeoutMs);
-      return new WorkerSession(worker, channelViews(buffer), port1, hello, onEnded);
+      const loading = instantiated(worker, options.loadTimeoutMs);
+      void serveWhileLoading(channelViews(buffer), host, loading);
+      const hello = await loading;
+      return new WorkerSession(
+        { worker, views: channelViews(buffer), port: port1, host },
+        hello,
+        onEnded,
+      );
     } catch (error) {
       port1.close();
       throw error;

@@ -9,6 +9,8 @@ import {
 } from 'node:worker_threads';
 import { createWasmCore } from '../../backends/wasm/index.js';
 import { toPluginError } from '../../errors.js';
+import { HOST_MODULE } from '../../host/api.js';
+import { WASI_MODULE } from '../../host/wasi.js';
 import type { PluginCore } from '../../managed-plugin.js';
 import {
   BUSY_US,
@@ -29,6 +31,7 @@ import {
   type WorkerStart,
 } from './channel.js';
 import { SpinPolicy } from './spin-policy.js';
+import { WorkerHostLink } from './worker-host-link.js';
 
 /** How long to spin for the next request before sleeping in Atomics.wait (back-to-back calls),
  * while spinning pays off (SpinPolicy). */
@@ -38,6 +41,11 @@ const EMPTY = new Uint8Array(0);
 let started = 0;
 
 const spin = new SpinPolicy();
+/**
+ * A host call reuses the data area, so a plugin that can make one (a re-created instance's
+ * _initialize, before its input is copied into Wasm memory) gets its request copied out first.
+ */
+let copyRequests = false;
 
 function waitForRequest(words: Int32Array): void {
   const spinning = spin.shouldSpin();
@@ -57,7 +65,11 @@ function waitForRequest(words: Int32Array): void {
 function readRequest(views: ChannelViews, port: MessagePort): Uint8Array {
   const length = views.words[LENGTH]!;
   if (views.words[FLAGS] === VIA_PORT) return receiveMessageOnPort(port)?.message as Uint8Array;
-  return views.data.subarray(0, length);
+  if (!copyRequests) return views.data.subarray(0, length);
+  // set() into a fresh array: slice() on shared memory takes V8's slow path.
+  const copy = new Uint8Array(length);
+  copy.set(views.data.subarray(0, length));
+  return copy;
 }
 
 function respond(views: ChannelViews, port: MessagePort, output: Uint8Array, flags = INLINE): void {
@@ -106,7 +118,7 @@ function main(): void {
   const start = workerData as WorkerStart;
   let core: PluginCore;
   try {
-    core = createWasmCore(start.module, start);
+    core = createWasmCore(start.module, start, new WorkerHostLink(channelViews(start.buffer)));
   } catch (error) {
     const failed: WorkerHello = {
       type: 'failed',
@@ -115,6 +127,9 @@ function main(): void {
     parentPort?.postMessage(failed);
     return;
   }
+  copyRequests = WebAssembly.Module.imports(start.module).some(
+    (entry) => entry.module === HOST_MODULE || entry.module === WASI_MODULE,
+  );
   const ready: WorkerHello = { type: 'ready', info: core.info, exports: core.exports };
   parentPort?.postMessage(ready);
   serve(core, channelViews(start.buffer), start.port);

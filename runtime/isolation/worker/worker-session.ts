@@ -1,5 +1,8 @@
 import { type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
+import type { ResolvedGrants } from '../../host/grants.js';
+import type { HostReply } from '../../host/link.js';
+import type { PluginHost } from '../../host/plugin-host.js';
 import type { OptionsIn, ResolvedLoadOptions } from '../../options.js';
 import type { Session, SessionHello } from '../session.js';
 import {
@@ -8,6 +11,8 @@ import {
   DEAD,
   ERROR,
   FLAGS,
+  HOST_CALL,
+  HOST_REPLY,
   INLINE,
   LENGTH,
   OP,
@@ -18,6 +23,7 @@ import {
   STATE,
   VIA_PORT,
 } from './channel.js';
+import { replyToHostCall, serveHostCall, waitAsync } from './host-call-server.js';
 import { SpinPolicy } from './spin-policy.js';
 
 /**
@@ -35,17 +41,6 @@ const CLOSE_GRACE_MS = 2_000;
 export const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
 const EMPTY = new Uint8Array(0);
 
-// Atomics.waitAsync is in Node since 16 but in TypeScript's lib only from ES2024, whose other
-// additions (Promise.withResolvers...) Node 20 lacks: typed here instead of raising the lib.
-type WaitAsyncResult =
-  | { async: false; value: 'not-equal' | 'timed-out' }
-  | { async: true; value: Promise<'ok' | 'timed-out'> };
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(array: Int32Array, index: number, value: number): WaitAsyncResult;
-  }
-).waitAsync;
-
 /**
  * What starts a Wasm worker: the `worker` layer of the option table, resolved (loading past
  * `loadTimeoutMs` is PLUGIN_TIMEOUT: a start function or PluginInfo may never return), and the
@@ -53,6 +48,7 @@ const waitAsync = (
  */
 export type WorkerSessionOptions = Pick<ResolvedLoadOptions, OptionsIn<'worker'>> & {
   readonly module: WebAssembly.Module;
+  readonly grants: ResolvedGrants;
   readonly fileName: string;
 };
 
@@ -75,6 +71,10 @@ export class WorkerSession implements Session {
   readonly #worker: Worker;
   readonly #views: ChannelViews;
   readonly #port: MessagePort;
+  readonly #host: PluginHost;
+  /** Rejects when the session ends: a host call in progress stops waiting for its function. */
+  readonly #endedSignal: Promise<never>;
+  #signalEnd: (reason: PluginError) => void = () => undefined;
   readonly #onEnded: (session: Session) => void;
   #ended: PluginError | undefined;
   #closing = false;
@@ -83,15 +83,19 @@ export class WorkerSession implements Session {
   readonly #spin = new SpinPolicy();
 
   constructor(
-    worker: Worker,
-    views: ChannelViews,
-    port: MessagePort,
+    parts: { worker: Worker; views: ChannelViews; port: MessagePort; host: PluginHost },
     hello: SessionHello,
     onEnded: (session: Session) => void,
   ) {
+    const { worker, port } = parts;
     this.#worker = worker;
-    this.#views = views;
+    this.#views = parts.views;
     this.#port = port;
+    this.#host = parts.host;
+    this.#endedSignal = new Promise<never>((_, reject) => {
+      this.#signalEnd = reject;
+    });
+    this.#endedSignal.catch(() => undefined);
     this.hello = hello;
     this.#onEnded = onEnded;
     worker.on('error', (error) => this.#end(workerDied(error)));
@@ -134,6 +138,7 @@ export class WorkerSession implements Session {
   #end(reason: PluginError): void {
     if (this.#ended !== undefined) return;
     this.#ended = reason;
+    this.#signalEnd(reason);
     Atomics.store(this.#views.words, STATE, DEAD);
     Atomics.notify(this.#views.words, STATE);
     if (!this.#closing) this.#onEnded(this);
@@ -157,6 +162,10 @@ export class WorkerSession implements Session {
     const answered = budget > 0 && waitBriefly(words, budget);
     if (budget > 0) this.#spin.record(answered);
     if (!answered) await this.#waitForResponse();
+    while (Atomics.load(words, STATE) === HOST_CALL) {
+      await this.#serveHostCall();
+      if (!waitBriefly(words, MIN_SPIN_MS)) await this.#waitForResponse();
+    }
     this.#typicalMs = this.#typicalMs * 0.8 + (words[BUSY_US]! / 1000) * 0.2;
     return this.#response();
   }
@@ -167,12 +176,32 @@ export class WorkerSession implements Session {
       : Math.max(MIN_SPIN_MS, this.#typicalMs * 1.5);
   }
 
+  /** Serves the worker's host call on this thread and hands the reply back. */
+  async #serveHostCall(): Promise<void> {
+    const served = serveHostCall(this.#views, this.#host);
+    let reply: HostReply;
+    if (served instanceof Promise) {
+      this.#worker.ref();
+      try {
+        reply = await Promise.race([served, this.#endedSignal]);
+      } finally {
+        this.#worker.unref();
+      }
+    } else reply = served;
+    if (this.#ended !== undefined) throw this.#ended;
+    replyToHostCall(this.#views, reply);
+  }
+
   async #waitForResponse(): Promise<void> {
     const { words } = this.#views;
     this.#worker.ref();
     try {
-      while (Atomics.load(words, STATE) === REQUEST) {
-        const waiting = waitAsync(words, STATE, REQUEST);
+      for (
+        let state = Atomics.load(words, STATE);
+        pending(state);
+        state = Atomics.load(words, STATE)
+      ) {
+        const waiting = waitAsync(words, STATE, state);
         if (waiting.async) await waiting.value;
       }
     } finally {
@@ -194,6 +223,11 @@ export class WorkerSession implements Session {
   }
 }
 
+/** The worker is still on it: the request, or the plugin after a host call's reply. */
+function pending(state: number): boolean {
+  return state === REQUEST || state === HOST_REPLY;
+}
+
 /** The first part of the host's wait that spins: a small call is answered within it. */
 const SPIN_FIRST_MS = 0.005;
 
@@ -206,8 +240,10 @@ const SPIN_FIRST_MS = 0.005;
 function waitBriefly(words: Int32Array, budgetMs: number): boolean {
   const spinUntil = performance.now() + Math.min(budgetMs, SPIN_FIRST_MS);
   do {
-    if (Atomics.load(words, STATE) !== REQUEST) return true;
+    if (!pending(Atomics.load(words, STATE))) return true;
   } while (performance.now() < spinUntil);
-  if (budgetMs > SPIN_FIRST_MS) Atomics.wait(words, STATE, REQUEST, budgetMs - SPIN_FIRST_MS);
-  return Atomics.load(words, STATE) !== REQUEST;
+  const state = Atomics.load(words, STATE);
+  if (budgetMs > SPIN_FIRST_MS && pending(state))
+    Atomics.wait(words, STATE, state, budgetMs - SPIN_FIRST_MS);
+  return !pending(Atomics.load(words, STATE));
 }

@@ -60,6 +60,7 @@ export class FakePlugin implements Plugin {
       isolation,
       circuit: 'off',
       inFlight: this.#inFlight,
+      host: undefined,
       queued: 0,
       restarts: 0,
       pids: [],

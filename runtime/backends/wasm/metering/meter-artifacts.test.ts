@@ -66,8 +66,9 @@ describe('metered samples and fixtures', () => {
       const bytes = new Uint8Array(readFileSync(entry.path));
       expect(WebAssembly.validate(meter(bytes)), entry.path).toBe(true);
       if (entry.kind === 'sample') {
+        // The build copies each sample's cases.json into build/plugins/<name>/.
         const cases = await readCaseFile(
-          join(manifest.root, 'plugins-dll', entry.name, 'cases.json'),
+          join(manifest.root, 'build', 'plugins', entry.name, 'cases.json'),
         );
         const configs = new Set(cases.cases.map((each) => each.config));
         for (const config of configs) {
