@@ -93,6 +93,10 @@ export function resolveBreaker(breaker: BreakerOptions | false | undefined) {
   };
 }
 
+/** The options that need a worker or a child: an in-process call is neither interrupted nor queued. */
+const ISOLATED_ONLY = ['timeoutMs', 'loadTimeoutMs', 'concurrency', 'queueTimeoutMs'] as const;
+type IsolatedOnly = (typeof ISOLATED_ONLY)[number];
+
 /**
  * The combinations no backend can honour. `worker` runs Wasm only: a native call cannot be
  * interrupted in a thread, and a native crash would still take the whole process. An
@@ -101,16 +105,16 @@ export function resolveBreaker(breaker: BreakerOptions | false | undefined) {
 export function checkIsolation(
   isolation: Isolation,
   backend: Backend | 'auto',
-  isGiven: (name: 'timeoutMs' | 'loadTimeoutMs' | 'concurrency') => boolean,
+  isGiven: (name: IsolatedOnly) => boolean,
 ): void {
   if (isolation === 'worker' && backend === 'native') {
     throw invalidOptions('isolation "worker" runs Wasm only; use "process" for a native library');
   }
   if (isolation !== 'in-process') return;
-  for (const name of ['timeoutMs', 'loadTimeoutMs', 'concurrency'] as const) {
+  for (const name of ISOLATED_ONLY) {
     if (isGiven(name))
       throw invalidOptions(
-        `"${name}" needs isolation "worker" or "process": an in-process call cannot be interrupted`,
+        `"${name}" needs isolation "worker" or "process": an in-process call is neither interrupted nor queued`,
       );
   }
 }
@@ -124,7 +128,7 @@ function checkMode(mode: unknown, name: string): asserts mode is Isolation {
 export function checkIsolationChoice(
   choice: unknown,
   backend: Backend | 'auto',
-  isGiven: (name: 'timeoutMs' | 'loadTimeoutMs' | 'concurrency') => boolean,
+  isGiven: (name: IsolatedOnly) => boolean,
 ): void {
   if (typeof choice === 'string') {
     checkMode(choice, 'isolation');
