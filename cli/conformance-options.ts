@@ -8,6 +8,7 @@ import {
   resolveGrammar,
 } from '../conformance/index.js';
 import {
+  type Capabilities,
   type ComparatorSpec,
   EXACT,
   type PluginCase,
@@ -29,6 +30,7 @@ export interface ConformanceArgs {
   readonly seed?: string | undefined;
   readonly 'max-size'?: string | undefined;
   readonly config?: string | undefined;
+  readonly capabilities?: string | undefined;
   readonly grammar?: string | undefined;
   readonly report?: readonly string[] | undefined;
   readonly 'require-all'?: boolean | undefined;
@@ -42,6 +44,7 @@ export interface ConformancePlan {
   readonly cases: readonly PluginCase[];
   readonly casesPlugin: string | undefined;
   readonly config: PluginConfig | undefined;
+  readonly capabilities: Capabilities | undefined;
   readonly fuzz: FuzzSettings | undefined;
   readonly reports: readonly ReportTarget[];
   readonly requireAll: boolean;
@@ -87,6 +90,16 @@ function parseConfig(text: string | undefined): string | undefined {
   return text;
 }
 
+/** --capabilities: JSON the runtime checks at load, as it checks plugin.json's. */
+function parseCapabilities(text: string | undefined): Capabilities | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Capabilities;
+  } catch {
+    throw new UsageError('--capabilities takes JSON text');
+  }
+}
+
 function parseCompare(text: string | undefined): ComparatorSpec | undefined {
   if (text === undefined) return undefined;
   const parsed = parseComparatorFlag(text, process.cwd());
@@ -112,7 +125,8 @@ async function fuzzSettings(args: ConformanceArgs): Promise<FuzzSettings | undef
 
 /**
  * Turns parsed flags and positional artifacts into a plan. `--plugin DIR` contributes its
- * artifacts (first), its plugin.json config and its cases.json; explicit flags win.
+ * artifacts (first), its plugin.json config and capabilities, and its cases.json; explicit
+ * flags win.
  */
 export async function planConformance(
   args: ConformanceArgs,
@@ -128,6 +142,7 @@ export async function planConformance(
     cases: caseFile?.cases ?? [],
     casesPlugin: caseFile?.plugin,
     config: parseConfig(args.config) ?? folder?.config,
+    capabilities: parseCapabilities(args.capabilities) ?? folder?.capabilities,
     fuzz: await fuzzSettings(args),
     reports: parseReports(args.report),
     requireAll: args['require-all'] ?? false,

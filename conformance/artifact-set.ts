@@ -1,5 +1,6 @@
 import {
   type ArtifactReport,
+  type Capabilities,
   inspectArtifact,
   isPluginError,
   type LoadPluginOptions,
@@ -45,6 +46,8 @@ export interface ArtifactSet {
 export interface PrepareOptions {
   /** Treat a native library built for another platform as a load error instead of skipping it. */
   readonly requireAll?: boolean;
+  /** What the artifacts are granted: a Wasm module importing what is not granted does not load. */
+  readonly capabilities?: Capabilities | undefined;
 }
 
 /**
@@ -61,8 +64,10 @@ export async function prepareArtifacts(
   for (const spec of specs) {
     const label = spec.label ?? spec.path;
     try {
-      const report = await inspectArtifact(artifactLoad(spec));
-      runnable.push({ ...spec, label, report });
+      const { capabilities } = options;
+      const load = artifactLoad(spec);
+      const withGrants = capabilities === undefined ? load : { ...load, capabilities };
+      runnable.push({ ...spec, label, report: await inspectArtifact(withGrants) });
     } catch (error) {
       if (options.requireAll || !isPluginError(error, 'PLUGIN_PLATFORM_MISMATCH')) throw error;
       skipped.push({ label, path: spec.path, reason: error.message });

@@ -1,13 +1,14 @@
-import {
-  type CaseResult,
-  type LoadPluginOptions,
-  type PluginCase,
-  type PluginConfig,
-  runCases,
-} from '../runtime/index.js';
-import { artifactLoad, type RunnableArtifact } from './artifact-set.js';
+import type { CaseResult, PluginCase } from '../runtime/index.js';
+import type { RunnableArtifact } from './artifact-set.js';
 import { type Comparator, judgeOutcomes, type Verdict } from './compare/comparator.js';
 import { EXACT_COMPARATOR } from './compare/create-comparator.js';
+import type { TraceStep } from './host-trace.js';
+import {
+  runTracedCases,
+  type SideEffectDivergence,
+  sideEffectDivergences,
+  type TracedLoadOptions,
+} from './traced-cases.js';
 
 /** One artifact's result on a case; `verdict` is how it compares with the reference's. */
 export type ArtifactCaseResult = CaseResult & {
@@ -23,19 +24,23 @@ export interface CaseReport {
   readonly results: readonly ArtifactCaseResult[];
   /** Artifacts whose outcome is not equivalent to the first artifact's (the reference). */
   readonly disagreeing: readonly string[];
+  /** Artifacts whose host calls (log lines, kv reads and writes...) differ from the reference's. */
+  readonly sideEffects: readonly SideEffectDivergence[];
   /** The comparator that judged agreement and output expectations. */
   readonly comparator: string;
-  /** Every artifact met the expectation and all behaved equivalently. */
+  /** Every artifact met the expectation and all behaved equivalently, side effects included. */
   readonly pass: boolean;
 }
 
-export interface CaseSuiteOptions {
-  /** Config for cases that name none. */
-  readonly config?: PluginConfig | undefined;
+/** `config` for cases that name none; `capabilities` what every artifact is granted. */
+export interface CaseSuiteOptions extends TracedLoadOptions {
   /** Judges agreement and `output` expectations (default `exact`). */
   readonly comparator?: Comparator | undefined;
   readonly onProgress?: (done: number, total: number) => void;
 }
+
+/** One artifact's side effects per case. */
+type Traces = ReadonlyMap<PluginCase, readonly TraceStep[]>;
 
 /**
  * An `output` expectation missed byte for byte is met when the comparator finds the output
@@ -55,6 +60,7 @@ async function caseReport(
   comparator: Comparator,
   artifacts: readonly RunnableArtifact[],
   perArtifact: readonly CaseResult[][],
+  traces: readonly Traces[],
   caseIndex: number,
 ): Promise<CaseReport> {
   const results: ArtifactCaseResult[] = [];
@@ -64,18 +70,27 @@ async function caseReport(
     const verdict = await judgeOutcomes(comparator, reference, result.outcome, result.case.input);
     results.push({ ...result, label: artifact.label, verdict });
   }
+  const entry = results[0]!.case;
   const disagreeing = results
     .filter((result) => !result.verdict.equal)
     .map((result) => result.label);
-  const pass = results.every((result) => result.pass) && disagreeing.length === 0;
-  return { case: results[0]!.case, results, disagreeing, comparator: comparator.name, pass };
+  const sideEffects = sideEffectDivergences(
+    artifacts.map((artifact, index) => ({
+      label: artifact.label,
+      steps: traces[index]!.get(entry) ?? [],
+    })),
+  );
+  const agree = disagreeing.length === 0 && sideEffects.length === 0;
+  const pass = results.every((result) => result.pass) && agree;
+  return { case: entry, results, disagreeing, sideEffects, comparator: comparator.name, pass };
 }
 
 /**
- * Runs every case against every artifact through the runtime's case runner, then compares the
- * artifacts with each other as well: a case passes only when each artifact meets its
- * expectation and all of them produced equivalent outputs under the comparator (or the same
- * error and plugin code). Load errors other than a refused config are thrown as PluginError.
+ * Runs every case against every artifact through the runtime's case runner, in deterministic
+ * mode with every host call recorded, then compares the artifacts with each other as well: a
+ * case passes only when each artifact meets its expectation, all of them produced equivalent
+ * outputs under the comparator (or the same error and plugin code) and had the same side
+ * effects. Load errors other than a refused config are thrown as PluginError.
  */
 export async function runCaseSuite(
   artifacts: readonly RunnableArtifact[],
@@ -84,16 +99,15 @@ export async function runCaseSuite(
 ): Promise<CaseReport[]> {
   const comparator = options.comparator ?? EXACT_COMPARATOR;
   const perArtifact: CaseResult[][] = [];
+  const traces: Traces[] = [];
   for (const [index, artifact] of artifacts.entries()) {
-    const load: LoadPluginOptions =
-      options.config === undefined
-        ? artifactLoad(artifact)
-        : { ...artifactLoad(artifact), config: options.config };
-    perArtifact.push(await runCases(load, cases));
+    const run = await runTracedCases(artifact, cases, options);
+    perArtifact.push(run.results);
+    traces.push(run.traces);
     options.onProgress?.((index + 1) * cases.length, artifacts.length * cases.length);
   }
   const reports: CaseReport[] = [];
   for (const caseIndex of cases.keys())
-    reports.push(await caseReport(comparator, artifacts, perArtifact, caseIndex));
+    reports.push(await caseReport(comparator, artifacts, perArtifact, traces, caseIndex));
   return reports;
 }

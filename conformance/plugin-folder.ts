@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
+  type Capabilities,
   type ComparatorSpec,
   isPluginError,
   type PluginConfig,
@@ -27,6 +28,8 @@ export interface PluginFolder {
   readonly config: PluginConfig | undefined;
   /** plugin.json's `compare`: how the twins' outputs are compared. */
   readonly compare: ComparatorSpec | undefined;
+  /** plugin.json's `capabilities`: what every artifact is granted of the host. */
+  readonly capabilities: Capabilities | undefined;
   /** `<dir>/cases.json`, when present. */
   readonly casesPath: string | undefined;
 }
@@ -55,7 +58,8 @@ async function readManifest(dir: string, name: string): Promise<PluginManifest |
 
 /**
  * Reads `<dir>/<name>.{dll,so,dylib,wasm}` where `<name>` is the folder's name, `plugin.json`
- * (optional: its `config` is what the plugins are initialised with) and `cases.json` (optional).
+ * (optional: its `config` is what the plugins are initialised with, its `capabilities` what they
+ * are granted) and `cases.json` (optional).
  */
 export async function readPluginFolder(dir: string): Promise<PluginFolder> {
   let files: string[];
@@ -85,6 +89,7 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
     artifacts,
     config: manifest?.config as PluginConfig | undefined,
     compare: manifest?.compare,
+    capabilities: manifest?.capabilities,
     casesPath: files.includes('cases.json') ? join(dir, 'cases.json') : undefined,
   };
 }

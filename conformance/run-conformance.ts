@@ -1,4 +1,4 @@
-import type { PluginCase, PluginConfig } from '../runtime/index.js';
+import type { Capabilities, PluginCase, PluginConfig } from '../runtime/index.js';
 import {
   type ArtifactSpec,
   prepareArtifacts,
@@ -27,6 +27,8 @@ export interface ConformanceOptions {
   readonly casesPlugin?: string | undefined;
   /** Config for the fuzzing and for cases that name none. */
   readonly config?: PluginConfig | undefined;
+  /** What every artifact is granted of the host (plugin.json's `capabilities`); none by default. */
+  readonly capabilities?: Capabilities | undefined;
   readonly fuzz?: FuzzSettings | undefined;
   readonly requireAll?: boolean;
   /** Judges agreement between artifacts and `output` expectations (default `exact`). */
@@ -45,7 +47,7 @@ export interface ConformanceReport {
   readonly fuzzSkipped: string | undefined;
   /** Facts worth a look that do not fail the run (PluginInfo differing between twins...). */
   readonly warnings: readonly string[];
-  /** Every case passed on every artifact and every artifact agreed with the others. */
+  /** Every case passed on every artifact and every artifact agreed with the others (outputs and side effects). */
   readonly pass: boolean;
 }
 
@@ -103,7 +105,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       'CONFORMANCE_NOTHING_TO_RUN',
       'no cases and no fuzzing: nothing to check',
     );
-  const prepareOptions = options.requireAll === undefined ? {} : { requireAll: options.requireAll };
+  const prepareOptions = {
+    ...(options.requireAll !== undefined && { requireAll: options.requireAll }),
+    capabilities: options.capabilities,
+  };
   const { runnable, skipped } = await prepareArtifacts(options.artifacts, prepareOptions);
   if (runnable.length === 0) {
     const reasons = skipped.map((entry) => `${entry.label}: ${entry.reason}`).join('; ');
@@ -115,6 +120,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const progress = options.onProgress;
   const caseReports = await runCaseSuite(runnable, cases, {
     config: options.config,
+    capabilities: options.capabilities,
     comparator: options.comparator,
     ...(progress && {
       onProgress: (done: number, total: number) => progress('cases', done, total),
@@ -129,6 +135,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       fuzz = await runFuzz(runnable, {
         ...options.fuzz,
         config: options.config,
+        capabilities: options.capabilities,
         comparator: options.comparator,
         ...(progress && {
           onProgress: (done: number, total: number) => progress('fuzz', done, total),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, assert, beforeAll, describe, it } from 'vitest';
 import {
+  type Capabilities,
   type ComparatorSpec,
   EXACT,
   type PluginCase,
@@ -48,6 +49,8 @@ export interface DescribeConformanceOptions {
   readonly artifacts: readonly ConformanceArtifact[];
   /** Config for fuzzing and for cases that name none. */
   readonly config?: PluginConfig;
+  /** What every artifact is granted of the host (as plugin.json's `capabilities`); none by default. */
+  readonly capabilities?: Capabilities;
   /** Differential fuzzing between the artifacts; `false` for none. */
   readonly fuzz?: ConformanceFuzz | false;
   /**
@@ -141,6 +144,7 @@ function fuzzTest(
         grammar,
         maxSize,
         config: options.config,
+        capabilities: options.capabilities,
         comparator: comparator(),
       });
       if (report.divergence !== undefined || report.initDivergence !== undefined)
@@ -152,7 +156,8 @@ function fuzzTest(
 
 /**
  * Turns a cases file and a set of artifacts into vitest tests: one per case (passing when every
- * artifact meets the expectation and all agree under the comparator), one for differential fuzzing,
+ * artifact meets the expectation and all agree under the comparator and in their host calls),
+ * one for differential fuzzing,
  * and one visibly skipped test per artifact that cannot run here, its title carrying the reason.
  *
  * @example
@@ -173,8 +178,13 @@ export function describeConformance(options: DescribeConformanceOptions): void {
     let comparator: Comparator | undefined;
     beforeAll(async () => {
       comparator = await createComparator(spec);
-      artifacts = (await prepareArtifacts(runnable)).runnable;
-      reports = await runCaseSuite(artifacts, cases, { config: options.config, comparator });
+      const { capabilities } = options;
+      artifacts = (await prepareArtifacts(runnable, { capabilities })).runnable;
+      reports = await runCaseSuite(artifacts, cases, {
+        config: options.config,
+        capabilities,
+        comparator,
+      });
     }, 120_000);
     afterAll(() => comparator?.close());
     for (const { label, reason } of skipped) it.skip(`${label}: skipped, ${reason}`, () => {});

@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 export const SAMPLE_NAMES = ['upper', 'crc32', 'pricing', 'redact'] as const;
 export type SampleName = (typeof SAMPLE_NAMES)[number];
 
-export type Toolchain = 'cc' | 'cxx' | 'clang-wasm' | 'asc';
+/** Samples that use the host API or a libc, built by the toolchains each needs (docs/samples.md). */
+export const HOST_SAMPLE_NAMES = ['visits', 'stats', 'tally'] as const;
+export type HostSampleName = (typeof HOST_SAMPLE_NAMES)[number];
+
+export type Toolchain = 'cc' | 'cxx' | 'clang-wasm' | 'clang-wasi' | 'asc' | 'cargo' | 'cargo-wasm';
 
 export interface BuiltArtifact {
   readonly kind: 'sample' | 'fixture' | 'third-party';

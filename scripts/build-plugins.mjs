@@ -9,7 +9,9 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildAsc } from './build-plugins/asc.mjs';
+import { buildCargo } from './build-plugins/cargo.mjs';
 import { copyCases } from './build-plugins/cases.mjs';
+import { buildClangWasi } from './build-plugins/clang-wasi.mjs';
 import { buildCxx } from './build-plugins/cxx.mjs';
 import { buildNative, extensionFor, platformFor } from './build-plugins/native.mjs';
 import { buildThirdParty } from './build-plugins/third-party.mjs';
@@ -39,14 +41,20 @@ const results = [
   await buildNative({ state, target: options.target, outRoot }),
   await buildCxx({ state, target: options.target, outRoot, platform, ext }),
 ];
-// Wasm does not depend on the platform: a --target build is only about native libraries.
-if (!options.target)
-  results.push(
-    await buildWasmClang({ state }),
-    await buildAsc({ state }),
-    await buildThirdParty({ state }),
-  );
-const failures = [...results.flatMap((r) => r.failures), ...(await copyCases(outRoot))];
+// Wasm does not depend on the platform: a --target build is only about native libraries (and
+// C and C++ ones: cargo builds Rust for the host only).
+if (!options.target) {
+  results.push(await buildWasmClang({ state }), await buildClangWasi({ state }));
+  results.push(await buildAsc({ state }), await buildThirdParty({ state }));
+  results.push(await buildCargo({ extension: ext }));
+}
+const builtSamples = new Set(
+  results.flatMap((r) => r.built.filter((b) => b.kind === 'sample').map((b) => b.name)),
+);
+const failures = [
+  ...results.flatMap((r) => r.failures),
+  ...(await copyCases(outRoot, builtSamples)),
+];
 await state.save();
 
 const artifacts = {

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages twinplug's optional builds use:
-#   clang, lld  C plugin sources built to wasm32 (the clang Wasm twins)
-#   wabt        wasm-objdump, wasm2wat for looking inside modules
-#   g++         the legacy C++ IModule fixture (docs/legacy-dlls.md)
-#   wasi-libc   libc headers and string functions for the third-party C libraries built to wasm32
+#   clang, lld                 C plugin sources built to wasm32 (the clang Wasm twins)
+#   wabt                       wasm-objdump, wasm2wat for looking inside modules
+#   g++                        the legacy C++ IModule fixture (docs/legacy-dlls.md)
+#   wasi-libc,                 C with a libc built to wasm32-wasi (the stats sample), and libc
+#   libclang-rt-14-dev-wasm32  headers and string functions for the third-party C libraries
+#                              built to wasm32; clang's wasm32 runtime builtins
+#   rustc, cargo,              Rust built natively and to wasm32-wasi (the tally sample):
+#   libstd-rust-dev-wasm32     Debian's rustc ships std for the wasm32 targets in this package
 # Without them `npm install` still builds the native and AssemblyScript twins, and the tests
-# that need clang say they are skipped and why.
+# that need a missing toolchain say they are skipped and why.
 set -euo pipefail
-packages=(clang lld wabt wasi-libc g++)
+packages=(clang lld wabt wasi-libc g++ libclang-rt-14-dev-wasm32 rustc cargo libstd-rust-dev-wasm32)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -73,6 +73,7 @@ async function run(args: readonly string[]): Promise<number> {
     seed: { type: 'string' },
     'max-size': { type: 'string' },
     config: { type: 'string' },
+    capabilities: { type: 'string' },
     grammar: { type: 'string' },
     report: { type: 'string', multiple: true },
     'require-all': { type: 'boolean' },
@@ -106,8 +107,8 @@ async function run(args: readonly string[]): Promise<number> {
 export const conformanceCommand: Command = {
   name: 'conformance',
   usage:
-    'twinplug conformance <artifact...> [--plugin DIR] [--cases FILE] [--fuzz N] [--seed S] [--max-size BYTES] [--config JSON] [--grammar NAME] [--report junit:FILE] [--report json:FILE] [--require-all] [--compare exact|json|json:float64|decode:PATH|custom:PATH] [--save-failures DIR]',
+    'twinplug conformance <artifact...> [--plugin DIR] [--cases FILE] [--fuzz N] [--seed S] [--max-size BYTES] [--config JSON] [--capabilities JSON] [--grammar NAME] [--report junit:FILE] [--report json:FILE] [--require-all] [--compare exact|json|json:float64|decode:PATH|custom:PATH] [--save-failures DIR]',
   summary:
-    'Runs the cases against every artifact and fuzzes them against each other; exit 0 all agree, 1 divergence or failed case, 2 usage or load error.',
+    'Runs the cases against every artifact and fuzzes them against each other, comparing outputs and host-call side effects; exit 0 all agree, 1 divergence or failed case, 2 usage or load error.',
   run,
 };

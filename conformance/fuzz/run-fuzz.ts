@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import {
   type CallOutcome,
+  type Capabilities,
   callOutcome,
   encodeConfig,
   isPluginError,
@@ -8,12 +9,14 @@ import {
   type Plugin,
   type PluginConfig,
 } from '../../runtime/index.js';
-import { artifactLoad, type RunnableArtifact } from '../artifact-set.js';
+import type { RunnableArtifact } from '../artifact-set.js';
 import { type Comparator, judgeOutcomes, type Verdict } from '../compare/comparator.js';
 import { EXACT_COMPARATOR } from '../compare/create-comparator.js';
 import { ConformanceError } from '../errors.js';
+import { HostTraceRecorder, sideEffects } from '../host-trace.js';
 import { outcomeKind, sameOutcome } from '../outcome.js';
 import { suggestCase } from '../suggest-case.js';
+import { type SideEffectDivergence, sideEffectDivergences, tracedLoad } from '../traced-cases.js';
 import type { Grammar } from './grammar.js';
 import { type ContentShrink, shrinkContent } from './shrink-content.js';
 
@@ -32,6 +35,8 @@ export interface FuzzOptions {
   readonly config?: PluginConfig | undefined;
   /** Judges whether the artifacts agree (default `exact`). */
   readonly comparator?: Comparator | undefined;
+  /** What every artifact is granted of the host. */
+  readonly capabilities?: Capabilities | undefined;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -41,6 +46,8 @@ export interface FuzzDivergence {
   readonly results: readonly ArtifactOutcome[];
   /** Each artifact's verdict against the reference (the first), naming the comparator. */
   readonly verdicts: readonly Verdict[];
+  /** Artifacts whose host calls on that input differ from the reference's. */
+  readonly sideEffects: readonly SideEffectDivergence[];
   /** fast-check's shrunk input's length, before content shrinking. */
   readonly shrunkLength: number;
   /** What content shrinking did: the smallest diverging length found, distinct bytes, tries. */
@@ -75,20 +82,30 @@ export interface FuzzReport {
 
 const PROGRESS_EVERY = 256;
 
+/** A loaded artifact and the recorder of its host calls. */
+interface Traced {
+  readonly label: string;
+  readonly plugin: Plugin;
+  readonly recorder: HostTraceRecorder;
+}
+
 async function loadAll(
   artifacts: readonly RunnableArtifact[],
-  config: PluginConfig | undefined,
-): Promise<{ plugins: Plugin[]; failures: (CallOutcome | undefined)[] }> {
-  const plugins: Plugin[] = [];
+  options: FuzzOptions,
+): Promise<{ plugins: Traced[]; failures: (CallOutcome | undefined)[] }> {
+  const plugins: Traced[] = [];
   const failures: (CallOutcome | undefined)[] = [];
+  const { capabilities } = options;
+  const config: PluginConfig = options.config ?? new Uint8Array(0);
   for (const artifact of artifacts) {
+    const recorder = new HostTraceRecorder();
     try {
-      const load = { ...artifactLoad(artifact), config: config ?? new Uint8Array(0) };
-      plugins.push(await loadPlugin(load));
+      const load = tracedLoad(artifact, { config, capabilities }, recorder);
+      plugins.push({ label: artifact.label, plugin: await loadPlugin(load), recorder });
       failures.push(undefined);
     } catch (error) {
       if (!isPluginError(error, 'PLUGIN_INIT_FAILED')) {
-        await Promise.all(plugins.map((plugin) => plugin.close()));
+        await Promise.all(plugins.map((traced) => traced.plugin.close()));
         throw error;
       }
       const { code, pluginCode, message } = error;
@@ -98,10 +115,20 @@ async function loadAll(
   return { plugins, failures };
 }
 
-async function outcomesOf(plugins: readonly Plugin[], input: Uint8Array): Promise<CallOutcome[]> {
+interface Round {
+  readonly outcomes: CallOutcome[];
+  readonly sideEffects: SideEffectDivergence[];
+}
+
+/** Every artifact's outcome on one input, and how their host calls on it differ. */
+async function roundOf(plugins: readonly Traced[], input: Uint8Array): Promise<Round> {
   const outcomes: CallOutcome[] = [];
-  for (const plugin of plugins) outcomes.push(await callOutcome(plugin, input));
-  return outcomes;
+  const traces = [];
+  for (const { label, plugin, recorder } of plugins) {
+    outcomes.push(await callOutcome(plugin, input));
+    traces.push({ label, steps: sideEffects(recorder.take()) });
+  }
+  return { outcomes, sideEffects: sideEffectDivergences(traces) };
 }
 
 /** Each outcome's verdict against the first's. */
@@ -155,42 +182,45 @@ function emptyReport(artifacts: readonly RunnableArtifact[], options: FuzzOption
 
 /**
  * Differential fuzzing: feeds `runs` inputs from the grammar, reproducibly from `seed`, to every
- * artifact and compares the outcomes (output bytes, or error code and plugin code). On the first
+ * artifact and compares the outcomes (output bytes, or error code and plugin code) and the host
+ * calls each made (side effects, as conformance/host-trace.ts compares them). On the first
  * divergence fast-check shrinks the input to a minimal one, which is replayed for the report.
  */
 export async function runFuzz(
   artifacts: readonly RunnableArtifact[],
   options: FuzzOptions,
 ): Promise<FuzzReport> {
-  const { plugins, failures } = await loadAll(artifacts, options.config);
+  const { plugins, failures } = await loadAll(artifacts, options);
   try {
     if (failures.some((failure) => failure !== undefined))
       return initDivergenceReport(artifacts, failures, options);
     return await fuzzLoaded(artifacts, plugins, options);
   } finally {
-    await Promise.all(plugins.map((plugin) => plugin.close()));
+    await Promise.all(plugins.map((traced) => traced.plugin.close()));
   }
 }
 
 async function fuzzLoaded(
   artifacts: readonly RunnableArtifact[],
-  plugins: readonly Plugin[],
+  plugins: readonly Traced[],
   options: FuzzOptions,
 ): Promise<FuzzReport> {
   const comparator = options.comparator ?? EXACT_COMPARATOR;
   // Identical outcomes agree under every comparator: checked first, without a promise per input.
-  const agree = async (input: Uint8Array, results: readonly CallOutcome[]) =>
-    results.every((result) => sameOutcome(result, results[0]!)) ||
-    (comparator.spec.kind !== 'exact' &&
-      (await verdictsOf(comparator, results, input)).every((verdict) => verdict.equal));
+  const agree = async (input: Uint8Array, round: Round) =>
+    round.sideEffects.length === 0 &&
+    (round.outcomes.every((result) => sameOutcome(result, round.outcomes[0]!)) ||
+      (comparator.spec.kind !== 'exact' &&
+        (await verdictsOf(comparator, round.outcomes, input)).every((verdict) => verdict.equal)));
   const outcomes: Record<string, number> = {};
   let done = 0;
   let failedRun = 0;
   const config = options.config === undefined ? undefined : encodeConfig(options.config);
   const inputs = options.grammar.inputs(fc, { maxSize: options.maxSize, config });
   const property = fc.asyncProperty(inputs, async (input) => {
-    const results = await outcomesOf(plugins, input);
-    const agreed = await agree(input, results);
+    const round = await roundOf(plugins, input);
+    const results = round.outcomes;
+    const agreed = await agree(input, round);
     if (failedRun > 0) return agreed; // shrinking: the counts are settled
     done += 1;
     if (!agreed) failedRun = done;
@@ -205,9 +235,9 @@ async function fuzzLoaded(
   if (details.counterexample === null) throw details.errorInstance;
   const [shrunk] = details.counterexample;
   const { input, ...content } = await shrinkContent(shrunk, async (candidate) => {
-    return !(await agree(candidate, await outcomesOf(plugins, candidate)));
+    return !(await agree(candidate, await roundOf(plugins, candidate)));
   });
-  const results = await outcomesOf(plugins, input);
+  const { outcomes: results, sideEffects: divergentEffects } = await roundOf(plugins, input);
   return {
     ...report,
     runs: failedRun,
@@ -218,6 +248,7 @@ async function fuzzLoaded(
         outcome: results[index]!,
       })),
       verdicts: await verdictsOf(comparator, results, input),
+      sideEffects: divergentEffects,
       shrunkLength: shrunk.length,
       content,
       failedRun,

@@ -4,6 +4,7 @@ import type { Verdict } from '../compare/comparator.js';
 import type { ArtifactOutcome, FuzzDivergence } from '../fuzz/run-fuzz.js';
 import type { ConformanceReport } from '../run-conformance.js';
 import { casePreview, PRINT_LIMIT } from './preview.js';
+import { sideEffectJson } from './side-effects.js';
 
 /** Outputs longer than this are reported by length, sha256 and their first bytes. */
 const MAX_HEX_BYTES = 1024;
@@ -63,6 +64,7 @@ function divergenceJson(divergence: FuzzDivergence): Record<string, unknown> {
     input: inputJson(divergence.input),
     results: divergence.results.map(byArtifact),
     verdicts: divergence.verdicts.map(verdictJson),
+    sideEffects: divergence.sideEffects.map(sideEffectJson),
     suggestedCase: preview.whole ? divergence.suggestedCase : null,
     suggestedCasePreview: preview.text,
     savedTo: divergence.savedTo ?? null,
@@ -82,7 +84,8 @@ function fuzzJson(report: ConformanceReport): unknown {
 
 /**
  * The machine report (`--report json:FILE`): every artifact, every case on every artifact,
- * the fuzzing result. Outputs appear as length, sha256 and hex (the first 1 KiB).
+ * the fuzzing result. Outputs appear as length, sha256 and hex (the first 1 KiB); a side-effect
+ * divergence as the first differing host call on each side.
  */
 export function toJsonReport(report: ConformanceReport): Record<string, unknown> {
   return {
@@ -100,6 +103,7 @@ export function toJsonReport(report: ConformanceReport): Record<string, unknown>
       name: entry.case.name,
       pass: entry.pass,
       disagreeing: entry.disagreeing,
+      sideEffects: entry.sideEffects.map(sideEffectJson),
       comparator: entry.comparator,
       results: entry.results.map((result) => ({
         artifact: result.label,

@@ -1,5 +1,6 @@
 import type { CaseReport } from '../case-suite.js';
 import type { ConformanceReport } from '../run-conformance.js';
+import { sideEffectLines } from './side-effects.js';
 import { expectationLines, fuzzLines, verdictLines } from './text.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters
@@ -37,22 +38,27 @@ function suiteXml(name: string, tests: readonly TestCase[]): string {
 }
 
 function agreementTest(entry: CaseReport): TestCase {
-  if (entry.disagreeing.length === 0) return { name: entry.case.name };
+  if (entry.disagreeing.length === 0 && entry.sideEffects.length === 0)
+    return { name: entry.case.name };
   const reference = entry.results[0]!;
-  const body = entry.results
+  const labels = entry.results.map((result) => result.label);
+  const outputs = entry.results
     .filter((result) => entry.disagreeing.includes(result.label))
     .flatMap((result) =>
       verdictLines(result.verdict, reference.outcome, result.outcome, [
         reference.label,
         result.label,
       ]),
-    )
-    .join('\n');
+    );
+  const effects = entry.sideEffects.flatMap((divergence) => sideEffectLines(divergence, labels));
+  const differing = [
+    ...new Set([...entry.disagreeing, ...entry.sideEffects.map((divergence) => divergence.label)]),
+  ];
   return {
     name: entry.case.name,
     failure: {
-      message: `differs from ${reference.label} under ${entry.comparator}: ${entry.disagreeing.join(', ')}`,
-      body,
+      message: `differs from ${reference.label} under ${entry.comparator}: ${differing.join(', ')}`,
+      body: [...outputs, ...effects].join('\n'),
     },
   };
 }

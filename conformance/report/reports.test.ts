@@ -54,6 +54,7 @@ function caseReport(outcomes: CallOutcome[], labels: string[]): CaseReport {
     case: pluginCase,
     results,
     disagreeing,
+    sideEffects: [],
     comparator: 'exact',
     pass: results.every((r) => r.pass) && disagreeing.length === 0,
   };
@@ -182,6 +183,7 @@ describe('a divergence on a large input', () => {
         { equal: true, comparator: 'exact', why: undefined, compared: undefined },
         { equal: false, comparator: 'exact', why: 'the output bytes differ', compared: undefined },
       ],
+      sideEffects: [],
       shrunkLength: 90_000,
       content: { minLength: 70_000, distinctBytes: 1, tries: 40 },
       failedRun: 3,

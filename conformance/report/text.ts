@@ -6,6 +6,7 @@ import { hexDiff } from '../hex-diff.js';
 import { describeOutcome } from '../outcome.js';
 import type { ConformanceReport } from '../run-conformance.js';
 import { byteCount, bytesPreview, casePreview } from './preview.js';
+import { sideEffectLines } from './side-effects.js';
 
 const PREVIEW_BYTES = 24;
 
@@ -103,6 +104,8 @@ export function caseLines(entry: CaseReport, labels: readonly string[]): string[
     ]);
     lines.push(...indent(diff, '    '));
   }
+  for (const divergence of entry.sideEffects)
+    lines.push(...indent(sideEffectLines(divergence, labels), '    '));
   return lines;
 }
 
@@ -115,7 +118,9 @@ function casesSection(report: ConformanceReport): string[] {
     const passed = report.cases.filter((entry) => entry.results[index]!.pass).length;
     return `[${index + 1}] ${passed}/${report.cases.length}`;
   });
-  const agreed = report.cases.filter((entry) => entry.disagreeing.length === 0).length;
+  const agreed = report.cases.filter(
+    (entry) => entry.disagreeing.length === 0 && entry.sideEffects.length === 0,
+  ).length;
   const comparator = report.cases[0]!.comparator;
   const alike = comparator === 'exact' ? 'identical' : `equivalent under ${comparator}`;
   const tally = `  met the expectation: ${perArtifact.join(', ')}; ${alike} across artifacts: ${agreed}/${report.cases.length}`;
@@ -168,6 +173,9 @@ function divergenceLines(fuzz: FuzzReport): string[] {
     const labels: [string, string] = ['[1]', `[${offset + 2}]`];
     lines.push(...verdictLines(verdict, results[0]!.outcome, result.outcome, labels));
   });
+  const labels = results.map((result) => result.label);
+  for (const entry of divergence.sideEffects)
+    lines.push(...indent(sideEffectLines(entry, labels), '  '));
   lines.push(
     `  reproduce: --fuzz ${fuzz.requested} --seed ${fuzz.seed} --grammar ${fuzz.grammar} --max-size ${fuzz.maxSize}`,
     ...suggestedLines(fuzz),

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Capabilities } from '../../runtime/index.js';
 import {
   type BuiltArtifact,
+  type HostSampleName,
   readArtifactManifest,
   requireArtifact,
   skipReason,
@@ -31,6 +34,40 @@ export function sampleTwins(name: string): ConformanceArtifact[] {
     const reason = skipReason(manifest, toolchain);
     return reason === undefined ? { label, path: built(name, toolchain) } : { label, skip: reason };
   });
+}
+
+/** The toolchains that build each host sample (docs/samples.md), native first. */
+const HOST_SAMPLE_TOOLCHAINS: Record<HostSampleName, readonly Toolchain[]> = {
+  visits: ['cc', 'asc', 'clang-wasm'],
+  stats: ['cc', 'clang-wasi'],
+  tally: ['cargo', 'cargo-wasm'],
+};
+
+/** Every twin of a host sample, as {@link sampleTwins} gives them. */
+export function hostSampleTwins(name: HostSampleName): ConformanceArtifact[] {
+  return HOST_SAMPLE_TOOLCHAINS[name].map((toolchain) => {
+    const label = `${name} (${toolchain})`;
+    const reason = skipReason(manifest, toolchain);
+    return reason === undefined ? { label, path: built(name, toolchain) } : { label, skip: reason };
+  });
+}
+
+/**
+ * Why none of a host sample's builds exist here (every toolchain that builds it was skipped), or
+ * undefined when at least one does: then its folder in build/plugins holds its cases and grants.
+ */
+export function hostSampleSkip(name: HostSampleName): string | undefined {
+  const twins = hostSampleTwins(name);
+  if (twins.some((twin) => typeof twin === 'string' || 'path' in twin)) return undefined;
+  return twins
+    .map((twin) => (typeof twin === 'object' && 'skip' in twin ? twin.skip : ''))
+    .join('; ');
+}
+
+/** The capabilities a sample's plugin.json grants it. */
+export function capabilitiesOf(name: string): Capabilities {
+  const file = join(manifest.root, 'build', 'plugins', name, 'plugin.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { capabilities: Capabilities }).capabilities;
 }
 
 export function casesOf(name: string): string {

@@ -111,12 +111,15 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
  * error is thrown, because then the artifact, not a case, is at fault. `loader` replaces the
  * runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated).
  * An aborted `signal` rejects at once; the instance under test closes once its call ends.
+ * `onCaseDone` hears of each case as it ends, in the order they run (grouped by config), so a
+ * caller recording host calls can tell which case made them.
  */
 export async function runCases(
   load: LoadPluginOptions,
   cases: readonly PluginCase[],
   loader: (options: LoadPluginOptions) => Promise<Plugin> = loadPlugin,
   signal?: AbortSignal,
+  onCaseDone?: (result: CaseResult) => void,
 ): Promise<CaseResult[]> {
   const groups = new Map<string, PluginCase[]>();
   for (const entry of cases) {
@@ -141,7 +144,9 @@ export async function runCases(
         signal?.throwIfAborted();
         const outcome =
           loadFailure ?? (await untilAborted(callOutcome(plugin!, entry.input), signal));
-        results.set(entry, { case: entry, outcome, ...checkOutcome(outcome, entry.expect) });
+        const result = { case: entry, outcome, ...checkOutcome(outcome, entry.expect) };
+        results.set(entry, result);
+        onCaseDone?.(result);
       }
     } finally {
       // Once stopped, a call still running is not waited for: the instance closes when it ends.

@@ -1,7 +1,9 @@
-// Copies each sample's cases.json, and the data files its cases point at, next to its artifacts.
+// Copies each sample's cases.json, the data files its cases point at, and its plugin.json (its
+// capability grants, when it has one) next to its artifacts.
+import { existsSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SAMPLES } from './catalog.mjs';
+import { SAMPLE_DIRS } from './catalog.mjs';
 import { abs, ensureDirFor } from './util.mjs';
 
 /** Every { "file": ... } path in a cases document, relative to the cases file. */
@@ -15,14 +17,23 @@ export function referencedFiles(value, found = new Set()) {
   return found;
 }
 
-/** Returns the failures (a cases file that is not JSON, or a referenced file that is missing). */
-export async function copyCases(outRoot) {
+/**
+ * Copies for the samples named in `built` (a folder without an artifact would only puzzle the
+ * server). Returns the failures (a cases file or plugin.json that is not JSON, or a referenced
+ * file that is missing).
+ */
+export async function copyCases(outRoot, built) {
   const failures = [];
-  for (const name of SAMPLES) {
-    const from = `plugins-dll/${name}/cases.json`;
+  for (const { name, dir } of SAMPLE_DIRS.filter((sample) => built.has(sample.name))) {
+    const from = `${dir}/cases.json`;
     const to = `${outRoot}/plugins/${name}/cases.json`;
     try {
       const files = referencedFiles(JSON.parse(await readFile(abs(from), 'utf8')));
+      const manifest = `${dir}/plugin.json`;
+      if (existsSync(abs(manifest))) {
+        JSON.parse(await readFile(abs(manifest), 'utf8'));
+        files.add('plugin.json');
+      }
       for (const file of ['cases.json', ...files]) {
         const target = path.join(path.dirname(to), file);
         await ensureDirFor(target);

@@ -1,8 +1,38 @@
-// What the C toolchains build: the samples of docs/samples.md and the fault fixtures.
+// What the toolchains build: the samples of docs/samples.md and the fault fixtures.
 import { readdir, readFile } from 'node:fs/promises';
 import { abs } from './util.mjs';
 
+/** Samples of the ABI alone: one C source (native and clang twins) and an AssemblyScript port. */
 export const SAMPLES = ['upper', 'crc32', 'pricing', 'redact'];
+
+/**
+ * Samples that use the host API or a libc (docs/samples.md). Each folder holds cases.json and
+ * plugin.json (the capabilities it is granted) beside its sources. `c` names the toolchain of
+ * the C source's Wasm twin (`clang-wasm` freestanding, `clang-wasi` with wasi-libc; cc builds it
+ * natively either way); `rust` marks a crate that cargo builds natively and to wasm32-wasi.
+ * `imports` are the Wasm imports the freestanding C twin must declare, and no others.
+ */
+export const HOST_SAMPLES = [
+  { name: 'stats', dir: 'plugins-dll/stats', c: 'clang-wasi' },
+  {
+    name: 'visits',
+    dir: 'plugins-dll/visits',
+    c: 'clang-wasm',
+    imports: [
+      'twinplug_v1.kv_delete',
+      'twinplug_v1.kv_get',
+      'twinplug_v1.kv_set',
+      'twinplug_v1.log',
+    ],
+  },
+  { name: 'tally', dir: 'plugins-rust/tally', rust: true },
+];
+
+/** Every sample's folder (where its cases.json and plugin.json are). */
+export const SAMPLE_DIRS = [
+  ...SAMPLES.map((name) => ({ name, dir: `plugins-dll/${name}` })),
+  ...HOST_SAMPLES.map(({ name, dir }) => ({ name, dir })),
+];
 
 /** Samples that link the shared JSON checker and walker, and the output writer. */
 const JSON_SAMPLES = new Set(['pricing', 'redact']);
@@ -104,6 +134,13 @@ export const FIXTURES = [
     why: PORT,
     sources: ['plugins-dll/legacy/greet-port.c'],
   },
+  // visits with another kv key: the same answers, different side effects.
+  {
+    name: 'visits-divergent',
+    inputs: ['plugins-dll/visits/visits.c'],
+    version: '1.0.0', // its PluginInfo is visits.c's, which it #includes
+    imports: HOST_SAMPLES.find((s) => s.name === 'visits').imports,
+  },
   // helper.dll is not a plugin: uses-helper.dll imports from it, so it is built first.
   {
     name: 'helper',
@@ -124,6 +161,28 @@ export const FIXTURES = [
     links: ['helper'],
   },
 ];
+
+function sampleTarget(name, dir) {
+  return {
+    kind: 'sample',
+    name,
+    sources: [`${dir}/${name}.c`],
+    inputs: [],
+    defines: [],
+    imports: [],
+    links: [],
+    version: undefined,
+  };
+}
+
+function hostSampleTarget({ name, dir, imports }) {
+  return { ...sampleTarget(name, dir), imports: imports ?? [] };
+}
+
+/** The C samples built against wasi-libc (their Wasm twin; cc builds the native one). */
+export function wasiTargets() {
+  return HOST_SAMPLES.filter((sample) => sample.c === 'clang-wasi').map(hostSampleTarget);
+}
 
 /**
  * Real open-source C libraries, unmodified, each behind a thin ABI shim in
@@ -155,15 +214,14 @@ export async function commonInputs() {
  */
 export function cTargets(backend, platform) {
   const targets = SAMPLES.map((name) => ({
-    kind: 'sample',
-    name,
+    ...sampleTarget(name, `plugins-dll/${name}`),
     sources: [`plugins-dll/${name}/${name}.c`, ...(JSON_SAMPLES.has(name) ? JSON_SOURCES : [])],
-    inputs: [],
-    defines: [],
-    imports: [],
-    links: [],
-    version: undefined,
   }));
+  // The host samples whose Wasm twin is built another way (with wasi-libc) are native only here.
+  const hostSamples = HOST_SAMPLES.filter(
+    (sample) => sample.c && (backend === 'native' || sample.c === 'clang-wasm'),
+  );
+  targets.push(...hostSamples.map((sample) => hostSampleTarget(sample)));
   const skipped = [];
   for (const fixture of FIXTURES) {
     const wrongPlatform = fixture.platform && fixture.platform !== platform;

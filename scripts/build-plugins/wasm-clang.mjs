@@ -61,7 +61,8 @@ export async function verify(target, output) {
     'memory',
     'alloc',
     'dealloc',
-    ...(await definedFunctions(target.sources)),
+    // inputs: a fixture may #include a sample's source (visits-divergent).
+    ...(await definedFunctions([...target.sources, ...target.inputs])),
     ...(target.exports ?? []),
   ].sort();
   if (exports.join() !== expected.join()) {
