@@ -3,7 +3,7 @@ export interface Doc {
   readonly what: string;
   readonly ok: boolean;
   readonly doc: unknown;
-  /** Set where the schema cannot know what the runtime knows (the folder's name, case names' uniqueness). */
+  /** The schema's verdict where it differs on purpose: it cannot know the folder name or compare case names, and it is stricter on types. */
   readonly schemaOk?: boolean;
 }
 
@@ -167,6 +167,12 @@ export const CONFIG_DOCS: readonly Doc[] = [
     limits: { keyRps: 10, pluginBurst: 0 },
     canary: { errorRate: 0.5, stepWeight: 10 },
   }),
+  {
+    what: 'accepts a number written as text (the runtime reads the file as it reads the environment; the schema asks for JSON numbers)',
+    ok: true,
+    schemaOk: false,
+    doc: { port: '8080' },
+  },
   bad('an unknown setting', { nope: 1 }),
   bad('an unknown grouped setting', { canary: { nope: 1 } }),
   bad('a group as an array', { canary: [] }),
