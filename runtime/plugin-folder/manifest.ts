@@ -51,7 +51,9 @@ export interface PluginManifest {
 /** The limits plugin.json may set, as for loadPlugin: the `limits` layer of the option table. */
 export type ManifestLimits = Readonly<Pick<LoadPluginOptions, OptionsIn<'limits'>>>;
 
-const KEYS = [
+/** plugin.json's keys; `$schema` names the JSON Schema editors check it against (schemas/). */
+export const MANIFEST_KEYS = [
+  '$schema',
   'prefer',
   'config',
   'sha256',
@@ -188,7 +190,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     throw invalid(path, `not JSON: ${(error as Error).message}`);
   }
   if (!isRecord(raw)) throw invalid(path, 'must be a JSON object');
-  checkKeys(raw, KEYS, path, 'plugin.json');
+  checkKeys(raw, MANIFEST_KEYS, path, 'plugin.json');
   const { prefer, idleUnloadMs } = raw;
   const limits = parseLimits(raw.limits, path);
   if (prefer !== undefined && prefer !== 'native' && prefer !== 'wasm') {
