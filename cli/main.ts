@@ -5,6 +5,7 @@ import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keysCommand } from './commands/keys.js';
+import { newCommand } from './commands/new.js';
 import { serveCommand } from './commands/serve.js';
 import { watchCommand } from './commands/watch.js';
 import { packageVersion } from './package-version.js';
@@ -18,6 +19,7 @@ const COMMANDS: readonly Command[] = [
   watchCommand,
   demoCommand,
   keysCommand,
+  newCommand,
 ];
 
 const HELP_FLAGS: ReadonlySet<string> = new Set(['--help', '-h']);

@@ -65,7 +65,7 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_MANIFEST_INVALID',
   /** The input is larger than the plugin's `maxInputBytes`; the plugin never saw it. */
   'PLUGIN_INPUT_TOO_LARGE',
-  /** A call ran past `timeoutMs`; its worker or child process was ended and a fresh one takes the next call. */
+  /** A call ran past `timeoutMs`: a metered Wasm instance trapped, or its worker or child process was ended; a fresh one takes the next call. */
   'PLUGIN_TIMEOUT',
   /** The isolated plugin's worker or child process died (segfault, abort, stack overflow, killed); it is restarted. */
   'PLUGIN_CRASHED',
@@ -73,7 +73,7 @@ export const PLUGIN_ERROR_CODES = [
   'PLUGIN_UNAVAILABLE',
   /** The plugin's call queue is full (`maxQueuedCalls`), or a call waited in it past `queueTimeoutMs`: it never reached the plugin. */
   'PLUGIN_OVERLOADED',
-  /** The caller's AbortSignal aborted: a queued call was dropped, a running worker or child call was ended (and its worker or child replaced). */
+  /** The caller's AbortSignal aborted: a queued call was dropped, a running metered Wasm call trapped at its next deadline check, a running worker or child call was ended (and its worker or child replaced). */
   'PLUGIN_CANCELLED',
   /** The plugin alone holds more memory than the registry's whole `memoryBudget`: refused rather than unloading everything else for it. */
   'PLUGIN_OVER_BUDGET',

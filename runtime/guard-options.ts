@@ -24,14 +24,28 @@ export interface IsolationByBackend {
 export type IsolationChoice = Isolation | IsolationByBackend;
 
 /**
- * The isolated modes: Wasm in a worker, native in a child process. Plugins dropped into a watched
- * folder run so unless their plugin.json opts into `in-process`.
+ * The isolated modes: Wasm in a worker, native in a child process, each ended and replaced on a
+ * timeout or a crash.
  *
  * @example
  * const plugin = await loadPlugin({ path, isolation: ISOLATED_MODES }); // worker or process, by artifact
  */
 export const ISOLATED_MODES: IsolationByBackend = Object.freeze({
   wasm: 'worker',
+  native: 'process',
+});
+
+/**
+ * Where a plugin dropped into a watched folder runs unless its plugin.json says otherwise: Wasm
+ * metered in-process (an endless loop is PLUGIN_TIMEOUT, memory is capped, traps are caught, at
+ * in-process speed), a native library in a child process (a crash costs a restart, not the
+ * host). plugin.json may ask for `worker` (a second core for CPU-heavy Wasm) or `process`.
+ *
+ * @example
+ * const plugin = await loadPlugin({ path, isolation: FOLDER_ISOLATION }); // as a watched folder would
+ */
+export const FOLDER_ISOLATION: IsolationByBackend = Object.freeze({
+  wasm: 'in-process',
   native: 'process',
 });
 
@@ -106,12 +120,15 @@ export function checkIsolation(
   isolation: Isolation,
   backend: Backend | 'auto',
   isGiven: (name: IsolatedOnly) => boolean,
+  metering: boolean,
 ): void {
   if (isolation === 'worker' && backend === 'native') {
     throw invalidOptions('isolation "worker" runs Wasm only; use "process" for a native library');
   }
   if (isolation !== 'in-process') return;
   for (const name of ISOLATED_ONLY) {
+    // A metered Wasm call checks its own deadline: timeoutMs holds in-process.
+    if (name === 'timeoutMs' && metering && backend !== 'native') continue;
     if (isGiven(name))
       throw invalidOptions(
         `"${name}" needs isolation "worker" or "process": an in-process call is neither interrupted nor queued`,
@@ -129,10 +146,11 @@ export function checkIsolationChoice(
   choice: unknown,
   backend: Backend | 'auto',
   isGiven: (name: IsolatedOnly) => boolean,
+  metering: boolean,
 ): void {
   if (typeof choice === 'string') {
     checkMode(choice, 'isolation');
-    checkIsolation(choice, backend, isGiven);
+    checkIsolation(choice, backend, isGiven, metering);
     return;
   }
   if (typeof choice !== 'object' || choice === null || Array.isArray(choice))
@@ -143,8 +161,9 @@ export function checkIsolationChoice(
     if (mode !== undefined) checkMode(mode, `isolation.${key}`);
   }
   const byBackend = choice as IsolationByBackend;
-  if (byBackend.native === 'worker') checkIsolation('worker', 'native', isGiven);
-  if (backend !== 'auto') checkIsolation(byBackend[backend] ?? 'in-process', backend, isGiven);
+  if (byBackend.native === 'worker') checkIsolation('worker', 'native', isGiven, metering);
+  if (backend !== 'auto')
+    checkIsolation(byBackend[backend] ?? 'in-process', backend, isGiven, metering);
 }
 
 /**
@@ -155,7 +174,7 @@ export function checkIsolationChoice(
 export function resolveIsolation(options: ResolvedLoadOptions, backend: Backend): Isolation {
   const choice = options.isolation;
   const isolation = (typeof choice === 'string' ? choice : choice?.[backend]) ?? 'in-process';
-  checkIsolation(isolation, backend, (name) => options.given.has(name));
+  checkIsolation(isolation, backend, (name) => options.given.has(name), options.metering);
   if (isolation !== 'process' && options.onStderr !== undefined)
     throw invalidOptions('"onStderr" applies to isolation "process" only');
   return isolation;

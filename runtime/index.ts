@@ -93,6 +93,7 @@ export {
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_TIMEOUT_MS,
   encodeConfig,
+  FOLDER_ISOLATION,
   FUNCTION_CONVENTIONS,
   type FunctionConvention,
   type FunctionsAdapter,

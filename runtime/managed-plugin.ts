@@ -33,7 +33,7 @@ export interface PluginCore {
   /**
    * Runs ProcessData; returns synchronously when the backend runs in this thread. `signal` is
    * the caller's: an isolated core drops the call while it waits for a restarted worker or
-   * child; an in-process backend may check it between steps (it cannot be interrupted).
+   * child; a metered Wasm core checks it at its deadline checks and stops the call.
    */
   call(input: Uint8Array, signal?: AbortSignal): Uint8Array | Promise<Uint8Array>;
   /**
@@ -154,6 +154,33 @@ export class ManagedPlugin implements Plugin {
     const queue = this.#queue;
     const run = () => Promise.resolve(this.#guarded(input, signal)).finally(() => queue.release());
     return this.#track(slot === true ? run() : slot.then(run));
+  }
+
+  processDataSync(input: Uint8Array): Uint8Array {
+    const refusal = this.#refusal(input, undefined);
+    if (refusal !== undefined) throw refusal;
+    const circuit = this.#circuit;
+    if (this.#queue !== undefined)
+      throw new PluginError(
+        'PLUGIN_INVALID_OPTIONS',
+        `processDataSync runs in-process plugins only; this one runs in a ${this.#guard.isolation}`,
+      );
+    // Open or probing: the breaker's policy is asynchronous, so fail fast as an open circuit does.
+    if (circuit !== undefined && !circuit.closed)
+      throw new PluginError('PLUGIN_UNAVAILABLE', 'the circuit is open: use processData');
+    let output: Uint8Array | Promise<Uint8Array>;
+    try {
+      output = this.#attempt(input, undefined);
+    } catch (error) {
+      const failure = toPluginError(error, 'PLUGIN_CALL_FAILED', 'ProcessData failed');
+      circuit?.failed(failure).catch(() => undefined);
+      throw failure;
+    }
+    if (!(output instanceof Uint8Array)) {
+      output.catch(() => undefined);
+      throw new PluginError('PLUGIN_INVALID_OPTIONS', 'processDataSync: the core answered later');
+    }
+    return circuit === undefined ? output : circuit.succeeded(output);
   }
 
   /**

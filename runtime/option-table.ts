@@ -56,6 +56,12 @@ function resolveConvention(convention: CallingConvention | undefined): CallingCo
   return value;
 }
 
+function resolveMetering(metering: boolean | undefined): boolean {
+  if (metering !== undefined && typeof metering !== 'boolean')
+    throw invalidOptions('"metering" must be true or false');
+  return metering !== false;
+}
+
 function resolveSha256(sha256: string | undefined): string | undefined {
   const value = sha256?.toLowerCase();
   if (value !== undefined && !/^[0-9a-f]{64}$/.test(value))
@@ -112,6 +118,8 @@ export const LOAD_OPTIONS = {
     resolve: (value) =>
       positiveInteger(value, 'maxMemoryPages', DEFAULT_MAX_MEMORY_PAGES, WASM_MAX_PAGES),
   },
+  // Not a plugin.json limit: turning the meter off is the host's call, not the plugin's.
+  metering: { layers: ['source', 'key'], resolve: resolveMetering },
   callingConvention: { layers: ['source', 'child', 'key'], resolve: resolveConvention },
   // JSON, so it travels to a plugin child as it is; its prototypes are parsed by the native backend.
   adapter: { layers: ['source', 'child', 'key'], resolve: resolveAdapter },

@@ -56,7 +56,16 @@ describe('resolveLoadOptions', () => {
     ['a fractional output limit', { path: 'a', maxOutputBytes: 1.5 }],
     ['an unknown isolation', { path: 'a', isolation: 'vm' as 'worker' }],
     ['a worker for a native library', { path: 'a', backend: 'native', isolation: 'worker' }],
-    ['a timeout in-process', { path: 'a', isolation: 'in-process', timeoutMs: 100 }],
+    [
+      'a timeout for native in-process',
+      { path: 'a', backend: 'native', isolation: 'in-process', timeoutMs: 100 },
+    ],
+    [
+      'a timeout for unmetered Wasm in-process',
+      { path: 'a', isolation: 'in-process', metering: false, timeoutMs: 100 },
+    ],
+    ['metering for native', { path: 'a', backend: 'native', metering: true }],
+    ['metering that is not a boolean', { path: 'a', metering: 'yes' as never }],
     ['a load timeout in-process', { path: 'a', isolation: 'in-process', loadTimeoutMs: 100 }],
     ['concurrency in-process', { path: 'a', isolation: 'in-process', concurrency: 2 }],
     ['a queue deadline in-process', { path: 'a', isolation: 'in-process', queueTimeoutMs: 5 }],
@@ -127,14 +136,22 @@ describe('isolation and limits', () => {
       isolation: { native: 'process' },
       timeoutMs: 9,
     });
-    expect(() => resolveIsolation(timedHalf, 'wasm')).toThrow(
+    // Metered Wasm keeps its timeout in-process; a native library would need a process.
+    expect(resolveIsolation(timedHalf, 'wasm')).toBe('in-process');
+    const timedWasmHalf = resolveLoadOptions({
+      path: 'a',
+      isolation: { wasm: 'worker' },
+      timeoutMs: 9,
+    });
+    expect(() => resolveIsolation(timedWasmHalf, 'native')).toThrow(
       expect.objectContaining({ code: 'PLUGIN_INVALID_OPTIONS' }),
     );
   });
 
-  it('refuses a timeout without isolation, and onStderr outside process isolation', () => {
+  it('refuses a native timeout without isolation, and onStderr outside process isolation', () => {
     const timed = resolveLoadOptions({ path: 'a', timeoutMs: 50 });
-    expect(() => resolveIsolation(timed, 'wasm')).toThrow(
+    expect(resolveIsolation(timed, 'wasm')).toBe('in-process');
+    expect(() => resolveIsolation(timed, 'native')).toThrow(
       expect.objectContaining({ code: 'PLUGIN_INVALID_OPTIONS' }),
     );
     const logged = resolveLoadOptions({ path: 'a', isolation: 'worker', onStderr: () => {} });

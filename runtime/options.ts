@@ -31,6 +31,7 @@ export {
   DEFAULT_MAX_INPUT_BYTES,
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_TIMEOUT_MS,
+  FOLDER_ISOLATION,
   ISOLATED_MODES,
   type Isolation,
   type IsolationByBackend,
@@ -77,6 +78,12 @@ export interface LoadPluginOptions {
   maxOutputBytes?: number;
   /** Wasm only: cap on linear memory in 64 KiB pages (default 4096 = 256 MiB). */
   maxMemoryPages?: number;
+  /**
+   * Wasm in-process only: compile a deadline check into the module (default true), so that a
+   * call past `timeoutMs`, or one whose `signal` aborts, is stopped with PLUGIN_TIMEOUT or
+   * PLUGIN_CANCELLED and the next call gets a fresh instance. See docs/isolation.md.
+   */
+  metering?: boolean;
   /** Native only: calling convention of the exports (default cdecl; stdcall matters on 32-bit Windows). */
   callingConvention?: CallingConvention;
   /**
@@ -101,7 +108,7 @@ export interface LoadPluginOptions {
    * {@link ISOLATED_MODES}. `worker` is for Wasm only.
    */
   isolation?: IsolationChoice;
-  /** Worker and process only: a call (or a load) past this is PLUGIN_TIMEOUT (default 10 s). */
+  /** A call past this is PLUGIN_TIMEOUT (default 10 s): in a worker or process, or metered Wasm in-process. */
   timeoutMs?: number;
   /** Worker and process only: starting a worker or child and loading the plugin in it past this is PLUGIN_TIMEOUT (default 10 s). */
   loadTimeoutMs?: number;
@@ -192,11 +199,19 @@ function checkBackendOptions(options: LoadPluginOptions, backend: Backend | 'aut
       '"callingConvention", "adapter", "shadowDir" and "dependencyDir" apply to the native backend only',
     );
   }
-  if (backend === 'native' && options.maxMemoryPages !== undefined) {
-    throw invalidOptions('"maxMemoryPages" applies to the wasm backend only');
+  if (
+    backend === 'native' &&
+    (options.maxMemoryPages !== undefined || options.metering !== undefined)
+  ) {
+    throw invalidOptions('"maxMemoryPages" and "metering" apply to the wasm backend only');
   }
   if (options.isolation !== undefined)
-    checkIsolationChoice(options.isolation, backend, (name) => options[name] !== undefined);
+    checkIsolationChoice(
+      options.isolation,
+      backend,
+      (name) => options[name] !== undefined,
+      options.metering !== false,
+    );
 }
 
 /** Fills every default and rejects impossible combinations, once, before any backend runs. */

@@ -29,9 +29,10 @@ export interface ArtifactIdentity {
 export interface CallOptions {
   /**
    * Aborting it ends the call with PLUGIN_CANCELLED: a queued call is dropped; a call running in
-   * a worker or child process is ended and its worker or child replaced. An in-process call
-   * that has started cannot be interrupted and runs to its end (the signal is passed to the
-   * backend, which may check it). An already aborted signal fails the call before it starts.
+   * a worker or child process is ended and its worker or child replaced; a metered Wasm call
+   * in-process traps at its next deadline check. A native in-process call that has started
+   * cannot be interrupted and runs to its end. An already aborted signal fails the call before
+   * it starts.
    */
   readonly signal?: AbortSignal;
 }
@@ -59,6 +60,17 @@ export interface Plugin {
    * plugin reports an error, PLUGIN_CLOSED after close(), and the codes in errors.ts otherwise.
    */
   processData(input: Uint8Array, options?: CallOptions): Promise<Uint8Array>;
+  /**
+   * In-process plugins only: runs ProcessData on this thread and returns its output, or throws
+   * the PluginError processData would reject with; no promise per call (the fast path for
+   * callers making many small calls). A plugin in a worker or process, or one whose circuit is
+   * open, throws PLUGIN_INVALID_OPTIONS or PLUGIN_UNAVAILABLE instead.
+   *
+   * @example
+   * const plugin = await loadPlugin('build/plugins/upper/upper.so');
+   * const out = plugin.processDataSync(new TextEncoder().encode('hello')); // "HELLO"
+   */
+  processDataSync(input: Uint8Array): Uint8Array;
   /** A snapshot of the guard's and the isolation's state, for health checks and operators. */
   stats(): PluginStats;
   /** Waits for calls in flight, calls Cleanup, unloads. Safe to call more than once. */

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages twinplug's optional builds use:
 #   clang, lld                 C plugin sources built to wasm32 (the clang Wasm twins)
-#   wabt                       wasm-objdump, wasm2wat for looking inside modules
+#   wabt                       wasm-objdump, wasm2wat for looking inside modules; wat2wasm for
+#                              a metering test
+#   binaryen                   wasm-opt -ttf: the metering differential fuzz's random modules
 #   g++                        the legacy C++ IModule fixture (docs/legacy-dlls.md)
 #   wasi-libc,                 C with a libc built to wasm32-wasi (the stats sample), and libc
 #   libclang-rt-14-dev-wasm32  headers and string functions for the third-party C libraries
@@ -12,7 +14,7 @@
 # Without them `npm install` still builds the native and AssemblyScript twins, and the tests
 # that need a missing toolchain say they are skipped and why.
 set -euo pipefail
-packages=(clang lld wabt wasi-libc g++ libclang-rt-14-dev-wasm32 rustc cargo libstd-rust-dev-wasm32 nats-server)
+packages=(clang lld wabt binaryen wasi-libc g++ libclang-rt-14-dev-wasm32 rustc cargo libstd-rust-dev-wasm32 nats-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -200,6 +200,24 @@ try {
   await step('npx twinplug conformance on two twins', () => {
     run('npx', ['twinplug', 'conformance', wasm, native, '--fuzz', '500'], project);
   });
+  await step('the JSON Schemas ship with the package', () => {
+    for (const file of ['plugin', 'cases', 'config'])
+      JSON.parse(readFileSync(join(project, `node_modules/twinplug/schemas/${file}.schema.json`)));
+  });
+  await step(
+    'npx twinplug new --lang c: the scaffold builds both twins and passes conformance',
+    () => {
+      run('npx', ['twinplug', 'new', 'scaffolded', '--lang', 'c', '--dir', project], project);
+      const dir = join(project, 'scaffolded');
+      run('sh', ['build.sh'], dir);
+      const out = run(
+        'npx',
+        ['twinplug', 'conformance', '--plugin', dir, '--fuzz', '200'],
+        project,
+      );
+      expect(out.includes('2 artifact(s) run, 0 skipped'), `conformance printed ${out}`);
+    },
+  );
   await step('npx twinplug serve --plugins DIR answers a request', () =>
     serveAnswers(bin, artifacts),
   );

@@ -80,12 +80,13 @@ async function runBackend(
   plugin: Plugin,
   floor: (input: Uint8Array) => Uint8Array,
   rows: string[][],
+  sync = false,
 ): Promise<void> {
   for (const size of SIZES) {
     const input = sampleInput(size.bytes);
     const results = await compare(
       {
-        twinplug: () => plugin.processData(input),
+        twinplug: sync ? () => plugin.processDataSync(input) : () => plugin.processData(input),
         floor: () => floor(input),
         js: () => upperInJs(input),
       },
@@ -116,6 +117,7 @@ export const suite: BenchSuite = {
       const floor = nativeFloor(native.path);
       const plugin = await loadPlugin(native.path);
       await runBackend('native (koffi)', plugin, floor.call, rows);
+      await runBackend('native (koffi), processDataSync', plugin, floor.call, rows, true);
       await plugin.close();
       floor.close();
     }
@@ -135,9 +137,13 @@ export const suite: BenchSuite = {
     for (const toolchain of ['asc', 'clang-wasm'] as const) {
       const artifact = findArtifact(manifest, 'upper', toolchain);
       if (artifact === undefined) continue;
-      const plugin = await loadPlugin(artifact.path);
-      await runBackend(`wasm (${toolchain})`, plugin, wasmFloor(artifact.path), rows);
-      await plugin.close();
+      // Metered is the default in-process; the floor is the export call of the module as built.
+      for (const metering of [true, false]) {
+        const plugin = await loadPlugin({ path: artifact.path, metering });
+        const label = `wasm (${toolchain})${metering ? ', metered' : ', metering: false'}`;
+        await runBackend(label, plugin, wasmFloor(artifact.path), rows);
+        await plugin.close();
+      }
     }
     printTable(
       ['backend', 'input', 'twinplug', 'floor', 'twinplug/floor', 'plain JS', 'twinplug/JS'],

@@ -4,6 +4,7 @@ import { buildExtismUpper, type ExtismUpper, loadExtismUpper } from '../extism-t
 import { pipeFloor, wasmFloor } from '../floors.js';
 import { compare, formatNs, formatRatio, printTable } from '../harness.js';
 import type { BenchSuite } from '../main.js';
+import { printMetering } from '../metering.js';
 
 const SIZES = [
   { label: '64 B', bytes: 64, opsPerRound: 2_000 },
@@ -122,7 +123,7 @@ function rowsFor(label: string, ns: Record<string, number>): string[][] {
 }
 
 export const suite: BenchSuite = {
-  name: 'isolation: round trip per call, upper, in-process / worker / process beside @extism/extism 1.0.3',
+  name: "isolation: round trip per call, upper, in-process (metered) / worker / process beside @extism/extism 1.0.3; the meter's cost",
   async run() {
     const { contenders, floors, close } = await open();
     const rows: string[][] = [];
@@ -146,5 +147,7 @@ export const suite: BenchSuite = {
       await close();
     }
     printTable(['input', 'mode', 'per call', 'target', 'beside', 'how many times faster'], rows);
+    process.stdout.write('\n');
+    await printMetering();
   },
 };

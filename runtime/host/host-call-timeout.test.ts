@@ -16,7 +16,8 @@ describe.each(BUILDS)('a pending host call ($toolchain, $isolation)', (build) =>
       const plugin = await loadPlugin({
         path: artifact('host-api', build.toolchain, 'fixture'),
         isolation: build.isolation,
-        timeoutMs: 300,
+        // Long enough for a child to start on a loaded machine: each call, the first included, runs under it.
+        timeoutMs: 2_000,
         capabilities: { kv: true, log: true, hostFunctions: ['acme.hang'] },
         hostFunctions: {
           'acme.hang': () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ISOLATED_MODES } from '../options.js';
+import { FOLDER_ISOLATION } from '../options.js';
 import type { PluginFolderContents } from './folder-scan.js';
 import { folderSource } from './folder-source.js';
 import { parseManifest } from './manifest.js';
@@ -16,10 +16,10 @@ const contents: PluginFolderContents = {
 const manifest = (json: object) => parseManifest(JSON.stringify(json), 'upper', 'plugin.json');
 
 describe('folderSource', () => {
-  it('isolates a dropped-in plugin by default: worker for Wasm, a child process for native', () => {
-    expect(folderSource(contents, undefined, 'wasm').isolation).toEqual(ISOLATED_MODES);
-    expect(folderSource(contents, manifest({}), 'wasm').isolation).toEqual(ISOLATED_MODES);
-    expect(ISOLATED_MODES).toEqual({ wasm: 'worker', native: 'process' });
+  it('places a dropped-in plugin by default: Wasm metered in-process, native in a child process', () => {
+    expect(folderSource(contents, undefined, 'wasm').isolation).toEqual(FOLDER_ISOLATION);
+    expect(folderSource(contents, manifest({}), 'wasm').isolation).toEqual(FOLDER_ISOLATION);
+    expect(FOLDER_ISOLATION).toEqual({ wasm: 'in-process', native: 'process' });
   });
 
   it('plugin.json opts a trusted plugin into in-process, and sets the guard limits', () => {
@@ -34,7 +34,7 @@ describe('folderSource', () => {
       maxOutputBytes: 20,
     });
     const timed = folderSource(contents, manifest({ limits: { timeoutMs: 250 } }), 'wasm');
-    expect(timed).toMatchObject({ isolation: ISOLATED_MODES, timeoutMs: 250 });
+    expect(timed).toMatchObject({ isolation: FOLDER_ISOLATION, timeoutMs: 250 });
   });
 
   it('plugin.json names the environment variables the plugin may see, never TWINPLUG_ ones', () => {

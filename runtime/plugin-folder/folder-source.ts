@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { ISOLATED_MODES, type IsolationChoice, type PluginConfig } from '../options.js';
+import { FOLDER_ISOLATION, type IsolationChoice, type PluginConfig } from '../options.js';
 import type { Backend } from '../plugin.js';
 import type { PluginSource } from '../registry/index.js';
 import { orderArtifacts, type PluginFolderContents } from './folder-scan.js';
@@ -8,13 +8,14 @@ import type { PluginManifest } from './manifest.js';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * Isolated unless plugin.json opts a trusted plugin into in-process. An adapted legacy library
+ * Wasm metered in-process, native in a child process (FOLDER_ISOLATION), unless plugin.json
+ * asks for another mode. An adapted legacy library
  * (an `adapter`) writes into a buffer whose size it is never told: its native twin runs in a
  * child process unless plugin.json names `in-process` for it, even when the isolation given
  * names the Wasm twin's only.
  */
 function folderIsolation(manifest: PluginManifest | undefined): IsolationChoice {
-  const isolation = manifest?.isolation ?? ISOLATED_MODES;
+  const isolation = manifest?.isolation ?? FOLDER_ISOLATION;
   if (manifest?.adapter === undefined || typeof isolation === 'string') return isolation;
   return isolation.native === undefined ? { ...isolation, native: 'process' } : isolation;
 }

@@ -88,7 +88,12 @@ describe('plugin.json', () => {
     ['an unknown isolation', '{"isolation":"vm"}', 'isolation'],
     ['a worker for native', '{"isolation":{"native":"worker"}}', 'isolation'],
     ['an unknown backend in isolation', '{"isolation":{"jvm":"process"}}', 'isolation'],
-    ['a timeout in-process', '{"isolation":"in-process","limits":{"timeoutMs":100}}', 'isolation'],
+    // A timeout in-process is for metered Wasm: a native twin is refused when it loads.
+    [
+      'concurrency in-process',
+      '{"isolation":"in-process","limits":{"concurrency":2}}',
+      'isolation',
+    ],
     ['no concurrency', '{"limits":{"concurrency":0}}', 'limits'],
   ])('refuses %s with PLUGIN_MANIFEST_INVALID naming the field', (_label, text, field) => {
     expect(fieldOf(text)).toBe(field);

@@ -24,7 +24,8 @@ export interface PluginManifest {
   readonly limits: ManifestLimits;
   /**
    * Where the plugin runs: a mode or `{ wasm, native }`. Absent, the folder's default applies
-   * (worker for Wasm, a child process for native): only a trusted plugin says `in-process`.
+   * ({@link FOLDER_ISOLATION}: Wasm metered in-process, native in a child process); a native
+   * library in-process is for trusted plugins only, a Wasm worker for CPU-heavy ones.
    */
   readonly isolation: IsolationChoice | undefined;
   /** Load on the first call instead of when the folder appears. */
@@ -50,7 +51,9 @@ export interface PluginManifest {
 /** The limits plugin.json may set, as for loadPlugin: the `limits` layer of the option table. */
 export type ManifestLimits = Readonly<Pick<LoadPluginOptions, OptionsIn<'limits'>>>;
 
-const KEYS = [
+/** plugin.json's keys; `$schema` names the JSON Schema editors check it against (schemas/). */
+export const MANIFEST_KEYS = [
+  '$schema',
   'prefer',
   'config',
   'sha256',
@@ -127,7 +130,7 @@ function tryOptions(options: object, field: 'limits' | 'isolation' | 'env', path
   }
 }
 
-/** Checks the limits, then isolation with them, as loadPlugin will (a timeout in-process is refused). */
+/** Checks the limits, then isolation with them, as loadPlugin will (concurrency in-process is refused). */
 function checkPlacement(
   isolation: unknown,
   limits: ManifestLimits,
@@ -187,7 +190,7 @@ export function parseManifest(text: string, name: string, path: string): PluginM
     throw invalid(path, `not JSON: ${(error as Error).message}`);
   }
   if (!isRecord(raw)) throw invalid(path, 'must be a JSON object');
-  checkKeys(raw, KEYS, path, 'plugin.json');
+  checkKeys(raw, MANIFEST_KEYS, path, 'plugin.json');
   const { prefer, idleUnloadMs } = raw;
   const limits = parseLimits(raw.limits, path);
   if (prefer !== undefined && prefer !== 'native' && prefer !== 'wasm') {

@@ -15,6 +15,7 @@ const SOURCE_SAMPLES: {
   config: 'cfg',
   maxOutputBytes: 1000,
   maxMemoryPages: 20,
+  metering: false,
   callingConvention: 'stdcall',
   adapter: { kind: 'imodule', factory: 'MakeModule', outputCapacity: 128 },
   shadowDir: '/tmp/elsewhere',

@@ -52,6 +52,10 @@ function checkedLoader(): {
         if (closing) late.push(1);
         return plugin.processData(input);
       },
+      processDataSync(input) {
+        if (closing) late.push(1);
+        return plugin.processDataSync(input);
+      },
       close() {
         closing = true;
         return plugin.close();

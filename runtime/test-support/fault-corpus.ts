@@ -32,6 +32,10 @@ export const FAULTS: readonly Fault[] = [
   { fixture: 'stack-overflow', toolchain: 'clang-wasm', isolation: 'in-process', input: utf8('x'), code: 'PLUGIN_TRAPPED', restarts: false },
   { fixture: 'out-len-lie', toolchain: 'clang-wasm', isolation: 'in-process', input: utf8('x'), code: 'PLUGIN_ABI_VIOLATION', restarts: false },
   { fixture: 'out-len-lie', toolchain: 'cc', isolation: 'in-process', input: utf8('x'), code: 'PLUGIN_ABI_VIOLATION', restarts: false },
+  // Metered Wasm in-process: a hang stops at timeoutMs, the instance is re-created, no restart.
+  { fixture: 'endless-loop', toolchain: 'asc', isolation: 'in-process', options: FAST, input: utf8('x'), code: 'PLUGIN_TIMEOUT', restarts: false },
+  { fixture: 'endless-loop', toolchain: 'clang-wasm', isolation: 'in-process', options: FAST, input: utf8('x'), code: 'PLUGIN_TIMEOUT', restarts: false },
+  { fixture: 'spin-on-demand', toolchain: 'asc', isolation: 'in-process', options: FAST, input: utf8('!spin'), code: 'PLUGIN_TIMEOUT', restarts: false, recovery: echo('ok') },
   // Wasm in a worker.
   { fixture: 'trap', toolchain: 'asc', isolation: 'worker', input: utf8('!boom'), code: 'PLUGIN_TRAPPED', restarts: false, recovery: echo('ok') },
   { fixture: 'stateful', toolchain: 'asc', isolation: 'worker', input: utf8('!'), code: 'PLUGIN_TRAPPED', restarts: false, recovery: { input: utf8('x'), output: new Uint8Array([0, 0, 0, 1]) } },

@@ -29,6 +29,7 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>, file
     throw new ConfigError(file, `${prefix || 'the file'} must be a JSON object`);
   for (const [key, child] of Object.entries(value)) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
+    if (path === '$schema') continue;
     if (path === 'adminToken')
       throw new ConfigError(file, '"adminToken" is read from TWINPLUG_ADMIN_TOKEN only');
     if (GROUPS.has(path)) flatten(child, path, out, file);

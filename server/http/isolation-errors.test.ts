@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, tempPlugins } from '../test-support/plugins-folder.js';
 import { type TestApp, testApp } from '../test-support/test-app.js';
 
-// Plugins dropped into the folder run isolated by default (Wasm in a worker, native in a child
-// process): a hang or a crash is an HTTP error for that request, and the service goes on.
+// Plugins dropped into the folder cannot hang or crash the server by default (Wasm metered
+// in-process, native in a child process): a hang or a crash is an HTTP error for that request,
+// and the service goes on.
 let plugins: ReturnType<typeof tempPlugins>;
 let t: TestApp;
 

@@ -127,7 +127,12 @@ describe('staged uploads', () => {
   it('stops a self-test that hangs: 504 UPLOAD_TIMEOUT once validation has ended, nothing written', async () => {
     const dir = join(plugins.root, 'endless-loop');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'plugin.json'), JSON.stringify({ limits: { timeoutMs: 600_000 } }));
+    // In a worker, which the upload's deadline ends: in-process (the folder's default for
+    // Wasm) the meter would stop the self-test itself at timeoutMs.
+    writeFileSync(
+      join(dir, 'plugin.json'),
+      JSON.stringify({ isolation: 'worker', limits: { timeoutMs: 600_000 } }),
+    );
     const cases = {
       cases: [{ name: 'hangs', input: { utf8: 'x' }, expect: { output: { utf8: 'x' } } }],
     };

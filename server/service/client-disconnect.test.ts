@@ -24,8 +24,13 @@ async function code(response: Response): Promise<[number, string]> {
 describe('a client that disconnects', () => {
   it('takes its call with it: the queued call is dropped, the running one ended (499 PLUGIN_CANCELLED)', async () => {
     plugins.put('endless-loop', 'endless-loop.wasm', fixture('wasm/endless-loop.wasm'));
+    // In a worker: a metered in-process call (the folder's default for Wasm) runs on the event
+    // loop's thread, so no disconnect can be seen before its deadline stops it.
     const limits = { concurrency: 1, timeoutMs: 600_000 };
-    writeFileSync(join(plugins.root, 'endless-loop', 'plugin.json'), JSON.stringify({ limits }));
+    writeFileSync(
+      join(plugins.root, 'endless-loop', 'plugin.json'),
+      JSON.stringify({ isolation: 'worker', limits }),
+    );
     t = await testApp(plugins.root, { TWINPLUG_TWINS: 'false' });
     const send = (signal: AbortSignal) =>
       t.app.request('/v1/plugins/endless-loop', { method: 'POST', body: 'x', signal });

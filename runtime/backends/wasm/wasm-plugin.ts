@@ -1,5 +1,5 @@
 import { runProcessData } from '../../call-protocol.js';
-import { PluginError } from '../../errors.js';
+import { PluginError, toPluginError } from '../../errors.js';
 import type { ResolvedGrants } from '../../host/grants.js';
 import type { HostLink } from '../../host/link.js';
 import type { Wasi } from '../../host/wasi.js';
@@ -11,6 +11,7 @@ import type { PluginInfo } from '../../plugin.js';
 import { defaultPluginInfo, parsePluginInfo } from '../../plugin-info.js';
 import { instantiate, isAssemblyScript } from './host-imports.js';
 import { capMemory } from './memory-cap.js';
+import { MeterClock, meter } from './metering/index.js';
 import {
   bindExports,
   OPTIONAL_EXPORTS,
@@ -36,6 +37,8 @@ export interface WasmCoreSettings {
   readonly maxMemoryPages: number;
   readonly maxOutputBytes: number;
   readonly grants: ResolvedGrants;
+  /** Set when the module was compiled metered: each call's time limit, which the meter enforces. */
+  readonly meterTimeoutMs?: number;
 }
 
 class WasmPluginCore implements PluginCore {
@@ -48,6 +51,8 @@ class WasmPluginCore implements PluginCore {
   readonly #maxOutputBytes: number;
   readonly #link: HostLink;
   readonly #grants: ResolvedGrants;
+  readonly #clock: MeterClock | undefined;
+  readonly #timeoutMs: number;
   #config: Uint8Array | undefined;
   #initialized = false;
   #live: LiveInstance | undefined;
@@ -59,29 +64,56 @@ class WasmPluginCore implements PluginCore {
     this.#assemblyScript = isAssemblyScript(module);
     this.#maxPages = settings.maxMemoryPages;
     this.#maxOutputBytes = settings.maxOutputBytes;
+    this.#clock = settings.meterTimeoutMs === undefined ? undefined : new MeterClock();
+    this.#timeoutMs = settings.meterTimeoutMs ?? 0;
     const exported = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
     this.exports = ABI_EXPORTS.filter((name) => exported.has(name));
-    const live = this.#instantiate();
+    const live = this.#timed('instantiation', () => this.#instantiate());
     this.#live = live;
-    const text = this.#guard(live, 'PluginInfo', () => readPluginInfoText(live.exports));
+    const text = this.#timed('PluginInfo', () =>
+      this.#guard(live, 'PluginInfo', () => readPluginInfoText(live.exports)),
+    );
     this.info = text === undefined ? defaultPluginInfo(settings.fileName) : parsePluginInfo(text);
   }
 
   initialize(config: Uint8Array): void {
     this.#config = config;
-    if (this.#live !== undefined) this.#initializeInstance(this.#live, config);
+    const live = this.#live;
+    if (live !== undefined) this.#timed('Initialize', () => this.#initializeInstance(live, config));
     this.#initialized = true;
   }
 
-  call(input: Uint8Array): Uint8Array {
-    const live = this.#live ?? this.#revive();
+  call(input: Uint8Array, signal?: AbortSignal): Uint8Array {
+    const clock = this.#clock;
+    if (clock === undefined) return this.#run(input);
+    // Armed and disarmed inline, not through a closure: this is the per-call path.
+    clock.arm(this.#timeoutMs, signal, 'ProcessData');
+    let output: Uint8Array;
     try {
+      output = this.#run(input);
+    } catch (error) {
+      throw clock.disarm() ?? error;
+    }
+    clock.disarm();
+    return output;
+  }
+
+  #run(input: Uint8Array): Uint8Array {
+    let live = this.#live;
+    try {
+      live ??= this.#revive();
       return runProcessData(live.transport, input, this.#maxOutputBytes);
     } finally {
-      live.wasi?.flush();
+      live?.wasi?.flush();
       // A trapped instance may hold corrupt memory: the next call gets a fresh one.
-      if (live.transport.broken) this.#live = undefined;
+      if (live?.transport.broken) this.#live = undefined;
     }
+  }
+
+  /** Runs plugin code under the call deadline when the module is metered. */
+  #timed<T>(during: string, run: () => T): T {
+    if (this.#clock === undefined) return run();
+    return this.#clock.time(this.#timeoutMs, undefined, during, run);
   }
 
   memoryBytes(): number | undefined {
@@ -93,7 +125,7 @@ class WasmPluginCore implements PluginCore {
     this.#live = undefined;
     if (live === undefined || !this.#initialized) return;
     try {
-      live.exports.Cleanup?.();
+      this.#timed('Cleanup', () => live.exports.Cleanup?.());
     } catch {
       // The instance is dropped either way; a trap in Cleanup cannot leak anything out of it.
     }
@@ -103,7 +135,9 @@ class WasmPluginCore implements PluginCore {
     const host = wasmHostImports(this.#module, this.#link, this.#grants);
     let instance: WebAssembly.Instance;
     try {
-      instance = instantiate(this.#module, this.#assemblyScript, host.imports);
+      const imports =
+        this.#clock === undefined ? host.imports : { ...host.imports, ...this.#clock.imports };
+      instance = instantiate(this.#module, this.#assemblyScript, imports);
     } catch (error) {
       throw new PluginError(
         'PLUGIN_LOAD_FAILED',
@@ -161,12 +195,15 @@ class WasmPluginCore implements PluginCore {
 }
 
 /**
- * Compiles the module with its memory capped and checks its imports, without running any of
- * its code: what can be known about an untrusted module before it runs (in a worker, say).
+ * Compiles the module with its memory capped, and metered when `metered`, and checks its
+ * imports, without running any of its code: what can be known about an untrusted module
+ * before it runs (in a worker, say). A metered module's imports are checked on the module as
+ * built (the meter's own import is the runtime's), so it is compiled twice.
  */
 export async function compileWasmModule(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
+  metered: boolean,
 ): Promise<WebAssembly.Module> {
   const capped = capMemory(artifact.bytes, options.maxMemoryPages);
   let module: WebAssembly.Module;
@@ -182,7 +219,13 @@ export async function compileWasmModule(
   }
   checkWasmImports(capped, module, options.grants);
   checkNotCommand(module);
-  return module;
+  if (!metered) return module;
+  // Metered only once known valid: an index one past the end must not come to name the counter.
+  try {
+    return await WebAssembly.compile(meter(capped));
+  } catch (error) {
+    throw toPluginError(error, 'PLUGIN_LOAD_FAILED', 'cannot meter the Wasm module');
+  }
 }
 
 /** A WASI command (`_start`, run once to exit) cannot serve calls: only reactors are plugins. */
@@ -206,12 +249,20 @@ export function createWasmCore(
   return new WasmPluginCore(module, settings, link);
 }
 
-/** Compiles once (with memory capped), checks imports and exports, reads PluginInfo. */
+/**
+ * Compiles (with memory capped, metered unless `metering` is off), checks imports and exports,
+ * reads PluginInfo: the plugin runs on this thread.
+ */
 export async function openWasmPlugin(
   artifact: LoadedArtifact,
   options: ResolvedLoadOptions,
   link: HostLink,
 ): Promise<PluginCore> {
-  const module = await compileWasmModule(artifact, options);
-  return createWasmCore(module, { ...options, fileName: artifact.fileName }, link);
+  const module = await compileWasmModule(artifact, options, options.metering);
+  const settings = { ...options, fileName: artifact.fileName };
+  return createWasmCore(
+    module,
+    options.metering ? { ...settings, meterTimeoutMs: options.timeoutMs } : settings,
+    link,
+  );
 }

@@ -125,7 +125,11 @@ const frameHostLink: HostLink = {
 async function load(payload: Uint8Array): Promise<PluginCore> {
   const { settings, artifact } = decodeLoad(payload);
   const { grants, ...rest } = settings;
-  const options = { ...resolveLoadOptions({ ...rest, bytes: artifact.slice() }), grants };
+  // The parent ends the child on a timeout: a Wasm module in it needs no meter.
+  const options = {
+    ...resolveLoadOptions({ ...rest, bytes: artifact.slice(), metering: false }),
+    grants,
+  };
   return openInProcessCore(await loadArtifact(options), options, frameHostLink);
 }
 

@@ -15,7 +15,8 @@ export async function openWorkerCore(
   options: ResolvedLoadOptions,
   host: PluginHost,
 ): Promise<PluginCore> {
-  const module = await compileWasmModule(artifact, options);
+  // The worker is ended on a timeout: its module needs no meter.
+  const module = await compileWasmModule(artifact, options, false);
   const start = workerSessions(host, {
     ...pickResolved(options, keysIn('worker')),
     module,

@@ -68,6 +68,10 @@ export class FakePlugin implements Plugin {
     };
   }
 
+  processDataSync(): Uint8Array {
+    throw new PluginError('PLUGIN_INVALID_OPTIONS', 'a fake plugin answers asynchronously only');
+  }
+
   async processData(input: Uint8Array): Promise<Uint8Array> {
     if (this.#closed) {
       this.callsAfterClose += 1;
