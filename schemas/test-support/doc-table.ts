@@ -161,6 +161,9 @@ export const CONFIG_DOCS: readonly Doc[] = [
     dashboard: 'off',
   }),
   good('sizes with units and numbers', { memoryBudget: '512MiB', maxBodyBytes: 1024 }),
+  good('a NATS store', { store: 'nats://nats-1:4222,nats-2:4222' }),
+  bad('a store that is not NATS', { store: 'http://nats-1:4222' }),
+  bad('an empty store', { store: '' }),
   good('groups', {
     auth: { required: true, keysFile: 'keys.json' },
     audit: { file: 'audit.jsonl' },
