@@ -86,10 +86,12 @@ export const FIXTURES = [
     ],
   },
   { name: 'wasi-command', only: 'wasm', why: WASI_ONLY, exports: ['_start'] },
-  // The host-calls benchmark: a loop of call_host, and the same loop over a bare import.
-  { name: 'host-loop', imports: ['twinplug_v1.call_host'] },
+  // The host-calls benchmark: a loop of call_host, and the same loop over a bare import. It has
+  // no PluginInfo, so the host calls it version 0.0.0, and so does its Windows VERSIONINFO.
+  { name: 'host-loop', imports: ['twinplug_v1.call_host'], version: '0.0.0' },
   {
     name: 'host-loop-raw',
+    version: '0.0.0',
     sources: ['plugins-dll/fixtures/host-loop.c'],
     defines: ['HOST_LOOP_RAW'],
     imports: ['bench.call_host'],
