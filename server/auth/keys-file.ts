@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open } from 'node:fs/promises';
 import { ServerError } from '../errors/server-error.js';
+import { writePrivateFile } from '../fs/private-files.js';
 import { isRole, KEY_ID, type KeyRecord } from './key-record.js';
 import { PLUGIN_PATTERN } from './scope.js';
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+const { O_RDONLY, O_NOFOLLOW } = constants;
 
 interface KeysDocument {
   readonly version: 1;
@@ -67,23 +66,8 @@ export async function readKeysFile(path: string): Promise<KeyRecord[]> {
   }
 }
 
-/**
- * Replaces the keys file atomically: a fresh temporary file beside it (created exclusively,
- * never through a link, mode 0600), written and flushed, then renamed over the old one (a
- * rename replaces a link planted at the path, it does not write through it).
- */
+/** Replaces the keys file atomically, never writing through a link (writePrivateFile). */
 export async function writeKeysFile(path: string, keys: readonly KeyRecord[]): Promise<void> {
   const document: KeysDocument = { version: 1, keys };
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}`);
-  const handle = await open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(document, null, 2)}\n`);
-    await handle.sync();
-    await handle.close();
-    await rename(temporary, path);
-  } catch (error) {
-    await handle.close().catch(() => {});
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writePrivateFile(path, `${JSON.stringify(document, null, 2)}\n`);
 }

@@ -1,7 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObjectStore } from '@nats-io/obj';
 import { type Backend, sha256Hex } from '../../runtime/index.js';
+import { ensurePrivateDir, writePrivateFile } from '../fs/private-files.js';
 import { artifactFile, readNoFollow, replaceArtifact } from '../rollout/artifact-archive.js';
 import type { BuildRef } from './fleet-record.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
@@ -48,8 +49,8 @@ export class ArtifactCache {
 
   /** Stores bytes under their sha256 in the cache (the upload's own copy, no download). */
   async keep(sha256: string, bytes: Uint8Array): Promise<void> {
-    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
-    await writeFile(join(this.#dir, sha256), bytes, { mode: 0o600 }).catch(() => {});
+    await ensurePrivateDir(this.#dir);
+    await writePrivateFile(join(this.#dir, sha256), bytes).catch(() => {});
   }
 
   async #fetch(sha256: string): Promise<Uint8Array | undefined> {

@@ -1,15 +1,14 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, writePrivateFile } from '../fs/private-files.js';
 import { type FleetRecord, parseFleetRecord } from './fleet-record.js';
 
 const FILE = 'snapshot.json';
 
 /** Saves what the node follows, so a start while the store is down serves the same state. */
 export async function writeSnapshot(dir: string, records: ReadonlyMap<string, FleetRecord>) {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `${FILE}.${process.pid}.tmp`);
-  await writeFile(temp, JSON.stringify(Object.fromEntries(records)), { mode: 0o600 });
-  await rename(temp, join(dir, FILE));
+  await ensurePrivateDir(dir);
+  await writePrivateFile(join(dir, FILE), JSON.stringify(Object.fromEntries(records)));
 }
 
 /** The last snapshot; empty when there is none or it is unreadable. */
