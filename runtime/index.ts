@@ -36,6 +36,7 @@ export {
   parseCaseFile,
   parseComparatorFlag,
   parseComparatorSpec,
+  type RunCasesOptions,
   readCaseFile,
   runCases,
 } from './cases/index.js';

@@ -24,5 +24,6 @@ export {
   type CaseResult,
   callOutcome,
   checkOutcome,
+  type RunCasesOptions,
   runCases,
 } from './run-cases.js';

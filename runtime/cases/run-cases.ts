@@ -105,21 +105,28 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
+/** How `runCases` loads, stops and reports; every field is optional. */
+export interface RunCasesOptions {
+  /** Replaces the runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated). */
+  readonly loader?: (options: LoadPluginOptions) => Promise<Plugin>;
+  /** Rejects at once when aborted; the instance under test closes once its call ends. */
+  readonly signal?: AbortSignal;
+  /**
+   * Hears of each case as it ends, in the order they run (grouped by config), so a caller
+   * recording host calls can tell which case made them.
+   */
+  readonly onCaseDone?: (result: CaseResult) => void;
+}
+
 /**
  * Runs cases against one artifact, loading it once per distinct config. A config whose
  * Initialize fails gives each of its cases a PLUGIN_INIT_FAILED outcome; any other load
- * error is thrown, because then the artifact, not a case, is at fault. `loader` replaces the
- * runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated).
- * An aborted `signal` rejects at once; the instance under test closes once its call ends.
- * `onCaseDone` hears of each case as it ends, in the order they run (grouped by config), so a
- * caller recording host calls can tell which case made them.
+ * error is thrown, because then the artifact, not a case, is at fault.
  */
 export async function runCases(
   load: LoadPluginOptions,
   cases: readonly PluginCase[],
-  loader: (options: LoadPluginOptions) => Promise<Plugin> = loadPlugin,
-  signal?: AbortSignal,
-  onCaseDone?: (result: CaseResult) => void,
+  { loader = loadPlugin, signal, onCaseDone }: RunCasesOptions = {},
 ): Promise<CaseResult[]> {
   const groups = new Map<string, PluginCase[]>();
   for (const entry of cases) {

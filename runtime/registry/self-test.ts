@@ -23,7 +23,7 @@ export async function runSelfTest(
       { details: { path: casesPath, plugin: file.plugin } },
     );
   }
-  const results = await runCases(load, file.cases, loader, signal);
+  const results = await runCases(load, file.cases, { loader, ...(signal && { signal }) });
   signal?.throwIfAborted();
   const failures = results.filter((result) => !result.pass);
   if (failures.length === 0) return;
