@@ -19,6 +19,7 @@ export {
   parseComparatorSpec,
 } from './comparator-spec.js';
 export { decodeBytes, decodeConfig } from './encoded-bytes.js';
+export { decimalValue, jsonDifference, parseJsonBytes } from './json-equal.js';
 export {
   type CallOutcome,
   type CaseResult,
