@@ -6,6 +6,7 @@
 import { endianness } from 'node:os';
 import koffi from 'koffi';
 import type { GuestMemory, GuestPointer } from '../../host/host-glue.js';
+import { copyFrom, loadLibc } from './libc.js';
 
 const EMPTY = new Uint8Array(0);
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -13,23 +14,6 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 /** Views kept per plugin, and recent ranges seen once (a range gets a view when seen twice). */
 const VIEWS = 8;
 const CANDIDATES = 8;
-
-type Memcpy = (dst: unknown, src: unknown, length: number) => unknown;
-
-let memcpy: Memcpy | null | undefined;
-
-/** The C library's memcpy through koffi: ~70 ns, where koffi.view costs ~1 µs. */
-function libcMemcpy(): Memcpy | null {
-  if (memcpy !== undefined) return memcpy;
-  try {
-    // dlopen(NULL) sees the libc Node links; Windows has msvcrt.dll everywhere (Wine too).
-    const library = koffi.load(process.platform === 'win32' ? 'msvcrt.dll' : null);
-    memcpy = library.func('void *memcpy(void *dst, const void *src, size_t length)') as Memcpy;
-  } catch {
-    memcpy = null;
-  }
-  return memcpy;
-}
 
 const isNull = (pointer: GuestPointer) => pointer === null || pointer === 0n || pointer === 0;
 
@@ -86,7 +70,7 @@ class ViewCache {
  */
 export class NativeMemory implements GuestMemory {
   readonly #cache = new ViewCache();
-  readonly #memcpy = libcMemcpy();
+  readonly #libc = loadLibc();
   readonly #word = new Uint8Array(4);
 
   read(pointer: GuestPointer, length: number): Uint8Array | undefined {
@@ -94,11 +78,8 @@ export class NativeMemory implements GuestMemory {
     if (isNull(pointer)) return undefined;
     const view = this.#cache.find(pointer, length);
     if (view !== undefined) return view;
-    if (this.#memcpy === null) return new Uint8Array(koffi.view(pointer, length));
-    // A plain Uint8Array over pooled memory: a Buffer's slice() would not copy.
-    const pooled = Buffer.allocUnsafe(length);
-    this.#memcpy(pooled, pointer, length);
-    return new Uint8Array(pooled.buffer, pooled.byteOffset, length);
+    if (this.#libc === null) return new Uint8Array(koffi.view(pointer, length));
+    return copyFrom(this.#libc, pointer, length);
   }
 
   writable(pointer: GuestPointer, length: number): Uint8Array | undefined {
@@ -119,7 +100,7 @@ export class NativeMemory implements GuestMemory {
   }
 
   #copyOut(pointer: GuestPointer, bytes: Uint8Array): void {
-    if (this.#memcpy !== null) this.#memcpy(pointer, bytes, bytes.length);
+    if (this.#libc !== null) this.#libc.memcpy(pointer, bytes, bytes.length);
     else new Uint8Array(koffi.view(pointer, bytes.length)).set(bytes);
   }
 
