@@ -142,7 +142,8 @@ export class PluginService {
   #announce(): void {
     if (this.#fleet === undefined || this.#closing !== undefined) return;
     const nodes = this.#fleet.nodes;
-    if (nodes !== undefined) this.#presence = new Presence(nodes, () => this.list());
+    if (nodes !== undefined)
+      this.#presence = new Presence(this.#fleet.node, nodes, () => this.list());
     else setTimeout(() => this.#announce(), 1000).unref();
   }
 
