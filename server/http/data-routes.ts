@@ -45,7 +45,6 @@ export function dataRoutes(
     const served = result.version;
     if (served?.version !== undefined) headers['x-plugin-version'] = served.version;
     if (served?.backend !== undefined) headers['x-plugin-backend'] = served.backend;
-    c.set('traceHeaderSent', true);
     // A plain header object: @hono/node-server writes it as it is (no Headers object per call).
     return new Response(result.output as Uint8Array<ArrayBuffer>, { status: 200, headers });
   });
