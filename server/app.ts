@@ -66,6 +66,6 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   app.route('/', dataRoutes(service, access, config.maxBodyBytes, log));
   app.route('/', adminRoutes(service, access, config.maxBodyBytes));
   app.route('/', keyRoutes(access));
-  app.route('/', dashboardRoutes(service, config.dashboard, access));
+  app.route('/', dashboardRoutes(service, metrics, config.dashboard, access));
   return app;
 }
