@@ -18,6 +18,7 @@ const OUT_LEN = 1024;
 function setup(
   functions: Record<string, HostFunction>,
   capabilities: Capabilities = { hostFunctions: Object.keys(functions) },
+  record = true,
 ) {
   const records: HostCallRecord[] = [];
   const host = new PluginHost({
@@ -25,7 +26,7 @@ function setup(
     grants: resolveGrants(capabilities, undefined),
     functions: new Map(Object.entries(functions)),
     onLog: () => undefined,
-    onHostCall: (record) => records.push(record),
+    onHostCall: record ? (entry) => records.push(entry) : undefined,
   });
   const region = Buffer.alloc(2048);
   const base = koffi.address(region);
@@ -107,6 +108,29 @@ describe('nativeCallHost', () => {
     expect(call(new Uint8Array([0xff, 0xfe]), '')).toBe(TP_STATUS.INVALID);
     expect(call(new Uint8Array(129).fill(0x61), '')).toBe(TP_STATUS.INVALID);
     expect(call('granted', '')).toBe(TP_STATUS.OK);
+  });
+
+  it('checks a length against the limits before reading a byte of it', () => {
+    let calls = 0;
+    // Not recorded: a trace keeps a copy of the arguments as the plugin declared them.
+    const { callHost, at, call } = setup(
+      {
+        f: () => {
+          calls += 1;
+          return utf8('f');
+        },
+      },
+      { hostFunctions: ['f'] },
+      false,
+    );
+    call('f', 'x');
+    // Lengths far past the memory behind these pointers: reading them would fault.
+    const huge = 0x7fff_ffff;
+    expect(callHost(at(NAME), huge, at(INPUT), 0, at(OUT), 8, at(OUT_LEN))).toBe(TP_STATUS.INVALID);
+    expect(callHost(at(NAME), 1, at(INPUT), huge, at(OUT), 8, at(OUT_LEN))).toBe(
+      TP_STATUS.TOO_LARGE,
+    );
+    expect(calls).toBe(1);
   });
 
   it('keeps an output that does not fit for the immediate retry only', () => {
