@@ -2,11 +2,11 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
-import { type Backend, sha256Hex } from '../../runtime/index.js';
+import { type Backend, isValidPluginName, sha256Hex } from '../../runtime/index.js';
 import { ServerError } from '../errors/server-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControlStore, StoredRollout, StoredRollouts } from '../rollout/control-store.js';
-import { ArtifactCache, type RefusedBuild } from './artifact-cache.js';
+import { ArtifactCache, type LoadBuild, type RefusedBuild } from './artifact-cache.js';
 import { NatsCanaryExchange } from './canary-exchange.js';
 import { CONTROL_BUCKET, type FleetConnection, openFleetBuckets } from './fleet-connection.js';
 import {
@@ -36,6 +36,8 @@ export interface NatsStoreOptions {
   readonly log: Logger;
   /** Where the cache and snapshot live: default `<plugins>.fleet`, beside the plugins folder. */
   readonly stateDir?: string;
+  /** Loads a fetched, checked build into this node's registry before it is written to the folder. */
+  readonly load: LoadBuild;
 }
 
 /** What /readyz and the admin API say about the store. */
@@ -195,8 +197,11 @@ export class NatsControlStore implements ControlStore {
 
   /** Takes one entry in; false when it is not newer than what this node has. */
   #take(entry: KvEntry): boolean {
+    const name = nameOf(entry.key);
+    // A key no plugin could have (written by hand): never a path in the plugins folder.
+    if (!isValidPluginName(name)) return false;
     const record = entry.operation === 'PUT' ? parseFleetRecord(entry.value) : undefined;
-    return this.#accept(nameOf(entry.key), entry.revision, record);
+    return this.#accept(name, entry.revision, record);
   }
 
   /** A newer revision of a plugin's key (undefined: deleted), read or written here: deployed. */
@@ -226,7 +231,7 @@ export class NatsControlStore implements ControlStore {
       Backend,
       { sha256: string },
     ][]) {
-      const refused = await this.#cache.deploy(name, backend, ref);
+      const refused = await this.#cache.deploy(name, backend, ref, this.#options.load);
       const key = `${name}/${backend}`;
       if (refused === undefined) {
         this.#refused.delete(key);
@@ -360,14 +365,14 @@ export class NatsControlStore implements ControlStore {
     this.#kv();
     const sha256 = sha256Hex(bytes);
     const objects = this.#connection!.objects;
-    try {
+    const stored = (async () => {
       const have = await withJetStreamRetry(() => objects.info(sha256));
       if (have === null || have.deleted)
         await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
-    } catch (error) {
-      throw this.#unavailable(error);
-    }
-    await this.#cache.keep(sha256, bytes);
+    })();
+    // The node's own copy is written meanwhile (the writer deploys from it, never downloads).
+    const [put] = await Promise.allSettled([stored, this.#cache.keep(sha256, bytes)]);
+    if (put.status === 'rejected') throw this.#unavailable(put.reason);
     await this.#point(name, backend, version === undefined ? { sha256 } : { sha256, version });
   }
 
