@@ -4,7 +4,7 @@ import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { PluginService } from '../service/plugin-service.js';
 import type { ServerEnv } from './server-env.js';
 
-/** GET /healthz (the process is up), /readyz (plugins loaded, not shutting down), /metrics. */
+/** GET /healthz (the process is up), /readyz (plugins loaded, not shutting down), /metrics (the process group's). */
 export function opsRoutes(service: PluginService, metrics: ServerMetrics): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   app.get('/healthz', (c) => c.json({ status: 'ok', pid: process.pid }));
@@ -17,7 +17,7 @@ export function opsRoutes(service: PluginService, metrics: ServerMetrics): Hono<
   });
   app.get('/metrics', async (c) => {
     c.header('Content-Type', metrics.registry.contentType);
-    return c.body(await metrics.registry.metrics());
+    return c.body(await metrics.text());
   });
   return app;
 }

@@ -205,11 +205,6 @@ export class PluginService {
     return callPlugin(context, this.#rollouts.get(name), name, input, request, signal);
   }
 
-  /** The media type of a plugin's output: plugin.json's contentType, else application/octet-stream. */
-  contentType(name: string): string {
-    return this.#rollouts.get(name)?.snapshot.contentType ?? 'application/octet-stream';
-  }
-
   list(): PluginView[] {
     const memory = this.#registry.memoryByVersion();
     return this.#registry
