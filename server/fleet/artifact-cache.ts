@@ -7,6 +7,8 @@ import { artifactFile, readNoFollow, replaceArtifact } from '../rollout/artifact
 import type { BuildRef } from './fleet-record.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
 /** Why a build named in the store was not deployed on this node. */
 export interface RefusedBuild {
   readonly name: string;
@@ -33,6 +35,8 @@ export class ArtifactCache {
   readonly #dir: string;
   readonly #plugins: string;
   readonly #objects: () => ObjectStore | undefined;
+  /** Downloads in flight (a prefetch, a deploy), by sha256: one per object at a time. */
+  readonly #downloads = new Map<string, Promise<Uint8Array | null>>();
 
   constructor(dir: string, plugins: string, objects: () => ObjectStore | undefined) {
     this.#dir = dir;
@@ -77,13 +81,39 @@ export class ArtifactCache {
     await writePrivateFile(join(this.#dir, sha256), bytes).catch(() => {});
   }
 
+  /** Starts downloading an object a key may soon name; kept in the cache once checked. */
+  prefetch(sha256: string): void {
+    if (!SHA256.test(sha256) || this.#downloads.has(sha256)) return;
+    void (async () => {
+      const cached = await readFile(join(this.#dir, sha256)).catch(() => undefined);
+      if (cached !== undefined && sha256Hex(cached) === sha256) return;
+      const bytes = await this.#download(sha256);
+      if (bytes !== null && sha256Hex(bytes) === sha256) await this.keep(sha256, bytes);
+    })().catch(() => {});
+  }
+
+  /** One download per object at a time: a deploy joins the prefetch already running. */
+  #download(sha256: string): Promise<Uint8Array | null> {
+    const running = this.#downloads.get(sha256);
+    if (running !== undefined) return running;
+    const objects = this.#objects();
+    if (objects === undefined) return Promise.resolve(null);
+    const download = withJetStreamRetry(() => objects.getBlob(sha256));
+    this.#downloads.set(sha256, download);
+    const forget = () => this.#downloads.delete(sha256);
+    download.then(forget, forget);
+    return download;
+  }
+
   async #fetch(sha256: string): Promise<{ bytes: Uint8Array; downloaded: boolean } | undefined> {
-    const cached = await readFile(join(this.#dir, sha256)).catch(() => undefined);
+    const running = this.#downloads.get(sha256);
+    const cached =
+      running === undefined
+        ? await readFile(join(this.#dir, sha256)).catch(() => undefined)
+        : undefined;
     if (cached !== undefined && sha256Hex(cached) === sha256)
       return { bytes: cached, downloaded: false };
-    const objects = this.#objects();
-    if (objects === undefined) return undefined;
-    const bytes = await withJetStreamRetry(() => objects.getBlob(sha256));
+    const bytes = await this.#download(sha256);
     return bytes === null ? undefined : { bytes, downloaded: true };
   }
 }

@@ -66,6 +66,8 @@ export class NatsControlStore implements ControlStore {
   readonly #records = new Map<string, FleetRecord>();
   readonly #revisions = new Map<string, number>();
   readonly #refused = new Map<string, RefusedBuild>();
+  /** Object puts started while their upload is checked, by sha256: true when this put made it. */
+  readonly #puts = new Map<string, Promise<boolean>>();
   #connection: FleetConnection | undefined;
   #source: 'store' | 'snapshot' = 'store';
   #onChange: (records: StoredRollouts) => void = () => {};
@@ -157,9 +159,10 @@ export class NatsControlStore implements ControlStore {
   }
 
   /** The watch, and a check of the bucket's last sequence that catches what a stalled watch missed. */
-  #follow({ kv, canaries }: FleetConnection): void {
+  #follow({ kv, canaries, objects }: FleetConnection): void {
     this.canaries.attach(canaries);
     void this.#watch(kv);
+    void this.#prefetch(objects);
     const timer = setInterval(() => void this.#catchUp(kv), CATCH_UP_MS);
     timer.unref();
     this.#stopCatchUp = () => clearInterval(timer);
@@ -190,6 +193,26 @@ export class NatsControlStore implements ControlStore {
       } catch (error) {
         if (this.#closed) return;
         this.#options.log.warn({ err: error }, 'fleet store: the watch stopped; opening it again');
+      }
+      if (!this.#closed) await new Promise((resolve) => setTimeout(resolve, 250).unref());
+    }
+  }
+
+  /**
+   * Downloads each object as it lands in the store, before a key names it: an upload's bytes
+   * are put while the uploading node checks them, so this node has them by the time the key
+   * points at them. Only cached once their sha256 matches their name.
+   */
+  async #prefetch(objects: ObjectStore): Promise<void> {
+    while (!this.#closed) {
+      try {
+        const watch = await withJetStreamRetry(() => objects.watch({ ignoreDeletes: true }));
+        for await (const info of watch) {
+          if (this.#closed) break;
+          if (info !== null && !info.deleted) this.#cache.prefetch(info.name);
+        }
+      } catch {
+        // the connection went away: opened again below
       }
       if (!this.#closed) await new Promise((resolve) => setTimeout(resolve, 250).unref());
     }
@@ -354,6 +377,31 @@ export class NatsControlStore implements ControlStore {
     this.#kv();
   }
 
+  /** Puts the object (named by its sha256) unless the store has it; true when this put made it. */
+  async #putObject(sha256: string, metadata: Record<string, string>, bytes: Uint8Array) {
+    const objects = this.#connection!.objects;
+    const have = await withJetStreamRetry(() => objects.info(sha256));
+    if (have !== null && !have.deleted) return false;
+    await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
+    return true;
+  }
+
+  beginArtifact(name: string, backend: Backend, bytes: Uint8Array) {
+    const sha256 = sha256Hex(bytes);
+    const put = this.#putObject(sha256, { plugin: name, backend }, bytes);
+    put.catch(() => {}); // putArtifact reports it
+    this.#puts.set(sha256, put);
+    void this.#cache.keep(sha256, bytes);
+    return {
+      discard: async () => {
+        if (this.#puts.get(sha256) === put) this.#puts.delete(sha256);
+        // A refused upload leaves no object behind (unless another upload had put it).
+        if (await put.catch(() => false))
+          await this.#connection?.objects.delete(sha256).catch(() => {});
+      },
+    };
+  }
+
   async putArtifact(
     name: string,
     backend: Backend,
@@ -365,14 +413,20 @@ export class NatsControlStore implements ControlStore {
     this.#kv();
     const sha256 = sha256Hex(bytes);
     const objects = this.#connection!.objects;
-    const stored = (async () => {
-      const have = await withJetStreamRetry(() => objects.info(sha256));
-      if (have === null || have.deleted)
-        await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
-    })();
-    // The node's own copy is written meanwhile (the writer deploys from it, never downloads).
-    const [put] = await Promise.allSettled([stored, this.#cache.keep(sha256, bytes)]);
-    if (put.status === 'rejected') throw this.#unavailable(put.reason);
+    const early = this.#puts.get(sha256);
+    this.#puts.delete(sha256);
+    try {
+      if (early === undefined) {
+        void this.#cache.keep(sha256, bytes);
+        await this.#putObject(sha256, metadata, bytes);
+      } else {
+        await early;
+        // What the upload's check learnt (its version) goes into the object's metadata.
+        await withJetStreamRetry(() => objects.update(sha256, { name: sha256, metadata }));
+      }
+    } catch (error) {
+      throw this.#unavailable(error);
+    }
     await this.#point(name, backend, version === undefined ? { sha256 } : { sha256, version });
   }
 

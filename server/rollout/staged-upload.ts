@@ -81,6 +81,8 @@ export async function uploadStaged(
   const { name, backend, bytes } = request;
   if (write) await deps.store.checkReplaceable(name, backend);
   const stage = await stageUpload(name, backend, bytes);
+  const early = write ? deps.store.beginArtifact?.(name, backend, bytes) : undefined;
+  let stored = false;
   try {
     const { source, preferred } = await stagedSource(
       deps.config.plugins,
@@ -107,8 +109,9 @@ export async function uploadStaged(
     const version = result.version!;
     if (result.outcome === 'unchanged') return { outcome: 'unchanged', version };
     if (write) await deps.store.putArtifact(name, backend, bytes, { version: version.version });
+    stored = true;
     return { outcome: twin ? 'twin-activated' : 'activated', version };
   } finally {
-    await stage.cleanup();
+    await Promise.all([stage.cleanup(), stored ? undefined : early?.discard()]);
   }
 }
