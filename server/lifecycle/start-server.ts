@@ -5,6 +5,7 @@ import { createApp } from '../app.js';
 import { auditServerActions } from '../auth/audit-feed.js';
 import { openAccess } from '../auth/open-access.js';
 import type { ServerConfig } from '../config/server-config.js';
+import { SERVER_OPTIONS } from '../http/request-header.js';
 import { WorkerGroupRelay } from '../observability/group-worker.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { ServerMetrics } from '../observability/server-metrics.js';
@@ -47,7 +48,12 @@ export async function startServer(
   const service = new PluginService({ config, log, metrics, ...options });
   const stopAudit = auditServerActions(service.feed, access.audit);
   const app = createApp({ service, metrics, log, config, access });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const server = serve({
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    serverOptions: SERVER_OPTIONS,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
