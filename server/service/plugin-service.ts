@@ -83,7 +83,12 @@ export class PluginService {
     this.#fleet =
       config.store === ''
         ? undefined
-        : new NatsControlStore({ servers: config.store, plugins: config.plugins, log });
+        : new NatsControlStore({
+            servers: config.store,
+            plugins: config.plugins,
+            log,
+            load: (build) => this.#rollouts.for(build.name).followBuild(build),
+          });
     this.#store = this.#fleet ?? new FolderControlStore(config.plugins);
     this.#rollouts = new Rollouts({
       config,
