@@ -28,14 +28,17 @@ export function nativeCallHost(
   return (name, nameLength, input, inputLength, out, outCap, outLen) => {
     const names = memory.read(name, nameLength);
     const inputs = names && memory.read(input, inputLength);
-    if (!inputs || !memory.fits(out, outCap) || !memory.writeU32(outLen, 0)) {
+    if (!inputs || !memory.fits(out, outCap) || !memory.fits(outLen, 4)) {
       kept.drop();
       return TP_STATUS.BOUNDS;
     }
     let data = kept.holds ? kept.take(names, 0, nameLength, inputs, 0, inputLength) : undefined;
     if (data === undefined) {
       const answer = link.callHost(memory.words(names), 0, nameLength, inputs, 0, inputLength);
-      if (typeof answer === 'number') return answer;
+      if (typeof answer === 'number') {
+        memory.writeU32(outLen, 0);
+        return answer;
+      }
       data = answer;
     }
     memory.writeU32(outLen, data.length);
