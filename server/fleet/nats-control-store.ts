@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
+import { headers } from '@nats-io/transport-node';
 import { type Backend, isValidPluginName, sha256Hex } from '../../runtime/index.js';
 import { ServerError } from '../errors/server-error.js';
 import type { Logger } from '../observability/logger.js';
@@ -20,6 +21,8 @@ import { newNodeId } from './presence.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
 const KEY_PREFIX = 'plugin.';
+/** Names each write (node and counter): a retried write that landed recognises itself. */
+const WRITE_HEADER = 'Twinplug-Write';
 /** How often a node compares the bucket's last sequence with what it has seen. */
 const CATCH_UP_MS = 1000;
 /** Plugin names may hold dots (KV token separators) but never '=': the encoding is reversible. */
@@ -74,6 +77,7 @@ export class NatsControlStore implements ControlStore {
   #deploying: Promise<void> = Promise.resolve();
   #closed = false;
   #stopCatchUp: () => void = () => {};
+  #writes = 0;
 
   constructor(options: NatsStoreOptions) {
     this.#options = options;
@@ -327,10 +331,10 @@ export class NatsControlStore implements ControlStore {
       const seen = pinned ?? this.#revisions.get(name) ?? 0;
       const next = change(this.#records.get(name) ?? {});
       const value = encodeFleetRecord(next);
+      this.#writes += 1;
+      const write = `${this.node}:${this.#writes}`;
       try {
-        const revision = await withJetStreamRetry(() =>
-          seen === 0 ? kv.create(keyOf(name), value) : this.#update(name, value, seen),
-        );
+        const revision = await withJetStreamRetry(() => this.#update(name, value, seen, write));
         this.#accept(name, revision, next);
         return;
       } catch (error) {
@@ -349,19 +353,37 @@ export class NatsControlStore implements ControlStore {
   }
 
   /**
-   * kv.update, plus a message id naming the revision replaced: nats-server before 2.9.21 checks
-   * the expected revision before consensus, so two updates racing on a cluster may both pass it
-   * (nats-io/nats-server#4320); the id makes the later one a duplicate, refused here as a conflict.
+   * kv.update (kv.create for revision 0), plus a message id naming the revision replaced:
+   * nats-server before 2.9.21 checks the expected revision before consensus, so two updates
+   * racing on a cluster may both pass it (nats-io/nats-server#4320); the id makes the later one
+   * a duplicate, refused here as a conflict. Unless the write there is this one: a retry after
+   * an ack lost with the connection finds its own write (its header), a success.
    */
-  async #update(name: string, value: Uint8Array, seen: number): Promise<number> {
-    const key = keyOf(name);
-    const ack = await this.#connection!.js.publish(`$KV.${CONTROL_BUCKET}.${key}`, value, {
-      msgID: `${key}@${seen}`,
-      expect: { lastSubjectSequence: seen },
-    });
-    if (ack.duplicate)
-      throw new Error(`wrong last sequence: ${key} was replaced at ${seen} already`);
-    return ack.seq;
+  async #update(name: string, value: Uint8Array, seen: number, write: string): Promise<number> {
+    const subject = `$KV.${CONTROL_BUCKET}.${keyOf(name)}`;
+    const named = headers();
+    named.set(WRITE_HEADER, write);
+    let duplicateOf: number | undefined;
+    try {
+      const ack = await this.#connection!.js.publish(subject, value, {
+        msgID: `${keyOf(name)}@${seen}`,
+        expect: { lastSubjectSequence: seen },
+        headers: named,
+      });
+      if (!ack.duplicate) return ack.seq;
+      duplicateOf = ack.seq;
+    } catch (error) {
+      if (!isWrongRevision(error)) throw error;
+    }
+    const jsm = await this.#connection!.js.jetstreamManager(false);
+    const there = await jsm.streams
+      .getMessage(
+        `KV_${CONTROL_BUCKET}`,
+        duplicateOf === undefined ? { last_by_subj: subject } : { seq: duplicateOf },
+      )
+      .catch(() => null);
+    if (there !== null && there.header?.get(WRITE_HEADER) === write) return there.seq;
+    throw new Error(`wrong last sequence: ${subject} was replaced at ${seen} already`);
   }
 
   #unavailable(error: unknown): unknown {
