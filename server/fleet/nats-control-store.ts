@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
 import { headers } from '@nats-io/transport-node';
-import { type Backend, isValidPluginName, sha256Hex } from '../../runtime/index.js';
+import {
+  type Backend,
+  isValidPluginName,
+  type PluginInfo,
+  sha256Hex,
+} from '../../runtime/index.js';
 import { ServerError } from '../errors/server-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControlStore, StoredRollout, StoredRollouts } from '../rollout/control-store.js';
@@ -28,6 +33,23 @@ const CATCH_UP_MS = 1000;
 /** Plugin names may hold dots (KV token separators) but never '=': the encoding is reversible. */
 const keyOf = (name: string) => KEY_PREFIX + name.replaceAll('.', '=2E');
 const nameOf = (key: string) => key.slice(KEY_PREFIX.length).replaceAll('=2E', '.');
+
+/** What an object says about the build it holds: plugin, backend, version and its PluginInfo. */
+function objectMetadata(
+  plugin: string,
+  backend: Backend,
+  version: string | undefined,
+  info: PluginInfo | undefined,
+): Record<string, string> {
+  const metadata: Record<string, string> = { plugin, backend };
+  if (version !== undefined) metadata.version = version;
+  if (info !== undefined) {
+    const { name, abi, description } = info;
+    const about = { name, version: info.version, abi, description: description.slice(0, 1024) };
+    metadata.pluginInfo = JSON.stringify(about);
+  }
+  return metadata;
+}
 
 function isWrongRevision(error: unknown): boolean {
   return error instanceof Error && /wrong last sequence|key exists/i.test(error.message);
@@ -341,7 +363,10 @@ export class NatsControlStore implements ControlStore {
         if (!isWrongRevision(error)) throw this.#unavailable(error);
       }
       const latest = await withJetStreamRetry(() => kv.get(keyOf(name))).catch(() => null);
-      if (latest !== null && this.#take(latest)) this.#onChange(this.#rollouts());
+      if (latest !== null) this.#take(latest);
+      // Always: the losing change was applied locally first, and the watch may have brought
+      // the winner's record before it; the rollouts take the stored records in again.
+      this.#onChange(this.#rollouts());
       if (conflict !== false)
         throw new ServerError(
           'ROLLOUT_CONFLICT',
@@ -428,10 +453,10 @@ export class NatsControlStore implements ControlStore {
     name: string,
     backend: Backend,
     bytes: Uint8Array,
-    about?: { readonly version: string | undefined },
+    about?: { readonly version: string | undefined; readonly info?: PluginInfo },
   ): Promise<void> {
     const version = about?.version;
-    const metadata = { plugin: name, backend, ...(version === undefined ? {} : { version }) };
+    const metadata = objectMetadata(name, backend, version, about?.info);
     this.#kv();
     const sha256 = sha256Hex(bytes);
     const objects = this.#connection!.objects;
