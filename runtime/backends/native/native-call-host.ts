@@ -3,6 +3,7 @@
 // about as much as the koffi callback itself, and a plugin may call a host function in a tight
 // loop. Same checks, same order of statuses as host-glue.ts.
 import { TP_STATUS } from '../../host/api.js';
+import { wordsOf } from '../../host/host-functions.js';
 import type { GuestPointer } from '../../host/host-glue.js';
 import type { KeptAnswer } from '../../host/kept-answer.js';
 import type { HostLink } from '../../host/link.js';
@@ -34,7 +35,7 @@ export function nativeCallHost(
     }
     let data = kept.take(names, 0, nameLength, inputs, 0, inputLength);
     if (data === undefined) {
-      const answer = link.callHost(names, 0, nameLength, inputs, 0, inputLength);
+      const answer = link.callHost(wordsOf(names), 0, nameLength, inputs, 0, inputLength);
       if (typeof answer === 'number') return answer;
       data = answer;
     }
