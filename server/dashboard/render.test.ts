@@ -113,6 +113,7 @@ describe('the fleet view and the charts', () => {
     expect(html).not.toContain('<script');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('silent 5 s');
+    expect(html).toContain('data-total-calls="3">3 calls · 1 errors');
     expect(html).toContain('data-chart="calls/s" data-max="8"');
     expect(html).toContain('data-chart="errors/s" data-max="2"');
     expect(html).toContain('data-chart="p99" data-max="2" data-points="1"');
