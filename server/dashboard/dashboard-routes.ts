@@ -1,10 +1,12 @@
-import { type Context, Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { requestSecret } from '../auth/credentials.js';
 import type { ServerAccess } from '../auth/open-access.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { ServerError } from '../errors/server-error.js';
 import type { ServerEnv } from '../http/server-env.js';
 import type { PluginService } from '../service/plugin-service.js';
+import { dashboardApi } from './dashboard-api.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 import { redactDashboard } from './redact.js';
@@ -52,18 +54,18 @@ export function dashboardRoutes(
   service: PluginService,
   access: ServerConfig['dashboard'],
   { auth, audit }: ServerAccess,
-): Hono<ServerEnv> {
+): OpenAPIHono<ServerEnv> {
   const data = async (c: Context<ServerEnv>): Promise<DashboardData> => {
     const view = await viewFor(c, access, auth);
     if (view === 'redacted') return redactDashboard(serviceData(service));
     return { ...serviceData(service), audit: await audit.latest(20) };
   };
-  const app = new Hono<ServerEnv>();
-  app.get('/v1/dashboard', async (c) => {
+  const app = new OpenAPIHono<ServerEnv>();
+  app.openapi(dashboardApi.data, async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json(await data(c));
+    return c.json(await data(c), 200);
   });
-  app.get('/', async (c) => {
+  app.openapi(dashboardApi.page, async (c) => {
     const shown = await data(c);
     c.header(
       'Content-Security-Policy',

@@ -1,7 +1,8 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { type Access, guardCall } from '../auth/guard.js';
 import type { PluginService } from '../service/plugin-service.js';
 import { limitBody } from './body-limit.js';
+import { callRoute } from './data-api.js';
 import { dataTarget } from './plugin-ref.js';
 import type { ServerEnv } from './server-env.js';
 
@@ -10,9 +11,13 @@ export function dataRoutes(
   service: PluginService,
   access: Access,
   maxBodyBytes: number,
-): Hono<ServerEnv> {
-  const app = new Hono<ServerEnv>();
-  app.post('/v1/plugins/:ref', guardCall(access), limitBody(maxBodyBytes), async (c) => {
+): OpenAPIHono<ServerEnv> {
+  const app = new OpenAPIHono<ServerEnv>();
+  // Described in the document, but mounted without @hono/zod-openapi's validators: this is the
+  // hot path, and dataTarget checks the same parameters with the codes clients know.
+  app.openAPIRegistry.registerPath(callRoute);
+  const path = callRoute.getRoutingPath();
+  app.on(callRoute.method, path, guardCall(access), limitBody(maxBodyBytes), async (c) => {
     const { name, version, backend } = dataTarget(
       c.req.param('ref'),
       c.req.header('x-plugin-version'),
