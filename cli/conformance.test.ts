@@ -173,7 +173,9 @@ describe('twinplug conformance', () => {
       const start = workflow.indexOf('twinplug conformance --plugin');
       const block = workflow.slice(start, workflow.indexOf('\n      - ', start));
       const args = block
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
         .replaceAll('${{ github.run_number }}', '42')
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
         .replaceAll('${{ matrix.os }}', 'ubuntu-latest')
         .split(/\s+/)
         .filter((word) => word !== '')

@@ -60,13 +60,9 @@ export async function runTracedCases(
 ): Promise<TracedRun> {
   const recorder = new HostTraceRecorder();
   const traces = new Map<PluginCase, TraceStep[]>();
-  const results = await runCases(
-    tracedLoad(artifact, options, recorder),
-    cases,
-    undefined,
-    undefined,
-    (result) => traces.set(result.case, sideEffects(recorder.take())),
-  );
+  const results = await runCases(tracedLoad(artifact, options, recorder), cases, {
+    onCaseDone: (result) => traces.set(result.case, sideEffects(recorder.take())),
+  });
   return { results, traces };
 }
 

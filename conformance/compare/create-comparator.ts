@@ -4,12 +4,13 @@ import {
   describeComparator,
   EXACT,
   isPluginError,
+  jsonDifference,
   loadPlugin,
+  parseJsonBytes,
 } from '../../runtime/index.js';
 import { ConformanceError } from '../errors.js';
 import { type Comparator, verdict } from './comparator.js';
 import { createDecodeComparator, type Decode } from './decode.js';
-import { jsonDifference, parseJsonBytes } from './json-equal.js';
 
 type CustomCompare = (
   a: Uint8Array,

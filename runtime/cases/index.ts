@@ -19,10 +19,12 @@ export {
   parseComparatorSpec,
 } from './comparator-spec.js';
 export { decodeBytes, decodeConfig } from './encoded-bytes.js';
+export { decimalValue, jsonDifference, parseJsonBytes } from './json-equal.js';
 export {
   type CallOutcome,
   type CaseResult,
   callOutcome,
   checkOutcome,
+  type RunCasesOptions,
   runCases,
 } from './run-cases.js';

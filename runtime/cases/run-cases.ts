@@ -4,6 +4,8 @@ import { loadPlugin } from '../load-plugin.js';
 import type { LoadPluginOptions } from '../options.js';
 import type { Plugin } from '../plugin.js';
 import type { CaseExpectation, PluginCase } from './case-file.js';
+import type { ComparatorSpec } from './comparator-spec.js';
+import { jsonDifference, parseJsonBytes } from './json-equal.js';
 
 /** What one call did: the output bytes, or the error's code (and the plugin's own code). */
 export type CallOutcome =
@@ -45,14 +47,34 @@ function parseJson(bytes: Uint8Array): { value: unknown } | undefined {
   }
 }
 
+/** Whether two outputs hold the same JSON value as a `json` comparator judges it. */
+function sameJson(
+  actual: Uint8Array,
+  expected: Uint8Array,
+  spec: Extract<ComparatorSpec, { kind: 'json' }>,
+): boolean {
+  const [left, right] = [parseJsonBytes(actual), parseJsonBytes(expected)];
+  if ('error' in left || 'error' in right) return false;
+  try {
+    return jsonDifference(left.value, right.value, spec.numbers) === undefined;
+  } catch {
+    return false; // nested deeper than the stack allows
+  }
+}
+
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
-/** Whether an outcome meets an expectation, and if not, why not. */
+/**
+ * Whether an outcome meets an expectation, and if not, why not. An `output` expectation missed
+ * byte for byte is met when `compare` is a `json` comparator that finds the same value; the
+ * comparators that run code (`decode`, `custom`) are conformance's, never run here.
+ */
 export function checkOutcome(
   outcome: CallOutcome,
   expect: CaseExpectation,
+  compare?: ComparatorSpec,
 ): { pass: boolean; reason: string | undefined } {
   if (expect.kind === 'error') {
     if (outcome.ok)
@@ -76,7 +98,10 @@ export function checkOutcome(
       reason: `expected output, got error ${outcome.code}: ${outcome.message}`,
     };
   if (expect.kind === 'output') {
-    return bytesEqual(outcome.output, expect.output)
+    const equal =
+      bytesEqual(outcome.output, expect.output) ||
+      (compare?.kind === 'json' && sameJson(outcome.output, expect.output, compare));
+    return equal
       ? { pass: true, reason: undefined }
       : {
           pass: false,
@@ -105,21 +130,30 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
+/** How `runCases` loads, stops and reports; every field is optional. */
+export interface RunCasesOptions {
+  /** Replaces the runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated). */
+  readonly loader?: (options: LoadPluginOptions) => Promise<Plugin>;
+  /** Rejects at once when aborted; the instance under test closes once its call ends. */
+  readonly signal?: AbortSignal;
+  /**
+   * Hears of each case as it ends, in the order they run (grouped by config), so a caller
+   * recording host calls can tell which case made them.
+   */
+  readonly onCaseDone?: (result: CaseResult) => void;
+  /** How `output` expectations are judged beyond byte equality (see checkOutcome). */
+  readonly compare?: ComparatorSpec | undefined;
+}
+
 /**
  * Runs cases against one artifact, loading it once per distinct config. A config whose
  * Initialize fails gives each of its cases a PLUGIN_INIT_FAILED outcome; any other load
- * error is thrown, because then the artifact, not a case, is at fault. `loader` replaces the
- * runtime's loadPlugin (the registry passes its own, so that isolated plugins are tested isolated).
- * An aborted `signal` rejects at once; the instance under test closes once its call ends.
- * `onCaseDone` hears of each case as it ends, in the order they run (grouped by config), so a
- * caller recording host calls can tell which case made them.
+ * error is thrown, because then the artifact, not a case, is at fault.
  */
 export async function runCases(
   load: LoadPluginOptions,
   cases: readonly PluginCase[],
-  loader: (options: LoadPluginOptions) => Promise<Plugin> = loadPlugin,
-  signal?: AbortSignal,
-  onCaseDone?: (result: CaseResult) => void,
+  { loader = loadPlugin, signal, onCaseDone, compare }: RunCasesOptions = {},
 ): Promise<CaseResult[]> {
   const groups = new Map<string, PluginCase[]>();
   for (const entry of cases) {
@@ -144,7 +178,7 @@ export async function runCases(
         signal?.throwIfAborted();
         const outcome =
           loadFailure ?? (await untilAborted(callOutcome(plugin!, entry.input), signal));
-        const result = { case: entry, outcome, ...checkOutcome(outcome, entry.expect) };
+        const result = { case: entry, outcome, ...checkOutcome(outcome, entry.expect, compare) };
         results.set(entry, result);
         onCaseDone?.(result);
       }

@@ -6,7 +6,9 @@ import type { Plugin } from '../plugin.js';
 /**
  * Runs a candidate's cases.json against fresh instances of it (the candidate that will serve
  * is not touched), loaded with the registry's own loader. Any failing case, an unreadable or
- * invalid cases file, or a cases file made for another plugin fails the candidate.
+ * invalid cases file, or a cases file made for another plugin fails the candidate. A `json`
+ * comparator in the file judges `output` expectations as JSON; `decode` and `custom` run code
+ * from the plugin's folder, which the registry never does, so their cases are judged byte for byte.
  */
 export async function runSelfTest(
   name: string,
@@ -23,7 +25,11 @@ export async function runSelfTest(
       { details: { path: casesPath, plugin: file.plugin } },
     );
   }
-  const results = await runCases(load, file.cases, loader, signal);
+  const results = await runCases(load, file.cases, {
+    loader,
+    compare: file.compare,
+    ...(signal && { signal }),
+  });
   signal?.throwIfAborted();
   const failures = results.filter((result) => !result.pass);
   if (failures.length === 0) return;

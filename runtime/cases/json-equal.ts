@@ -1,5 +1,5 @@
 import { isLosslessNumber, parse } from 'lossless-json';
-import type { JsonNumberMode } from '../../runtime/index.js';
+import type { JsonNumberMode } from './comparator-spec.js';
 
 /** A number as it was written: compared by value, never by spelling. */
 interface NumberLiteral {
