@@ -131,6 +131,13 @@ export const suite: BenchSuite = {
         adapter: { kind: 'imodule', destroy: 'DestroyModule', outputCapacity: capacity },
       });
       await runBackend('legacy IModule (koffi vtable)', plugin, floor.call, rows);
+      await runBackend(
+        'legacy IModule (koffi vtable), processDataSync',
+        plugin,
+        floor.call,
+        rows,
+        true,
+      );
       await plugin.close();
       floor.close();
     }

@@ -16,15 +16,21 @@ const BODY = 'a 64-byte body of text for upper: Hello, World! 0123456789 abcdef'
 const TARGET = resolve(import.meta.dirname, '../server-target.js');
 const BUILD = resolve(import.meta.dirname, '../../../build');
 
-interface Target {
+export interface Target {
   readonly child: ChildProcess;
   readonly url: string;
   /** Sent with every request (the API key of the auth contender). */
   readonly headers: Record<string, string>;
 }
 
-async function startTarget(kind: string, plugins?: string): Promise<Target> {
-  const child = spawn(process.execPath, [TARGET, kind, ...(plugins ? [plugins] : [])], {
+/** Starts `bench/server-target` in its own process; `nodeFlags` go before the script (e.g. `--cpu-prof`). */
+export async function startTarget(
+  kind: string,
+  plugins?: string,
+  nodeFlags: readonly string[] = [],
+): Promise<Target> {
+  const args = [...nodeFlags, TARGET, kind, ...(plugins ? [plugins] : [])];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const { port, secret } = await new Promise<{ port: number; secret?: string }>((done, fail) => {
@@ -36,13 +42,13 @@ async function startTarget(kind: string, plugins?: string): Promise<Target> {
   return { child, url: `http://127.0.0.1:${port}/v1/plugins/upper`, headers };
 }
 
-async function stopTarget(target: Target): Promise<void> {
+export async function stopTarget(target: Target): Promise<void> {
   const exited = new Promise((done) => target.child.once('exit', done));
   target.child.kill('SIGTERM');
   await exited;
 }
 
-interface Load {
+export interface Load {
   readonly rps: number;
   /** The server process's CPU time (user + system) per request, in microseconds. */
   readonly cpuUs: number;
@@ -60,7 +66,7 @@ function cpuTime(target: Target): Promise<number> {
   });
 }
 
-async function load(target: Target, seconds: number): Promise<Load> {
+export async function load(target: Target, seconds: number): Promise<Load> {
   const before = await cpuTime(target);
   const result = await autocannon({
     url: target.url,
@@ -132,7 +138,7 @@ function median(entry: Contender): Load {
  * A plugins folder with upper only; plugin.json forces swaps between its two same-version builds
  * and, for the in-process contenders, asks for in-process (the default for Wasm too, now).
  */
-function upperFolder(manifest: Record<string, unknown>): string {
+export function upperFolder(manifest: Record<string, unknown>): string {
   const root = mkdtempSync(join(tmpdir(), 'twinplug-bench-server-'));
   cpSync(join(BUILD, 'plugins/upper'), join(root, 'upper'), { recursive: true });
   writeFileSync(join(root, 'upper/plugin.json'), JSON.stringify({ force: true, ...manifest }));

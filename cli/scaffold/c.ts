@@ -71,8 +71,8 @@ export function cScaffold(name: string): Scaffold {
   return {
     files: new Map([
       [`src/${name}.c`, source(name)],
-      ['src/wasm_support.c', shipped('plugins-dll/common/wasm_support.c')],
-      ['include/twinplug.h', shipped('plugins-dll/include/twinplug.h')],
+      ['src/wasm_support.c', shipped('pdk/c/twinplug_wasm.c')],
+      ['include/twinplug.h', shipped('pdk/c/twinplug.h')],
       ['build.sh', buildScript(name)],
       ['package.json', packageJson(name, 'sh build.sh')],
       ['plugin.json', pluginJson()],

@@ -1,5 +1,5 @@
 // The behaviour most fixtures share around their one fault: output = prefix + input.
-import { OutputWriter } from "./output";
+import { OutputWriter } from "../../pdk/assemblyscript";
 
 export function echo(
   inPtr: usize,

@@ -1,7 +1,7 @@
 // crc32: CRC-32/IEEE 802.3 of the input, as 4 bytes big-endian (docs/samples.md).
-import { encodePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../common/abi";
+import { encodePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../../pdk/assemblyscript";
 
-export { alloc, dealloc } from "../common/abi";
+export { alloc, dealloc } from "../../pdk/assemblyscript";
 
 const INFO = encodePluginInfo("crc32", "1.0.0", "CRC-32/IEEE of the input, 4 bytes big-endian");
 

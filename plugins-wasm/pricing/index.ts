@@ -1,10 +1,10 @@
 // pricing: a JSON order in, a JSON price breakdown out, all in integer cents (docs/samples.md).
-import { encodePluginInfo } from "../common/abi";
+import { encodePluginInfo } from "../../pdk/assemblyscript";
 import { isValidJson, JsonCursor } from "../common/json";
-import { OutputWriter } from "../common/output";
+import { OutputWriter } from "../../pdk/assemblyscript";
 import { Coupon, Order, OrderReader } from "./order";
 
-export { alloc, dealloc } from "../common/abi";
+export { alloc, dealloc } from "../../pdk/assemblyscript";
 
 const MALFORMED_JSON: i32 = -2;
 const VOLUME_THRESHOLD_CENTS: u64 = 100000;

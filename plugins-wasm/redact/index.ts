@@ -1,9 +1,9 @@
 // redact: replaces configured words with a mask (docs/samples.md).
-import { encodePluginInfo } from "../common/abi";
-import { OutputWriter } from "../common/output";
+import { encodePluginInfo } from "../../pdk/assemblyscript";
+import { OutputWriter } from "../../pdk/assemblyscript";
 import { foldCase, parseConfig, RedactConfig } from "./config";
 
-export { alloc, dealloc } from "../common/abi";
+export { alloc, dealloc } from "../../pdk/assemblyscript";
 
 const INVALID_CONFIG: i32 = -1;
 

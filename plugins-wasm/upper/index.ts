@@ -1,7 +1,7 @@
 // upper: ASCII upper-case, byte for byte (docs/samples.md).
-import { encodePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../common/abi";
+import { encodePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../../pdk/assemblyscript";
 
-export { alloc, dealloc } from "../common/abi";
+export { alloc, dealloc } from "../../pdk/assemblyscript";
 
 const INFO = encodePluginInfo("upper", "1.0.0", "ASCII upper-case; other bytes unchanged");
 

@@ -1,9 +1,9 @@
 // visits: visits per visitor in the host's key-value store, each one logged (docs/samples.md).
-// The AssemblyScript twin of plugins-dll/visits/visits.c, through common/host.ts.
-import { encodePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../common/abi";
-import { kvDelete, kvGet, kvSet, log, LOG_INFO, TP_ERR_NOT_FOUND } from "../common/host";
+// The AssemblyScript twin of plugins-dll/visits/visits.c, through the AssemblyScript PDK's host API.
+import { encodePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../../pdk/assemblyscript";
+import { kvDelete, kvGet, kvSet, log, LOG_INFO, TP_ERR_NOT_FOUND } from "../../pdk/assemblyscript";
 
-export { alloc, dealloc } from "../common/abi";
+export { alloc, dealloc } from "../../pdk/assemblyscript";
 
 const INVALID_NAME: i32 = -2;
 const HOST_ERROR: i32 = -3;

@@ -36,6 +36,22 @@ describe('circuit breaker', () => {
     expect(await codeOf(guarded.processData(OK))).toBe('PLUGIN_UNAVAILABLE');
   });
 
+  it('counts the last 10 calls exactly after a long run of successes, in-process too', async () => {
+    for (const isolation of ['worker', 'in-process'] as const) {
+      const guarded = plugin({ isolation });
+      const calls = async (input: Uint8Array, count: number) => {
+        for (let index = 0; index < count; index += 1) await codeOf(guarded.processData(input));
+      };
+      await calls(OK, 50);
+      await calls(FAULT, 5);
+      await calls(OK, 5);
+      await calls(FAULT, 5); // each of the last 10 windows holds 5 faults
+      expect(guarded.stats().circuit).toBe('closed');
+      await calls(FAULT, 1); // 6 of the last 10
+      expect(guarded.stats().circuit).toBe('open');
+    }
+  });
+
   it('after openMs one probe call decides: success closes, a fault reopens', async () => {
     const guarded = plugin();
     for (let index = 0; index < 10; index += 1) await codeOf(guarded.processData(FAULT));

@@ -30,9 +30,17 @@ export class PluginCircuit {
   readonly #policy: CircuitBreakerPolicy;
   readonly #breaker: CountBreaker;
   readonly #openMs: number;
+  readonly #window: number;
+  /**
+   * Successes recorded in a row since the breaker's window last held anything else. Once it
+   * fills the window, one more success changes no count the breaker reads, so it is not
+   * recorded: recording costs a modulo per call on the in-process path.
+   */
+  #streak = 0;
 
   constructor(options: ResolvedBreakerOptions) {
     this.#openMs = options.openMs;
+    this.#window = options.window;
     this.#breaker = new CountBreaker({ threshold: options.threshold, size: options.window });
     this.#policy = circuitBreaker(handleWhen(isPluginFault), {
       halfOpenAfter: options.openMs,
@@ -72,7 +80,10 @@ export class PluginCircuit {
 
   /** Records a call that succeeded while the circuit was closed. */
   succeeded<T>(output: T): T {
-    this.#breaker.success(CircuitState.Closed);
+    if (this.#streak < this.#window) {
+      this.#streak += 1;
+      this.#breaker.success(CircuitState.Closed);
+    }
     return output;
   }
 
@@ -80,9 +91,10 @@ export class PluginCircuit {
   failed(caught: unknown): Promise<never> {
     const error = toPluginError(caught, 'PLUGIN_CALL_FAILED', 'ProcessData failed');
     if (!FAULT_CODES.has(error.code)) {
-      this.#breaker.success(CircuitState.Closed);
+      this.succeeded(undefined);
       return Promise.reject(error);
     }
+    this.#streak = 0;
     return this.#policy
       .execute(() => Promise.reject(error))
       .catch((thrown: unknown) => {
@@ -92,6 +104,8 @@ export class PluginCircuit {
   }
 
   async #execute(attempt: () => Uint8Array | Promise<Uint8Array>): Promise<Uint8Array> {
+    // The policy records this call itself and may reset the window on a change of state.
+    this.#streak = 0;
     let outcome: Outcome;
     try {
       outcome = await this.#policy.execute(() => settle(attempt));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/artifacts.js';
 import { HOST_API_V1, HOST_FUNCTION_NAMES, TP_STATUS, wasmParamCount } from './api.js';
 
-const header = readFileSync(join(repoRoot(), 'plugins-dll/include/twinplug.h'), 'utf8');
+const header = readFileSync(join(repoRoot(), 'pdk/c/twinplug.h'), 'utf8');
 
 /** The C parameter count of one table entry: a pointer-and-length pair is two, an output three. */
 function cParams(name: string): number {

@@ -8,7 +8,8 @@ import {
   type HostFunctionSpec,
   TP_STATUS,
 } from './api.js';
-import type { HostLink, HostReply } from './link.js';
+import { KeptAnswer } from './kept-answer.js';
+import type { HostLink } from './link.js';
 
 /** A pointer as the plugin passes it: a Wasm offset, or a native address (koffi: bigint or null). */
 export type GuestPointer = number | bigint | null;
@@ -35,26 +36,17 @@ interface Output {
   readonly lenPointer: GuestPointer;
 }
 
-/** A call_host answer that did not fit, kept for the immediate retry with the same name and input. */
-interface Kept {
-  readonly args: readonly Uint8Array[];
-  readonly data: Uint8Array;
-}
-
-function sameArgs(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
-  if (a.length !== b.length) return false;
-  return a.every((arg, index) => Buffer.compare(arg, b[index]!) === 0);
-}
-
 /** The host functions of API v1 for one plugin instance, over its memory and its link. */
 export class HostGlue {
   readonly #link: HostLink;
   readonly #memory: GuestMemory;
-  #kept: Kept | undefined;
+  readonly #kept: KeptAnswer;
 
-  constructor(link: HostLink, memory: GuestMemory) {
+  /** `kept` is shared with a backend's own call_host, if it has one (wasm-call-host.ts). */
+  constructor(link: HostLink, memory: GuestMemory, kept = new KeptAnswer()) {
     this.#link = link;
     this.#memory = memory;
+    this.#kept = kept;
   }
 
   /** One function per name of HOST_API_V1, taking the flattened parameters of its spec. */
@@ -76,7 +68,7 @@ export class HostGlue {
       if (kind === 'i32') int = Number(raw[index++]);
       else if (kind === 'bytes') {
         const bytes = this.#memory.read(raw[index]!, Number(raw[index + 1]) >>> 0);
-        if (bytes === undefined) return TP_STATUS.BOUNDS;
+        if (bytes === undefined) return this.#bounds();
         args.push(bytes);
         index += 2;
       } else {
@@ -89,31 +81,48 @@ export class HostGlue {
       }
     }
     if (output === undefined) {
-      this.#kept = undefined;
+      this.#kept.drop();
       return this.#link.invoke(name, int, args).status;
     }
-    return this.#withOutput(name, int, args, output);
-  }
-
-  #withOutput(name: HostFunctionName, int: number, args: Uint8Array[], output: Output): number {
     if (
       !this.#memory.fits(output.pointer, output.cap) ||
       !this.#memory.writeU32(output.lenPointer, 0)
-    ) {
-      this.#kept = undefined;
-      return TP_STATUS.BOUNDS;
+    )
+      return this.#bounds();
+    const answer = this.#answer(name, int, args);
+    if (typeof answer === 'number') return answer;
+    return this.#writeOutput(answer, output, name === 'call_host' ? args : undefined);
+  }
+
+  #bounds(): number {
+    this.#kept.drop();
+    return TP_STATUS.BOUNDS;
+  }
+
+  /** The output of a function with an output parameter, or its status. */
+  #answer(name: HostFunctionName, int: number, args: Uint8Array[]): Uint8Array | number {
+    if (name !== 'call_host') {
+      this.#kept.drop();
+      const answer = this.#link.invoke(name, int, args);
+      return answer.status !== TP_STATUS.OK || answer.data === undefined
+        ? answer.status
+        : answer.data;
     }
-    const kept = this.#kept;
-    this.#kept = undefined;
-    const answer: HostReply =
-      kept !== undefined && sameArgs(kept.args, args)
-        ? { status: TP_STATUS.OK, data: kept.data }
-        : this.#link.invoke(name, int, args);
-    const data = answer.data;
-    if (answer.status !== TP_STATUS.OK || data === undefined) return answer.status;
+    const [names, inputs] = args as [Uint8Array, Uint8Array];
+    return (
+      this.#kept.take(names, 0, names.length, inputs, 0, inputs.length) ??
+      this.#link.callHost(names, 0, names.length, inputs, 0, inputs.length)
+    );
+  }
+
+  /** Writes the output with the two-call protocol; a call_host's that does not fit is kept. */
+  #writeOutput(data: Uint8Array, output: Output, callHost: Uint8Array[] | undefined): number {
     this.#memory.writeU32(output.lenPointer, data.length);
     if (data.length > output.cap) {
-      if (name === 'call_host') this.#kept = { args: args.map((arg) => arg.slice()), data };
+      if (callHost !== undefined) {
+        const [names, inputs] = callHost as [Uint8Array, Uint8Array];
+        this.#kept.keep(names, 0, names.length, inputs, 0, inputs.length, data);
+      }
       return TP_STATUS.BUFFER_TOO_SMALL;
     }
     // Checked again: the host call may have come back after a memory.grow (it only grows).

@@ -5,6 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type HostOp, LOG_LEVELS, type LogLevel, TP_STATUS } from './api.js';
 import { HostClock, HostRandom } from './entropy.js';
 import { DEFAULT_LOG, NO_GRANTS, type ResolvedGrants } from './grants.js';
+import { HostFunctionTable, type HostTarget } from './host-functions.js';
 import { KvStore } from './kv-store.js';
 import type { HostLink, HostReply } from './link.js';
 import { LogLimiter } from './log-limiter.js';
@@ -54,27 +55,22 @@ const inHostCall = new AsyncLocalStorage<ReadonlySet<PluginHost>>();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
-/** Byte equality for short arrays (names): a loop beats Buffer.compare's argument checks. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
-  return true;
-}
-
-/** Host-function names are at most this long (grants.ts checks the granted ones). */
-const MAX_NAME_BYTES = 128;
-
 /** Handed to a host function for an empty input: a zero-length array cannot be changed. */
 const NO_BYTES = new Uint8Array(0);
 
 const reply = (status: number, data?: Uint8Array): HostReply =>
   data === undefined ? { status } : { status, data };
 
+/** A call_host's answer: the output on TP_OK, else the status. */
+type CallHostAnswer = Uint8Array | number;
+const asReply = (answer: CallHostAnswer): HostReply =>
+  typeof answer === 'number' ? { status: answer } : { status: TP_STATUS.OK, data: answer };
+
 export class PluginHost implements HostLink {
   readonly #options: PluginHostOptions;
   readonly #kv: KvStore | undefined;
   readonly #limiter: LogLimiter | undefined;
-  readonly #granted: ReadonlySet<string>;
+  readonly #functions: HostFunctionTable;
   readonly #clock: HostClock;
   readonly #random: HostRandom;
   #closed = false;
@@ -84,8 +80,6 @@ export class PluginHost implements HostLink {
   #functionErrors = 0;
   /** Host functions of this plugin running synchronously right now (their sync part). */
   #running = 0;
-  /** The last host-function name decoded: a plugin usually calls the same few. */
-  #lastName: { bytes: Uint8Array; text: string } | undefined;
 
   constructor(options: PluginHostOptions) {
     const { grants } = options;
@@ -96,14 +90,14 @@ export class PluginHost implements HostLink {
       grants.log !== undefined || grants.wasi !== undefined
         ? new LogLimiter((grants.log ?? DEFAULT_LOG).linesPerSecond)
         : undefined;
-    this.#granted = new Set(grants.hostFunctions);
+    this.#functions = new HostFunctionTable(grants.hostFunctions, options.functions);
     this.#clock = new HostClock(grants.wasi?.clock === 'fixed');
     this.#random = new HostRandom(grants.wasi?.random === 'seeded' ? grants.seed : undefined);
   }
 
   /** Whether any host function is granted: re-entry is possible only then. */
   get hasHostFunctions(): boolean {
-    return this.#granted.size > 0;
+    return this.#functions.size > 0;
   }
 
   /** True inside one of this plugin's host functions: a call into the plugin now is re-entry. */
@@ -142,15 +136,28 @@ export class PluginHost implements HostLink {
     args: readonly Uint8Array[],
     allowAsync = true,
   ): HostReply | Promise<HostReply> {
+    if (op === 'call_host') {
+      const [name, input] = args as [Uint8Array, Uint8Array];
+      const answer = this.#callHost(name, 0, name.length, input, 0, input.length, allowAsync);
+      return answer instanceof Promise ? answer.then(asReply) : asReply(answer);
+    }
     this.#calls += 1;
     if (this.#closed) return this.#record(op, int, args, reply(TP_STATUS.CLOSED));
-    if (op === 'call_host') {
-      const answer = this.#callHost(args[0]!, args[1]!, allowAsync);
-      if (answer instanceof Promise)
-        return answer.then((done) => this.#record(op, int, args, done));
-      return this.#record(op, int, args, answer);
-    }
     return this.#record(op, int, args, this.#serveBuiltIn(op, int, args));
+  }
+
+  /** `call_host` from the plugin's own thread (in-process): an async host function is refused. */
+  callHost(
+    names: Uint8Array,
+    nameAt: number,
+    nameLength: number,
+    inputs: Uint8Array,
+    inputAt: number,
+    inputLength: number,
+  ): CallHostAnswer {
+    return this.#callHost(names, nameAt, nameLength, inputs, inputAt, inputLength, false) as
+      | Uint8Array
+      | number;
   }
 
   #record(op: HostOp, int: number, args: readonly Uint8Array[], answer: HostReply): HostReply {
@@ -256,42 +263,70 @@ export class PluginHost implements HostLink {
   }
 
   #callHost(
-    nameBytes: Uint8Array,
+    names: Uint8Array,
+    nameAt: number,
+    nameLength: number,
+    inputs: Uint8Array,
+    inputAt: number,
+    inputLength: number,
+    allowAsync: boolean,
+  ): CallHostAnswer | Promise<CallHostAnswer> {
+    this.#calls += 1;
+    const target = this.#closed
+      ? TP_STATUS.CLOSED
+      : this.#functions.find(names, nameAt, nameLength);
+    let answer: CallHostAnswer | Promise<CallHostAnswer>;
+    if (typeof target === 'number') answer = target;
+    else if (inputLength > this.#options.grants.hostCalls.maxInputBytes)
+      answer = TP_STATUS.TOO_LARGE;
+    else {
+      const input = inputLength === 0 ? NO_BYTES : inputs.slice(inputAt, inputAt + inputLength);
+      answer = this.#run(target, input, allowAsync);
+    }
+    if (this.#options.onHostCall === undefined) return answer;
+    const args = [
+      names.slice(nameAt, nameAt + nameLength),
+      inputs.slice(inputAt, inputAt + inputLength),
+    ];
+    if (answer instanceof Promise) return answer.then((done) => this.#recordCallHost(args, done));
+    return this.#recordCallHost(args, answer);
+  }
+
+  #recordCallHost(args: Uint8Array[], answer: CallHostAnswer): CallHostAnswer {
+    this.#record('call_host', 0, args, asReply(answer));
+    return answer;
+  }
+
+  /** Runs the application's function on a copy of the input: its output, or why not. */
+  #run(
+    target: HostTarget,
     input: Uint8Array,
     allowAsync: boolean,
-  ): HostReply | Promise<HostReply> {
-    if (nameBytes.length > MAX_NAME_BYTES) return reply(TP_STATUS.INVALID);
-    const name = this.#decodeName(nameBytes);
-    if (name === undefined) return reply(TP_STATUS.INVALID);
-    if (!this.#granted.has(name)) return reply(TP_STATUS.DENIED);
-    const fn = this.#options.functions.get(name);
-    if (fn === undefined) return reply(TP_STATUS.NOT_FOUND);
-    const limits = this.#options.grants.hostCalls;
-    if (input.length > limits.maxInputBytes) return reply(TP_STATUS.TOO_LARGE);
+  ): CallHostAnswer | Promise<CallHostAnswer> {
+    const { name, fn } = target as HostTarget & { fn: HostFunction };
     let result: Uint8Array | Promise<Uint8Array>;
     this.#running += 1;
     try {
       // Only a function that may await needs the async context: in-process ones run to the end here.
-      const copy = input.length === 0 ? NO_BYTES : input.slice();
-      result = allowAsync ? this.#runInScope(fn, copy) : fn(copy);
+      result = allowAsync ? this.#runInScope(fn, input) : fn(input);
     } catch (error) {
       return this.#failed(name, error);
     } finally {
       this.#running -= 1;
     }
-    if (result instanceof Promise && !allowAsync) {
+    if (result instanceof Uint8Array) return this.#output(name, result);
+    if (!(result instanceof Promise)) return this.#output(name, result);
+    if (!allowAsync) {
       result.catch(() => undefined);
       return this.#failed(
         name,
         new TypeError('it returned a promise in-process (async needs a worker or a process)'),
       );
     }
-    if (result instanceof Promise)
-      return result.then(
-        (value) => this.#output(name, value),
-        (error) => this.#failed(name, error),
-      );
-    return this.#output(name, result);
+    return result.then(
+      (value) => this.#output(name, value),
+      (error) => this.#failed(name, error),
+    );
   }
 
   #runInScope(fn: HostFunction, input: Uint8Array): Uint8Array | Promise<Uint8Array> {
@@ -300,19 +335,7 @@ export class PluginHost implements HostLink {
     return inHostCall.run(scope, fn, input);
   }
 
-  #decodeName(bytes: Uint8Array): string | undefined {
-    const last = this.#lastName;
-    if (last !== undefined && sameBytes(last.bytes, bytes)) return last.text;
-    try {
-      const text = strictUtf8.decode(bytes);
-      this.#lastName = { bytes: bytes.slice(), text };
-      return text;
-    } catch {
-      return undefined;
-    }
-  }
-
-  #output(name: string, value: unknown): HostReply {
+  #output(name: string, value: unknown): CallHostAnswer {
     if (!(value instanceof Uint8Array))
       return this.#failed(name, new TypeError('it returned something other than a Uint8Array'));
     if (value.length > this.#options.grants.hostCalls.maxOutputBytes) {
@@ -320,16 +343,16 @@ export class PluginHost implements HostLink {
         'error',
         `host function "${name}" returned ${value.length} bytes, over the limit`,
       );
-      return reply(TP_STATUS.TOO_LARGE);
+      return TP_STATUS.TOO_LARGE;
     }
-    return reply(TP_STATUS.OK, value);
+    return value;
   }
 
-  #failed(name: string, error: unknown): HostReply {
+  #failed(name: string, error: unknown): number {
     this.#functionErrors += 1;
     const reason = error instanceof Error ? error.message : String(error);
     this.#hostLog('error', `host function "${name}" failed: ${reason}`);
-    return reply(TP_STATUS.HOST_FAILED);
+    return TP_STATUS.HOST_FAILED;
   }
 
   #hostLog(level: LogLevel, message: string): void {

@@ -12,8 +12,10 @@ import {
 import { grantHint, isGranted, type ResolvedGrants } from './grants.js';
 import { HostGlue } from './host-glue.js';
 import { importedFunctions } from './import-types.js';
+import { KeptAnswer } from './kept-answer.js';
 import type { HostLink } from './link.js';
 import { WASI_MODULE, WASI_SIGNATURES, Wasi } from './wasi.js';
+import { wasmCallHost } from './wasm-call-host.js';
 import { WasmGuestMemory } from './wasm-memory.js';
 
 const ASSEMBLYSCRIPT_ABORT = { module: 'env', name: 'abort', signature: 'iiii>' } as const;
@@ -93,7 +95,13 @@ export function wasmHostImports(
   const memory = new WasmGuestMemory();
   const modules = new Set(WebAssembly.Module.imports(module).map((entry) => entry.module));
   const imports: Record<string, Record<string, unknown>> = {};
-  if (modules.has(HOST_MODULE)) imports[HOST_MODULE] = new HostGlue(link, memory).functions();
+  if (modules.has(HOST_MODULE)) {
+    const kept = new KeptAnswer();
+    imports[HOST_MODULE] = {
+      ...new HostGlue(link, memory, kept).functions(),
+      call_host: wasmCallHost(link, memory, kept),
+    };
+  }
   let wasi: Wasi | undefined;
   if (modules.has(WASI_MODULE)) {
     wasi = new Wasi(link, memory, grants.log?.maxLineBytes ?? 4096);

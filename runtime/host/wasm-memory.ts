@@ -13,7 +13,7 @@ export class WasmGuestMemory implements GuestMemory {
    * as much as a host call's own work, so the view is kept until an access falls outside it
    * (after memory.grow the old view is detached and has length 0).
    */
-  #view(end: number): Uint8Array {
+  reaching(end: number): Uint8Array {
     if (end <= this.#bytes.length) return this.#bytes;
     const buffer = this.memory?.buffer;
     if (buffer !== undefined && buffer.byteLength !== this.#bytes.length)
@@ -23,7 +23,7 @@ export class WasmGuestMemory implements GuestMemory {
 
   read(pointer: GuestPointer, length: number): Uint8Array | undefined {
     const start = Number(pointer) >>> 0;
-    const bytes = this.#view(start + length);
+    const bytes = this.reaching(start + length);
     if (start + length > bytes.length) return undefined;
     return length === 0 ? NO_BYTES : bytes.subarray(start, start + length);
   }
@@ -34,16 +34,16 @@ export class WasmGuestMemory implements GuestMemory {
 
   fits(pointer: GuestPointer, length: number): boolean {
     const end = (Number(pointer) >>> 0) + length;
-    return end <= this.#view(end).length;
+    return end <= this.reaching(end).length;
   }
 
   write(pointer: GuestPointer, bytes: Uint8Array): void {
-    this.#view(0).set(bytes, Number(pointer) >>> 0);
+    this.reaching(0).set(bytes, Number(pointer) >>> 0);
   }
 
   writeU32(pointer: GuestPointer, value: number): boolean {
     const start = Number(pointer) >>> 0;
-    const bytes = this.#view(start + 4);
+    const bytes = this.reaching(start + 4);
     if (start + 4 > bytes.length) return false;
     bytes[start] = value & 0xff;
     bytes[start + 1] = (value >>> 8) & 0xff;

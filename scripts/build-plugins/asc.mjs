@@ -1,4 +1,5 @@
-// The AssemblyScript twins (plugins-wasm/) with the asc compiler from node_modules.
+// The AssemblyScript twins (plugins-wasm/) with the asc compiler from node_modules, against the
+// AssemblyScript PDK (pdk/assemblyscript/).
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { SAMPLES } from './catalog.mjs';
@@ -70,9 +71,11 @@ export async function buildAsc({ state }) {
   const asc = await loadAsc();
   if (asc.missing) return unavailable('asc', asc.missing);
   const { targets, inputs } = await findTargets();
-  // Sources may import each other anywhere under plugins-wasm/, so any change there rebuilds all.
+  // Sources may import each other anywhere under plugins-wasm/ and the PDK, so any change there
+  // rebuilds all.
   const extra = ['asconfig.json', 'node_modules/assemblyscript/package.json'];
-  const watched = [...inputs, ...extra.filter((f) => existsSync(abs(f)))];
+  const pdk = await filesUnder('pdk/assemblyscript');
+  const watched = [...inputs, ...pdk, ...extra.filter((f) => existsSync(abs(f)))];
   const built = [];
   const failures = [];
   let compiled = 0;

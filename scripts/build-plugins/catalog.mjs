@@ -2,6 +2,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { abs } from './util.mjs';
 
+/** The C PDK (docs/authoring.md): the header every C source includes, and the Wasm half. */
+export const PDK_C = 'pdk/c';
+export const PDK_C_WASM = `${PDK_C}/twinplug_wasm.c`;
+
 /** Samples of the ABI alone: one C source (native and clang twins) and an AssemblyScript port. */
 export const SAMPLES = ['upper', 'crc32', 'pricing', 'redact'];
 
@@ -200,7 +204,7 @@ export const THIRD_PARTY = [
 /** Every input a C build depends on besides its own sources: the ABI and common headers. */
 export async function commonInputs() {
   const headers = [];
-  for (const dir of ['plugins-dll/include', 'plugins-dll/common']) {
+  for (const dir of [PDK_C, 'plugins-dll/common']) {
     for (const file of await readdir(abs(dir)))
       if (file.endsWith('.h')) headers.push(`${dir}/${file}`);
   }

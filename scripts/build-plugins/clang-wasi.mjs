@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { compileTargets, summarize } from './c-build.mjs';
-import { wasiTargets } from './catalog.mjs';
+import { PDK_C, PDK_C_WASM, wasiTargets } from './catalog.mjs';
 import { abs, report, run, unavailable, versionOf, which } from './util.mjs';
 
 // WASI_SYSROOT points clang at a wasi-libc outside the places Debian's clang searches
@@ -19,8 +19,6 @@ const flags = () => [
   '-O2',
 ];
 const WARNINGS = ['-Wall', '-Wextra', '-Werror'];
-// alloc/dealloc over malloc/free: the libc's allocator serves the host and the plugin alike.
-const SUPPORT = 'plugins-dll/common/wasi_alloc.c';
 const ABI_FUNCTIONS = ['ProcessData', 'PluginInfo', 'Initialize', 'Cleanup'];
 const ALLOWED_MODULES = new Set(['wasi_snapshot_preview1', 'twinplug_v1']);
 const INSTALL = 'install wasi-libc and libclang-rt-14-dev-wasm32: scripts/install-toolchains.sh';
@@ -76,10 +74,10 @@ export async function buildClangWasi({ state }) {
   const missing = clang ? await probe(clang) : `${name} not found`;
   if (missing) return unavailable('clang-wasi', missing);
   const version = await versionOf(clang);
-  const targets = wasiTargets().map((t) => ({ ...t, sources: [...t.sources, SUPPORT] }));
+  const targets = wasiTargets().map((t) => ({ ...t, sources: [...t.sources, PDK_C_WASM] }));
   const commandFor = (t, output) => ({
     file: clang,
-    args: [...flags(), ...WARNINGS, '-I', 'plugins-dll/include', ...t.sources, '-o', output],
+    args: [...flags(), ...WARNINGS, '-I', PDK_C, ...t.sources, '-o', output],
   });
   const results = await compileTargets({
     targets,

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { compileTargets, summarize } from './c-build.mjs';
-import { cTargets, groupByReason } from './catalog.mjs';
+import { cTargets, groupByReason, PDK_C } from './catalog.mjs';
 import { report, unavailable, versionOf, which } from './util.mjs';
 import { compileResource, resourceFor } from './version-resource.mjs';
 
@@ -67,7 +67,7 @@ function gnuArgs(platform, target, output, objects) {
     ...common,
     ...shared,
     '-I',
-    'plugins-dll/include',
+    PDK_C,
     ...defines,
     ...target.sources,
     ...objects,
@@ -89,7 +89,7 @@ function msvcArgs(target, output) {
     '/O2',
     '/LD',
     '/I',
-    'plugins-dll/include',
+    PDK_C,
     ...defines,
     ...target.sources,
     `/Fe${output}`,

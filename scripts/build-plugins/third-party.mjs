@@ -7,18 +7,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { compileTargets, summarize } from './c-build.mjs';
 import { referencedFiles } from './cases.mjs';
-import { THIRD_PARTY } from './catalog.mjs';
+import { PDK_C, PDK_C_WASM, THIRD_PARTY } from './catalog.mjs';
 import { extensionFor } from './native.mjs';
 import { upstreamSources } from './upstream.mjs';
 import { abs, ensureDirFor, run, unavailable, versionOf, which } from './util.mjs';
-import { SUPPORT, verify } from './wasm-clang.mjs';
+import { verify } from './wasm-clang.mjs';
 
 const COMMON = ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror'];
 // lz4.h exports its API from a shared library by default; the plugin exports the ABI only.
 const DEFINES = ['-DLZ4LIB_VISIBILITY='];
 // wasm32-wasi for libc's headers (string.h, stdlib.h); no start files and no WASI imports:
-// verify() refuses any import, so a library that needed one would fail the build.
-const WASM = ['--target=wasm32-wasi', '-mbulk-memory', '-nostartfiles'];
+// verify() refuses any import, so a library that needed one would fail the build. The PDK's
+// allocator is its free list, not malloc (TWINPLUG_FREESTANDING).
+const WASM = ['--target=wasm32-wasi', '-mbulk-memory', '-nostartfiles', '-DTWINPLUG_FREESTANDING'];
 const WASM_LINK = ['-Wl,--no-entry', '-Wl,--stack-first'];
 
 /** Whether clang finds wasi-libc's headers for wasm32-wasi: a reason when it does not. */
@@ -47,7 +48,7 @@ async function targetsWith(upstream) {
       name: entry.name,
       sources: [shimOf(entry.name), ...entry.sources.map((file) => `${found.dir}/${file}`)],
       inputs: headers.map((file) => `${found.dir}/${file}`),
-      includes: ['plugins-dll/include', found.dir],
+      includes: [PDK_C, found.dir],
       imports: [],
     });
   }
@@ -78,7 +79,7 @@ async function buildBackend({ state, backend, compiler, version, targets }) {
     process.platform === 'darwin' ? '-dynamiclib' : '-shared',
   ];
   const results = await compileTargets({
-    targets: native ? targets : targets.map((t) => ({ ...t, sources: [...t.sources, SUPPORT] })),
+    targets: native ? targets : targets.map((t) => ({ ...t, sources: [...t.sources, PDK_C_WASM] })),
     state,
     outputFor: (t) => `build/third-party/${t.name}/${t.name}${ext}`,
     commandFor: (t, output) => ({

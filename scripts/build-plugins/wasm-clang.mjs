@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { compileTargets, summarize } from './c-build.mjs';
-import { cTargets, groupByReason } from './catalog.mjs';
+import { cTargets, groupByReason, PDK_C, PDK_C_WASM } from './catalog.mjs';
 import { abs, report, run, unavailable, versionOf, which } from './util.mjs';
 
 const FLAGS = ['--target=wasm32', '-std=c11', '-O2', '-nostdlib', '-mbulk-memory'];
@@ -12,7 +12,6 @@ const WARNINGS = ['-Wall', '-Wextra', '-Werror'];
 // as soon as it runs below address 0 instead of overwriting globals (the allocator's free list,
 // redact's configured words) on its way down.
 const LINK = ['-Wl,--no-entry', '-Wl,--stack-first'];
-export const SUPPORT = 'plugins-dll/common/wasm_support.c';
 const ABI_FUNCTIONS = ['ProcessData', 'PluginInfo', 'Initialize', 'Cleanup'];
 
 /** Builds a trivial module to learn whether clang can target wasm32 and find wasm-ld. */
@@ -85,7 +84,7 @@ export async function buildWasmClang({ state }) {
   if (missing) return unavailable('clang-wasm', missing);
   const version = await versionOf(clang);
   const { targets, skipped } = cTargets('wasm');
-  const wasmTargets = targets.map((t) => ({ ...t, sources: [...t.sources, SUPPORT] }));
+  const wasmTargets = targets.map((t) => ({ ...t, sources: [...t.sources, PDK_C_WASM] }));
   const outputFor = (t) =>
     t.kind === 'sample'
       ? `build/clang/${t.name}/${t.name}.wasm`
@@ -97,7 +96,7 @@ export async function buildWasmClang({ state }) {
       ...WARNINGS,
       ...LINK,
       '-I',
-      'plugins-dll/include',
+      PDK_C,
       ...t.defines.map((d) => `-D${d}`),
       ...t.sources,
       '-o',

@@ -78,19 +78,32 @@ export class RateLimits {
     return found;
   }
 
-  /** Spends one request of the key's and the plugin's budget; a refusal says which ran out. */
-  async take(
+  /**
+   * Spends one request of the key's and the plugin's budget; a refusal says which ran out.
+   * Synchronous (undefined) when neither limit applies, so that the request path waits on
+   * nothing it does not need.
+   */
+  take(
     key: (KeyLimit & { id: string }) | undefined,
     plugin: string,
-  ): Promise<Refusal | undefined> {
+  ): Refusal | undefined | Promise<Refusal | undefined> {
     const perKey =
       key === undefined
         ? undefined
         : key.rps === undefined && key.burst === undefined
           ? this.#defaultKey
           : this.#forKey(key);
+    if (perKey === undefined && this.#plugin === undefined) return undefined;
+    return this.#spend(perKey, key?.id, plugin);
+  }
+
+  async #spend(
+    perKey: Limiter | undefined,
+    id: string | undefined,
+    plugin: string,
+  ): Promise<Refusal | undefined> {
     try {
-      if (perKey !== undefined) await perKey.consume(key!.id);
+      if (perKey !== undefined) await perKey.consume(id!);
     } catch (rejected) {
       return { limit: 'key', retryAfterMs: refusedAfter(rejected) };
     }

@@ -5,21 +5,33 @@ import type { ServerAccess } from '../auth/open-access.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { ServerError } from '../errors/server-error.js';
 import type { ServerEnv } from '../http/server-env.js';
+import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { PluginService } from '../service/plugin-service.js';
 import { dashboardApi } from './dashboard-api.js';
+import { type FleetData, fleetRows } from './fleet-view.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 import { redactDashboard } from './redact.js';
 import { type DashboardData, renderDashboard } from './render.js';
 
-function serviceData(service: PluginService): DashboardData {
+async function serviceData(service: PluginService, metrics: ServerMetrics): Promise<DashboardData> {
   return {
     time: Date.now(),
     view: 'admin',
     plugins: service.list(),
     events: service.feed.latest(20),
     memory: service.memory(),
+    series: await metrics.series(),
   };
+}
+
+/** The fleet view's data; undefined without a store (the plugins folder alone). */
+async function fleetData(service: PluginService): Promise<FleetData | undefined> {
+  const store = service.storeStatus();
+  if (store === undefined) return undefined;
+  // A listing while the store is down would wait for the client's request timeout.
+  const nodes = store.connected ? await service.fleetNodes().catch(() => undefined) : undefined;
+  return { connected: store.connected, nodes: nodes === undefined ? null : fleetRows(nodes) };
 }
 
 /**
@@ -52,13 +64,16 @@ async function viewFor(
 /** GET / (the page, rendered on the server) and GET /v1/dashboard (its JSON, polled by the page). */
 export function dashboardRoutes(
   service: PluginService,
+  metrics: ServerMetrics,
   access: ServerConfig['dashboard'],
   { auth, audit }: ServerAccess,
 ): OpenAPIHono<ServerEnv> {
   const data = async (c: Context<ServerEnv>): Promise<DashboardData> => {
     const view = await viewFor(c, access, auth);
-    if (view === 'redacted') return redactDashboard(serviceData(service));
-    return { ...serviceData(service), audit: await audit.latest(20) };
+    const shown = await serviceData(service, metrics);
+    if (view === 'redacted') return redactDashboard(shown);
+    const fleet = await fleetData(service);
+    return { ...shown, audit: await audit.latest(20), ...(fleet === undefined ? {} : { fleet }) };
   };
   const app = new OpenAPIHono<ServerEnv>();
   app.openapi(dashboardApi.data, async (c) => {

@@ -1,11 +1,17 @@
+import { renderCharts } from './charts.js';
+import { renderFleet } from './fleet-view.js';
+
 /**
  * The page's script: polls GET /v1/dashboard and re-renders, computing call and error rates
- * from the change between two polls. Plain browser JavaScript, no framework, no CDN.
+ * from the change between two polls. Plain browser JavaScript, no framework, no CDN. The charts
+ * and the fleet view are the server's own render functions, embedded by their source.
  */
 export const PAGE_SCRIPT = `
 (() => {
   const INTERVAL_MS = 1000;
   const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'})[c]);
+  const renderCharts = ${String(renderCharts)};
+  const renderFleet = ${String(renderFleet)};
   let last;
   const row = (p, v, rates) => '<tr data-plugin="' + esc(p) + '" data-version="' + esc(v.version) + '" class="role-' + esc(v.role) + '">' +
     '<td>' + esc(v.version) + '</td><td>' + esc(v.backend) + (v.isolation ? ' <small>' + esc(v.isolation) + '</small>' : '') + '</td><td>' + esc(v.state) + '</td><td>' + esc(v.role) + '</td>' +
@@ -33,6 +39,9 @@ export const PAGE_SCRIPT = `
     const audit = document.getElementById('audit');
     if (audit && data.audit) audit.innerHTML = data.audit.length ? data.audit.map(auditItem).join('') : '<li>None yet.</li>';
     document.getElementById('plugins').innerHTML = data.plugins.length ? data.plugins.map((p) => card(p, data)).join('') : '<p>No plugins loaded.</p>';
+    document.getElementById('charts').innerHTML = renderCharts(data.series, esc);
+    const fleet = document.getElementById('fleet');
+    if (fleet && data.fleet) fleet.innerHTML = renderFleet(data.fleet, data.time, esc);
     document.getElementById('events').innerHTML = data.events.length ? data.events.map(item).join('') : '<li>No events yet.</li>';
     const counts = new Map();
     for (const p of data.plugins) for (const v of p.versions) counts.set(p.name + '#' + v.id, v);

@@ -11,4 +11,12 @@ tr.role-active td:first-child{font-weight:700;color:#116b3a}tr.role-previous td:
 .bar span{display:block;height:100%;background:#2f6fde;border-radius:4px}.canary{color:#7a5a00;margin:0 0 6px}
 #events{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:8px 16px 8px 32px}
 #events time{color:#778;font-variant-numeric:tabular-nums}.event-rolled-back{color:#a11}.event-swapped{color:#114c9e}
-.event-load-failed{color:#a11}.pinned{color:#778;font-size:12px}td small{color:#778}`;
+.event-load-failed{color:#a11}.pinned{color:#778;font-size:12px}td small{color:#778}
+#charts,#fleet{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:8px 16px;margin-bottom:16px}
+.charts{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-end;border-bottom:1px solid #eef0f3;padding:6px 0}
+.charts h3{font-size:13px;margin:0;width:180px;align-self:center}.chart{margin:0;color:#2f6fde}
+.chart[data-chart="errors/s"]{color:#a11}.chart[data-chart="p99"]{color:#7a5a00}
+.chart svg{display:block;background:#f6f7f9;border-radius:4px}.chart figcaption{font-size:11px;color:#667}
+table.fleet td{vertical-align:top}td.serves{background:#e7f5ec}td.loaded{background:#f3f5f8}td.absent{color:#aab}
+tr.silent td{opacity:.55}.silent-badge{background:#a11;color:#fff;border-radius:4px;padding:0 6px;font-size:12px}
+.store[data-connected="false"]{color:#a11}`;

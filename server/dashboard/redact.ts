@@ -47,7 +47,8 @@ function event(e: FeedEvent): FeedEvent {
 /**
  * The dashboard as an anonymous visitor sees it: plugin names, versions, health and counts;
  * no traffic rules or sticky header (rule values are often secrets), hashes cut to
- * {@link SHORT_HASH} digits, event messages without rule values or paths.
+ * {@link SHORT_HASH} digits, event messages without rule values or paths; the charts, but not
+ * the fleet (node ids, hosts and pids) nor the audit log.
  */
 export function redactDashboard(data: DashboardData): DashboardData {
   return {
@@ -56,5 +57,12 @@ export function redactDashboard(data: DashboardData): DashboardData {
     memory: data.memory,
     plugins: data.plugins.map(plugin),
     events: data.events.map(event),
+    // Names, versions and counts: what the plugin tables already show.
+    series: data.series.map(({ plugin, version, backend, points }) => ({
+      plugin,
+      version,
+      backend,
+      points,
+    })),
   };
 }

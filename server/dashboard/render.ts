@@ -1,7 +1,10 @@
 import type { AuditEntry } from '../auth/audit-log.js';
 import type { FeedEvent } from '../observability/event-feed.js';
+import type { VersionSeries } from '../observability/version-series.js';
 import type { PluginView, VersionView } from '../service/describe.js';
+import { renderCharts } from './charts.js';
 import { escapeHtml as e } from './escape.js';
+import { type FleetData, renderFleet } from './fleet-view.js';
 
 /** What the dashboard shows; also the JSON of GET /v1/dashboard. */
 export interface DashboardData {
@@ -14,6 +17,10 @@ export interface DashboardData {
   readonly memory?: { readonly budget: number; readonly used: number } | undefined;
   /** The latest admin actions, newest first: the admin view only. */
   readonly audit?: readonly AuditEntry[];
+  /** Calls, errors and p99 latency per version over the last minutes (the process group's). */
+  readonly series: readonly VersionSeries[];
+  /** With a fleet store: every node and what it serves. The admin view only. */
+  readonly fleet?: FleetData;
 }
 
 function trafficCell(v: VersionView): string {
@@ -62,5 +69,10 @@ export function renderDashboard(data: DashboardData): string {
     data.memory === undefined
       ? ''
       : `<p id="memory">memory ${mib(data.memory.used)} of ${mib(data.memory.budget)} MiB budget</p>`;
-  return `${memory}<div id="plugins">${plugins}</div><h2>Swaps and rollbacks</h2><ul id="events">${events}</ul>${audit}`;
+  const fleet =
+    data.fleet === undefined
+      ? ''
+      : `<h2>Fleet</h2><div id="fleet">${renderFleet(data.fleet, data.time, e)}</div>`;
+  const charts = `<h2>Last minutes <small>calls/s, errors/s, p99 latency per version</small></h2><div id="charts">${renderCharts(data.series, e)}</div>`;
+  return `${memory}${fleet}<div id="plugins">${plugins}</div>${charts}<h2>Swaps and rollbacks</h2><ul id="events">${events}</ul>${audit}`;
 }

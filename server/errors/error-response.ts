@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isPluginError } from '../../runtime/index.js';
 import type { ServerEnv } from '../http/server-env.js';
+import { TRACE_ID_HEADER } from '../http/trace-id.js';
 import { PLUGIN_ERROR_STATUS } from './plugin-status.js';
 import { ServerError } from './server-error.js';
 
@@ -35,10 +36,15 @@ function describe(error: unknown): {
   return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'internal error' } };
 }
 
-/** Renders any error as the JSON error body with its status, and logs it with the trace ID. */
+/**
+ * Renders any error as the JSON error body with its status and X-Trace-ID (routes without the
+ * trace middleware, the data route and unmatched paths, get the header here), and logs it with
+ * the trace ID.
+ */
 export function errorResponse(c: Context<ServerEnv>, error: unknown): Response {
   const { status, body } = describe(error);
   const traceId = c.get('requestId') ?? '';
+  c.header(TRACE_ID_HEADER, traceId);
   const log = c.get('log');
   if (status >= 500 && body.code === 'INTERNAL_ERROR')
     log?.error({ traceId, err: error }, 'unhandled error');

@@ -48,6 +48,8 @@ export const SERVER_STATUS = {
   CONTROL_STORE_UNAVAILABLE: 503,
   /** The server is shutting down or its plugins are not loaded yet. */
   NOT_READY: 503,
+  /** `--workers N`: a worker or the primary did not answer for the process group's metrics in time. */
+  METRICS_UNAVAILABLE: 503,
   /** A bug: logged with the trace ID. */
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;

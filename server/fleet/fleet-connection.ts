@@ -2,6 +2,7 @@ import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import { type ObjectStore, Objm } from '@nats-io/obj';
 import { connect } from '@nats-io/transport-node';
+import { CANARY_TTL_MS } from './canary-exchange.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
 import { PRESENCE_TTL_MS } from './presence.js';
 
@@ -10,11 +11,14 @@ export const CONTROL_BUCKET = 'twinplug-control';
 export const ARTIFACT_BUCKET = 'twinplug-artifacts';
 /** One entry per node, dropped by the bucket's max_age when the node stops writing it. */
 export const PRESENCE_BUCKET = 'twinplug-nodes';
+/** One entry per node and canary: its window's calls and faults, summed by every node. */
+export const CANARY_BUCKET = 'twinplug-canary';
 
 export interface FleetConnection {
   readonly kv: KV;
   readonly objects: ObjectStore;
   readonly nodes: KV;
+  readonly canaries: KV;
   readonly js: JetStreamClient;
   connected(): boolean;
   close(): Promise<void>;
@@ -63,10 +67,14 @@ export async function openFleetBuckets(
     const nodes = await withJetStreamRetry(() =>
       new Kvm(nc).create(PRESENCE_BUCKET, { replicas, history: 1, ttl: PRESENCE_TTL_MS }),
     );
+    const canaries = await withJetStreamRetry(() =>
+      new Kvm(nc).create(CANARY_BUCKET, { replicas, history: 1, ttl: CANARY_TTL_MS }),
+    );
     return {
       kv,
       objects,
       nodes,
+      canaries,
       js: jetstream(nc),
       connected: () => up && !nc.isClosed(),
       close: () => nc.close(),

@@ -7,6 +7,7 @@ import { ServerError } from '../errors/server-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControlStore, StoredRollout, StoredRollouts } from '../rollout/control-store.js';
 import { ArtifactCache, type RefusedBuild } from './artifact-cache.js';
+import { NatsCanaryExchange } from './canary-exchange.js';
 import { CONTROL_BUCKET, type FleetConnection, openFleetBuckets } from './fleet-connection.js';
 import {
   type BuildRef,
@@ -15,6 +16,7 @@ import {
   parseFleetRecord,
 } from './fleet-record.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
+import { newNodeId } from './presence.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
 const KEY_PREFIX = 'plugin.';
@@ -53,6 +55,9 @@ export interface StoreStatus {
  * hands the records to the rollouts.
  */
 export class NatsControlStore implements ControlStore {
+  /** This node's id: its presence entry and canary counts. */
+  readonly node = newNodeId();
+  readonly canaries = new NatsCanaryExchange(this.node);
   readonly #options: NatsStoreOptions;
   readonly #stateDir: string;
   readonly #cache: ArtifactCache;
@@ -111,7 +116,7 @@ export class NatsControlStore implements ControlStore {
       return this.#rollouts();
     }
     await this.#resync();
-    this.#follow(this.#connection.kv);
+    this.#follow(this.#connection);
     return this.#rollouts();
   }
 
@@ -128,7 +133,7 @@ export class NatsControlStore implements ControlStore {
       this.#source = 'store';
       await this.#resync().catch(() => {});
       this.#onChange(this.#rollouts());
-      this.#follow(this.#connection.kv);
+      this.#follow(this.#connection);
       this.#options.log.info('the fleet store is reachable again: following it');
     }
   }
@@ -150,7 +155,8 @@ export class NatsControlStore implements ControlStore {
   }
 
   /** The watch, and a check of the bucket's last sequence that catches what a stalled watch missed. */
-  #follow(kv: KV): void {
+  #follow({ kv, canaries }: FleetConnection): void {
+    this.canaries.attach(canaries);
     void this.#watch(kv);
     const timer = setInterval(() => void this.#catchUp(kv), CATCH_UP_MS);
     timer.unref();
@@ -264,12 +270,17 @@ export class NatsControlStore implements ControlStore {
     });
   }
 
-  /** Points a backend at a build; never a conflict (the build's own key part), so retried. */
+  /**
+   * Points a backend at a build; never a conflict (the build's own key part), so retried. A new
+   * build starts a new canary: the progress the fleet recorded for the last one is dropped.
+   */
   #point(name: string, backend: Backend, build: BuildRef): Promise<void> {
-    return this.#write(name, false, (current) => ({
-      ...current,
-      builds: { ...current.builds, [backend]: build },
-    }));
+    return this.#write(name, false, (current) => {
+      const builds = { ...current.builds, [backend]: build };
+      if (current.rollout?.canary === undefined) return { ...current, builds };
+      const { canary: _done, ...rollout } = current.rollout;
+      return { ...current, rollout, builds };
+    });
   }
 
   /**
@@ -394,6 +405,7 @@ export class NatsControlStore implements ControlStore {
 
   close(): void {
     this.#closed = true;
+    this.canaries.close();
     this.#stopCatchUp();
     void this.#connection?.close();
   }

@@ -27,15 +27,22 @@ export interface NodePresence {
 /** A node as the admin API shows it: silent when its last entry is older than two intervals. */
 export type FleetNodeView = NodePresence & { readonly ageMs: number; readonly silent: boolean };
 
+/** A node's id in the fleet: its presence and canary keys (KV key characters only). */
+export function newNodeId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9_-]/g, '_');
+  return `${host}-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
 /** This node's presence entry, written every interval until stopped. */
 export class Presence {
-  readonly id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly id: string;
   readonly #startedAt = Date.now();
   readonly #kv: KV;
   readonly #describe: () => PluginView[];
   readonly #timer: NodeJS.Timeout;
 
-  constructor(kv: KV, describe: () => PluginView[]) {
+  constructor(id: string, kv: KV, describe: () => PluginView[]) {
+    this.id = id;
     this.#kv = kv;
     this.#describe = describe;
     this.#timer = setInterval(() => void this.beat(), PRESENCE_INTERVAL_MS);

@@ -5,7 +5,7 @@ import type { PluginService } from '../service/plugin-service.js';
 import { opsApi } from './ops-api.js';
 import type { ServerEnv } from './server-env.js';
 
-/** GET /healthz (the process is up), /readyz (plugins loaded, not shutting down), /metrics. */
+/** GET /healthz (the process is up), /readyz (plugins loaded, not shutting down), /metrics (the process group's). */
 export function opsRoutes(service: PluginService, metrics: ServerMetrics): OpenAPIHono<ServerEnv> {
   const app = new OpenAPIHono<ServerEnv>();
   app.openapi(opsApi.health, (c) => c.json({ status: 'ok' as const, pid: process.pid }, 200));
@@ -18,7 +18,7 @@ export function opsRoutes(service: PluginService, metrics: ServerMetrics): OpenA
     return c.json(store === undefined ? { status, plugins } : { status, plugins, store }, 200);
   });
   app.openapi(opsApi.metrics, async (c) =>
-    c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
+    c.text(await metrics.text(), 200, { 'Content-Type': metrics.registry.contentType }),
   );
   return app;
 }

@@ -11,12 +11,11 @@ export function pluginName(raw: string): string {
   return raw;
 }
 
-/** `upper` or `upper@1.2.0`, and X-Plugin-Version / X-Plugin-Backend, checked. */
+/** `upper` or `upper@1.2.0`, and X-Plugin-Version, checked. */
 export function dataTarget(
   ref: string,
   versionHeader: string | undefined,
-  backendHeader: string | undefined,
-): { name: string; version: string | undefined; backend: 'wasm' | 'native' | undefined } {
+): { name: string; version: string | undefined } {
   const at = ref.indexOf('@');
   const name = pluginName(at === -1 ? ref : ref.slice(0, at));
   const inPath = at === -1 ? undefined : ref.slice(at + 1);
@@ -28,7 +27,12 @@ export function dataTarget(
     );
   if (version !== undefined && !isSemver(version))
     throw new ServerError('BAD_REQUEST', `"${version.slice(0, 100)}" is not a semantic version`);
-  if (backendHeader !== undefined && backendHeader !== 'wasm' && backendHeader !== 'native')
+  return { name, version };
+}
+
+/** X-Plugin-Backend, checked. */
+export function backendPin(header: string | undefined): 'wasm' | 'native' | undefined {
+  if (header !== undefined && header !== 'wasm' && header !== 'native')
     throw new ServerError('BAD_REQUEST', 'X-Plugin-Backend must be wasm or native');
-  return { name, version, backend: backendHeader };
+  return header;
 }

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { serveKeyRelay } from '../auth/key-relay.js';
 import type { ServerConfig } from '../config/server-config.js';
+import { serveGroupMetrics } from '../observability/group-primary.js';
 import { createLogger } from '../observability/logger.js';
 
 const CONFIG_ENV = 'TWINPLUG_WORKER_CONFIG';
@@ -32,8 +33,8 @@ export function workerConfig(): ServerConfig {
 /**
  * The primary of `--workers N`: forks N workers sharing the port (Node's cluster module), each
  * with its own registry watching the same plugins folder; admin changes reach every worker
- * through the folder (uploads) and its routing file (traffic, rollbacks). A worker that dies
- * is replaced. SIGTERM/SIGINT are passed on; the primary exits once every worker has.
+ * through the folder (uploads) and its routing file (traffic, rollbacks). The primary answers
+ * for the group's metrics (observability/group-primary.ts). A worker that dies is replaced. SIGTERM/SIGINT are passed on; the primary exits once every worker has.
  */
 export function runPrimary(config: ServerConfig): Promise<number> {
   const log = createLogger(config.logLevel).child({ role: 'primary' });
@@ -41,6 +42,7 @@ export function runPrimary(config: ServerConfig): Promise<number> {
   let stopping = false;
   const fork = (): Worker => cluster.fork(env);
   serveKeyRelay(config.auth.keysFile);
+  const metrics = serveGroupMetrics();
   for (let index = 0; index < config.workers; index += 1) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
@@ -57,7 +59,9 @@ export function runPrimary(config: ServerConfig): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
     cluster.on('exit', () => {
-      if (stopping && Object.keys(cluster.workers ?? {}).length === 0) resolve(0);
+      if (!stopping || Object.keys(cluster.workers ?? {}).length > 0) return;
+      metrics.stop();
+      resolve(0);
     });
   });
 }

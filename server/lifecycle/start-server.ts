@@ -5,9 +5,12 @@ import { createApp } from '../app.js';
 import { auditServerActions } from '../auth/audit-feed.js';
 import { openAccess } from '../auth/open-access.js';
 import type { ServerConfig } from '../config/server-config.js';
+import { SERVER_OPTIONS } from '../http/request-header.js';
+import { WorkerGroupRelay } from '../observability/group-worker.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { ServerMetrics } from '../observability/server-metrics.js';
 import { PluginService } from '../service/plugin-service.js';
+import { isClusterWorker } from './cluster.js';
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
@@ -26,6 +29,8 @@ export interface StartOptions {
   readonly log?: Logger;
   readonly loadPlugin?: PluginLoader;
   readonly canaryTickMs?: number;
+  /** How often the dashboard's per-version charts are sampled (default 5 s). */
+  readonly sampleIntervalMs?: number;
 }
 
 /** Starts the plugin service and serves the app with @hono/node-server. */
@@ -36,11 +41,19 @@ export async function startServer(
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = new ServerMetrics();
   metrics.collectProcessMetrics();
+  // A worker of `--workers N` answers /metrics and the charts for the group, through the primary.
+  if (isClusterWorker()) metrics.answerForGroup(new WorkerGroupRelay(metrics.registry));
+  else metrics.sampleEvery(options.sampleIntervalMs);
   const access = await openAccess(config, log);
   const service = new PluginService({ config, log, metrics, ...options });
   const stopAudit = auditServerActions(service.feed, access.audit);
   const app = createApp({ service, metrics, log, config, access });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const server = serve({
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    serverOptions: SERVER_OPTIONS,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -48,6 +61,7 @@ export async function startServer(
     });
   } catch (error) {
     stopAudit();
+    metrics.close();
     await service.close();
     throw error;
   }
@@ -85,6 +99,7 @@ export async function startServer(
       await drained;
       clearTimeout(timer);
       stopAudit();
+      metrics.close();
       await service.close();
       log.info('stopped: every plugin cleaned up and unloaded');
     })();

@@ -1,4 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { readCallTotals } from './call-totals.js';
+import type { GroupView } from './group-worker.js';
+import { SAMPLE_INTERVAL_MS, VersionSampler, type VersionSeries } from './version-series.js';
 
 const VERSION_LABELS = ['plugin', 'version', 'backend'] as const;
 
@@ -79,5 +82,33 @@ export class ServerMetrics {
   /** Adds Node's process metrics (CPU, memory, event loop); off in tests. */
   collectProcessMetrics(): void {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  #group: GroupView | undefined;
+  #sampler: VersionSampler | undefined;
+
+  /** `GET /metrics`: this process's registry, or the whole group's in a cluster worker. */
+  text(): Promise<string> {
+    return this.#group?.text() ?? this.registry.metrics();
+  }
+
+  /** The dashboard's per-version charts: this process's samples, or the group's. */
+  async series(): Promise<VersionSeries[]> {
+    return this.#group?.series() ?? this.#sampler?.series() ?? [];
+  }
+
+  /** Samples calls, errors and latency per version every `intervalMs` (for {@link series}). */
+  sampleEvery(intervalMs = SAMPLE_INTERVAL_MS): void {
+    this.#sampler ??= new VersionSampler(() => readCallTotals(this.registry)).start(intervalMs);
+  }
+
+  /** In a cluster worker: {@link text} and {@link series} answer for the group (`--workers N`). */
+  answerForGroup(group: GroupView): void {
+    this.#group = group;
+  }
+
+  close(): void {
+    this.#sampler?.stop();
+    this.#group?.close();
   }
 }

@@ -21,11 +21,36 @@ export interface RolloutCommand {
   readonly reason: string;
 }
 
+/** A canary's progress as the fleet decided it (fleet mode): the weight it takes, or promoted. */
+export interface StoredCanary {
+  readonly sha256: string;
+  readonly weight: number;
+  readonly promoted?: boolean;
+}
+
 /** What every process serving a plugin shares about its rollout. */
 export interface StoredRollout {
   readonly traffic?: Traffic;
   readonly command?: RolloutCommand;
   readonly withdrawn?: readonly WithdrawnBuild[];
+  readonly canary?: StoredCanary;
+}
+
+/** Calls and faults of a canary build over the canary window. */
+export interface CanaryTotals {
+  readonly calls: number;
+  readonly faults: number;
+}
+
+/**
+ * How the processes sharing a store judge a canary on their summed traffic (fleet mode): each
+ * publishes its own window's totals and reads the others'. The verdict is then written once,
+ * by a compare-and-set on the plugin's record, before any process acts on it.
+ */
+export interface CanaryExchange {
+  publish(name: string, sha256: string, totals: CanaryTotals): void;
+  /** The latest totals every other process published for this build, summed. */
+  elsewhere(name: string, sha256: string): CanaryTotals;
 }
 
 export type StoredRollouts = ReadonlyMap<string, StoredRollout>;
@@ -63,5 +88,7 @@ export interface ControlStore {
   restoreArtifact(name: string, backend: Backend, sha256: string): Promise<boolean>;
   /** Deletes the plugin's builds, archive and record. */
   removePlugin(name: string): Promise<void>;
+  /** Set when canaries are judged on the counts of every process sharing the store. */
+  readonly canaries?: CanaryExchange;
   close(): void;
 }

@@ -1,10 +1,16 @@
 import { isPluginError, PluginError, type ServedVersion } from '../../runtime/index.js';
 import { ServerError } from '../errors/server-error.js';
-import { type CanaryState, failing, judge, startCanary } from '../routing/canary.js';
+import {
+  type CanaryState,
+  type CanaryVerdict,
+  failing,
+  judge,
+  startCanary,
+} from '../routing/canary.js';
 import { COUNTS_AGAINST_CANARY } from '../routing/fault-codes.js';
 import { parseTraffic, type Traffic } from '../routing/traffic.js';
 import { CallStats } from './call-stats.js';
-import type { StoredRollout, WithdrawnBuild } from './control-store.js';
+import type { StoredCanary, StoredRollout, WithdrawnBuild } from './control-store.js';
 import type { RolloutDeps } from './rollout-deps.js';
 import { makeSnapshot, namesWithdrawn, withoutVersion, withoutWeights } from './rollout-policy.js';
 import { label, type RollbackRequest, RolloutReport } from './rollout-report.js';
@@ -20,6 +26,16 @@ function storedTraffic(traffic: unknown): Traffic {
   }
 }
 
+/** A record's canary progress, when well formed (the store is read, never trusted). */
+function storedCanary(record: StoredRollout): StoredCanary | undefined {
+  const canary: unknown = record.canary;
+  if (typeof canary !== 'object' || canary === null) return undefined;
+  const { sha256, weight, promoted } = canary as Record<string, unknown>;
+  if (typeof sha256 !== 'string' || typeof weight !== 'number' || !(weight >= 0 && weight <= 100))
+    return undefined;
+  return { sha256, weight, promoted: promoted === true };
+}
+
 /** The withdrawn builds of a record; a routing file of an older twinplug listed `rejected` sha256s. */
 function storedWithdrawn(record: StoredRollout): readonly WithdrawnBuild[] {
   if (Array.isArray(record.withdrawn)) return record.withdrawn;
@@ -29,6 +45,10 @@ function storedWithdrawn(record: StoredRollout): readonly WithdrawnBuild[] {
     .filter((sha256): sha256 is string => typeof sha256 === 'string')
     .map((sha256) => ({ sha256, version: undefined, backend: undefined, reason: 'rolled back' }));
 }
+
+/** A compare-and-set another process won: its change reaches this one through the store. */
+const lostRace = (error: unknown) =>
+  error instanceof ServerError && error.code === 'ROLLOUT_CONFLICT';
 
 /** Withdrawn builds kept per plugin; the oldest is forgotten first. */
 const MAX_WITHDRAWN = 16;
@@ -60,6 +80,8 @@ export class Rollout {
   #quarantined: number | undefined;
   /** What this process last stored of traffic and withdrawn builds. */
   #persisted = JSON.stringify([{}, []]);
+  /** The canary's progress as the fleet decided it (fleet mode). */
+  #storedCanary: StoredCanary | undefined;
 
   constructor(name: string, deps: RolloutDeps) {
     this.name = name;
@@ -132,41 +154,80 @@ export class Rollout {
     const now = this.#deps.now();
     canary.window.record(fault, now);
     if (!fault) return;
-    const verdict = failing(canary, this.#deps.config.canary, now);
+    const verdict = failing(canary, this.#deps.config.canary, now, this.#elsewhere(canary));
     if (verdict?.action !== 'rollback') return;
     const { windowMs, errorRate } = this.#deps.config.canary;
+    const where = this.#deps.store.canaries === undefined ? '' : ' over the fleet';
     this.#autoRollback(
       canary.id,
-      `${verdict.faults} faults in ${verdict.calls} calls over ${windowMs} ms (threshold ${errorRate})`,
+      `${verdict.faults} faults in ${verdict.calls} calls${where} in ${windowMs} ms (threshold ${errorRate})`,
     );
   }
 
-  /** Judges the canary: a rollback, a progressive step or a promotion. */
+  /** The canary's calls and faults on the other processes sharing the store (fleet mode). */
+  #elsewhere(canary: CanaryState) {
+    return this.#deps.store.canaries?.elsewhere(this.name, canary.sha256);
+  }
+
+  /**
+   * Judges the canary: a rollback, a progressive step or a promotion. In a fleet, on the counts
+   * summed over the nodes, and the verdict is written to the store (a compare-and-set) before
+   * any node takes it: of several nodes judging at once, one writes it and the others follow.
+   */
   tick(): void {
     if (this.#canary === undefined) return;
     void this.#run(async () => {
       const canary = this.#canary;
       if (canary === undefined) return;
       const now = this.#deps.now();
-      const verdict = judge(canary, this.#deps.config.canary, now);
+      const fleet = this.#deps.store.canaries;
+      fleet?.publish(this.name, canary.sha256, canary.window.totals(now));
+      const verdict = judge(canary, this.#deps.config.canary, now, this.#elsewhere(canary));
       if (verdict?.action === 'rollback') {
-        const reason = `${verdict.faults} faults in ${verdict.calls} calls`;
+        const over = fleet === undefined ? '' : ' over the fleet';
+        const reason = `${verdict.faults} faults in ${verdict.calls} calls${over}`;
         return this.#swap({ trigger: 'automatic', reason }, 'rollback', true);
       }
-      if (verdict?.action === 'step') {
-        canary.weight = verdict.weight;
-        canary.lastStepAt = now;
-        this.#report.note(
-          'canary-step',
-          `canary ${canary.version} at ${verdict.weight}%`,
-          canary.version,
-        );
-      } else if (verdict?.action === 'promote') {
-        this.#canary = undefined;
-        this.#report.note('promoted', `${canary.version} promoted`, canary.version);
-      }
-      if (verdict !== undefined) this.#publish();
-    }).catch((error: unknown) => this.#report.failed(error, 'canary'));
+      if (verdict === undefined) return;
+      if (fleet !== undefined) {
+        const { sha256 } = canary;
+        const promoted = verdict.action === 'promote';
+        const stored = { sha256, weight: promoted ? 100 : verdict.weight, promoted };
+        await this.#deps.store.update(this.name, (current) => ({ ...current, canary: stored }));
+        this.#storedCanary = stored;
+        this.#followCanary();
+      } else this.#progress(canary, verdict, now);
+      this.#publish();
+    }).catch((error: unknown) => {
+      if (!lostRace(error)) this.#report.failed(error, 'canary');
+    });
+  }
+
+  /** A step or a promotion, taken in (the caller publishes). */
+  #progress(canary: CanaryState, verdict: NonNullable<CanaryVerdict>, now: number): void {
+    if (verdict.action === 'step') {
+      canary.weight = verdict.weight;
+      canary.lastStepAt = now;
+      this.#report.note(
+        'canary-step',
+        `canary ${canary.version} at ${canary.weight}%`,
+        canary.version,
+      );
+    } else if (verdict.action === 'promote') {
+      this.#canary = undefined;
+      this.#report.note('promoted', `${canary.version} promoted`, canary.version);
+    }
+  }
+
+  /** Takes the fleet's step or promotion of this canary in, once (the caller publishes). */
+  #followCanary(): void {
+    const stored = this.#storedCanary;
+    const canary = this.#canary;
+    if (stored === undefined || canary === undefined || stored.sha256 !== canary.sha256) return;
+    const now = this.#deps.now();
+    if (stored.promoted === true) this.#progress(canary, { action: 'promote' }, now);
+    else if (stored.weight > canary.weight)
+      this.#progress(canary, { action: 'step', weight: stored.weight }, now);
   }
 
   /**
@@ -186,7 +247,9 @@ export class Rollout {
         this.#quarantined = undefined;
         this.#publish();
       }
-    }).catch((error: unknown) => this.#report.failed(error, 'automatic rollback failed'));
+    }).catch((error: unknown) => {
+      if (!lostRace(error)) this.#report.failed(error, 'automatic rollback failed');
+    });
   }
 
   /**
@@ -289,6 +352,8 @@ export class Rollout {
       this.#withdrawn.delete(request.sha256);
       try {
         const result = await uploadStaged(this.#deps, request, refused);
+        // Pointing the store at a new build started a new canary: no fleet progress yet.
+        this.#storedCanary = undefined;
         await this.#adopt();
         await this.#persist();
         return result;
@@ -316,6 +381,8 @@ export class Rollout {
         this.#canary.progressive = false;
       this.#withdrawn = new Map(storedWithdrawn(record).map((build) => [build.sha256, build]));
       this.#persisted = JSON.stringify([this.#traffic, [...this.#withdrawn.values()]]);
+      this.#storedCanary = storedCanary(record);
+      this.#followCanary();
       const command = record.command;
       if (command !== undefined && command.seq > this.#appliedCommand) {
         this.#appliedCommand = command.seq;
@@ -351,11 +418,27 @@ export class Rollout {
         'PLUGIN_ROLLBACK_UNAVAILABLE',
         `plugin "${this.name}" has no previous version retained`,
       );
+    const before = [
+      this.#canary,
+      new Map(this.#withdrawn),
+      this.#traffic,
+      this.#persisted,
+    ] as const;
     [this.#active, this.#previous] = [to, from];
     this.#canary = undefined;
     this.#withdrawn.delete(to.sha256);
     if (type === 'rollback') this.#withdraw(from, `${request.trigger} rollback: ${request.reason}`);
     this.#traffic = withoutWeights(this.#traffic);
+    const command = { type, sha256: to.sha256, from: from.sha256, ...request };
+    // In a fleet the store takes the decision first: a node that lost the race changes nothing.
+    const storeFirst = persist && this.#deps.store.canaries !== undefined;
+    try {
+      if (storeFirst) await this.#persist(command);
+    } catch (error) {
+      [this.#active, this.#previous] = [from, to];
+      [this.#canary, this.#withdrawn, this.#traffic, this.#persisted] = before;
+      throw error;
+    }
     this.#publish();
     try {
       await this.#deps.registry.rollback(this.name);
@@ -366,7 +449,7 @@ export class Rollout {
     }
     this.#report.rolledBack(request, from, to);
     if (!persist) return;
-    await this.#persist({ type, sha256: to.sha256, from: from.sha256, ...request });
+    if (!storeFirst) await this.#persist(command);
     await this.#restoreInStore(to);
   }
 
@@ -456,6 +539,7 @@ export class Rollout {
     if (old.sha256 === active.sha256) return; // the same build loaded again
     // A canary starts from the admin's rules and stickiness, not from weights set for older builds.
     this.#canary = startCanary(active, this.#deps.config.canary, this.#deps.now());
+    this.#followCanary();
     this.#autoRollbackOf = undefined;
     this.#traffic = withoutWeights(this.#traffic);
     this.#report.swapped(old, active);

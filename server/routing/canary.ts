@@ -41,9 +41,24 @@ export function startCanary(
   };
 }
 
+/** Calls and faults the canary had elsewhere (the other nodes of a fleet): added to its window's. */
+export interface Elsewhere {
+  readonly calls: number;
+  readonly faults: number;
+}
+
+const NOWHERE: Elsewhere = { calls: 0, faults: 0 };
+
 /** The rollback check alone: a fault rate over the threshold with enough calls in the window. */
-export function failing(canary: CanaryState, config: CanaryConfig, now: number): CanaryVerdict {
-  const { calls, faults } = canary.window.totals(now);
+export function failing(
+  canary: CanaryState,
+  config: CanaryConfig,
+  now: number,
+  elsewhere = NOWHERE,
+): CanaryVerdict {
+  const here = canary.window.totals(now);
+  const calls = here.calls + elsewhere.calls;
+  const faults = here.faults + elsewhere.faults;
   if (calls >= config.minCalls && faults / calls > config.errorRate)
     return { action: 'rollback', calls, faults };
   return undefined;
@@ -54,8 +69,13 @@ export function failing(canary: CanaryState, config: CanaryConfig, now: number):
  * step up every interval until 100 % (then promote); without steps, promote once it has served
  * a whole window healthy.
  */
-export function judge(canary: CanaryState, config: CanaryConfig, now: number): CanaryVerdict {
-  const failed = failing(canary, config, now);
+export function judge(
+  canary: CanaryState,
+  config: CanaryConfig,
+  now: number,
+  elsewhere = NOWHERE,
+): CanaryVerdict {
+  const failed = failing(canary, config, now, elsewhere);
   if (failed !== undefined) return failed;
   if (canary.progressive) {
     if (now - canary.lastStepAt < config.stepIntervalMs) return undefined;

@@ -13,6 +13,8 @@ import type { TwinSide } from './twins.js';
 export interface CallResult {
   readonly output: Uint8Array;
   readonly version: ServedVersion | undefined;
+  /** The media type of the output: plugin.json's contentType, else application/octet-stream. */
+  readonly contentType: string;
 }
 
 /** What the data path needs: the registries. It reads routing from the rollout's snapshot only. */
@@ -57,5 +59,6 @@ export async function callPlugin(
     call = await registry.callServed(name, input, undefined, options);
   rollout.record(call.version, (performance.now() - started) / 1000, call.error);
   if (call.output === undefined) throw call.error;
-  return { output: call.output, version: call.version };
+  const contentType = rollout.snapshot.contentType ?? 'application/octet-stream';
+  return { output: call.output, version: call.version, contentType };
 }

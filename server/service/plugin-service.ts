@@ -140,7 +140,8 @@ export class PluginService {
   #announce(): void {
     if (this.#fleet === undefined || this.#closing !== undefined) return;
     const nodes = this.#fleet.nodes;
-    if (nodes !== undefined) this.#presence = new Presence(nodes, () => this.list());
+    if (nodes !== undefined)
+      this.#presence = new Presence(this.#fleet.node, nodes, () => this.list());
     else setTimeout(() => this.#announce(), 1000).unref();
   }
 
@@ -197,11 +198,6 @@ export class PluginService {
   ): Promise<CallResult> {
     const context = { registry: this.#registry, twins: this.#twins };
     return callPlugin(context, this.#rollouts.get(name), name, input, request, signal);
-  }
-
-  /** The media type of a plugin's output: plugin.json's contentType, else application/octet-stream. */
-  contentType(name: string): string {
-    return this.#rollouts.get(name)?.snapshot.contentType ?? 'application/octet-stream';
   }
 
   list(): PluginView[] {

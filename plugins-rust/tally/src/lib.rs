@@ -1,11 +1,9 @@
 //! tally: word counts of a UTF-8 text, with a running total of words kept in the host's
 //! key-value store (docs/samples.md). std's `Vec`, `String`, `BTreeMap` and `format!`, built
-//! natively and to wasm32-wasi from this one source.
-
-mod twinplug;
+//! natively and to wasm32-wasi from this one source, through twinplug's Rust PDK (pdk/rust).
 
 use std::collections::BTreeMap;
-use twinplug::{host, Level, Output};
+use twinplug_pdk::{host, Level};
 
 const INVALID_UTF8: i32 = -2;
 const BAD_TOTAL: i32 = -3;
@@ -13,9 +11,10 @@ const HOST_ERROR: i32 = -4;
 const TOP: usize = 10;
 const TOTAL_KEY: &[u8] = b"total";
 
-twinplug::plugin_info!(
-    r#"{"name":"tally","version":"1.0.0","abi":1,"description":"word counts, and a running total in the host's key-value store"}"#
-);
+twinplug_pdk::plugin! {
+    info: r#"{"name":"tally","version":"1.0.0","abi":1,"description":"word counts, and a running total in the host's key-value store"}"#,
+    process: tally,
+}
 
 /// A JSON string literal: `"` and `\` escaped, control bytes as \u00XX, the rest as is.
 fn json_string(text: &str) -> String {
@@ -44,7 +43,7 @@ fn previous_total() -> Result<u64, i32> {
     }
 }
 
-fn tally(input: &[u8], out: &mut Output) -> Result<(), i32> {
+fn tally(input: &[u8]) -> Result<Vec<u8>, i32> {
     let text = std::str::from_utf8(input).map_err(|_| INVALID_UTF8)?;
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let mut words: u64 = 0;
@@ -67,34 +66,12 @@ fn tally(input: &[u8], out: &mut Output) -> Result<(), i32> {
         top.join(","),
         total
     );
-    // Side effects only once the output fits: a call that asks for a larger buffer is repeated.
-    if !out.reserve(json.len()) {
-        return Ok(());
-    }
+    // Once per call: the PDK keeps an output that outgrows the host's buffer for its retry.
     host::kv_set(TOTAL_KEY, total.to_string().as_bytes()).map_err(|_| HOST_ERROR)?;
     // A line the host drops (over its rate) does not fail the call.
     let _ = host::log(
         Level::Info,
         &format!("tally: {} words, {} distinct, {} in total", words, counts.len(), total),
     );
-    out.write(json.as_bytes());
-    Ok(())
-}
-
-/// # Safety
-/// The host passes an input of `in_len` readable bytes and an output of `out_cap` writable ones.
-#[no_mangle]
-pub unsafe extern "C" fn ProcessData(
-    in_ptr: *const u8,
-    in_len: u32,
-    out_ptr: *mut u8,
-    out_cap: u32,
-    out_len: *mut u32,
-) -> i32 {
-    let input = twinplug::input(in_ptr, in_len);
-    let mut out = Output::new(out_ptr, out_cap, out_len);
-    match tally(input, &mut out) {
-        Ok(()) => out.status(),
-        Err(code) => code,
-    }
+    Ok(json.into_bytes())
 }

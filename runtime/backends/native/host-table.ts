@@ -8,8 +8,9 @@ import {
   HOST_TABLE_VERSION,
   type HostFunctionName,
 } from '../../host/api.js';
-import { type GuestMemory, type GuestPointer, HostGlue } from '../../host/host-glue.js';
+import { HostGlue } from '../../host/host-glue.js';
 import type { HostLink } from '../../host/link.js';
+import { NativeMemory } from './native-memory.js';
 import type { KoffiLibrary } from './shadow-load.js';
 
 type KoffiType = ReturnType<typeof koffi.proto>;
@@ -28,34 +29,6 @@ function tableTypes() {
   types = { protos, table: koffi.struct('tp_host_v1', fields as never) };
   return types;
 }
-
-const EMPTY = new Uint8Array(0);
-
-const isNull = (pointer: GuestPointer) => pointer === null || pointer === 0n || pointer === 0;
-
-/**
- * Native memory as the plugin passes it: only NULL can be checked; the plugin owns the rest.
- * Writes go through koffi.encode, several times cheaper than an external view per access.
- */
-const nativeMemory: GuestMemory = {
-  read(pointer: GuestPointer, length: number): Uint8Array | undefined {
-    if (length === 0) return EMPTY;
-    if (isNull(pointer)) return undefined;
-    return new Uint8Array(koffi.view(pointer, length));
-  },
-  writable(pointer: GuestPointer, length: number): Uint8Array | undefined {
-    return nativeMemory.read(pointer, length);
-  },
-  fits: (pointer: GuestPointer, length: number) => length === 0 || !isNull(pointer),
-  write(pointer: GuestPointer, bytes: Uint8Array): void {
-    if (bytes.length > 0) koffi.encode(pointer, 'uint8_t', bytes, bytes.length);
-  },
-  writeU32(pointer: GuestPointer, value: number): boolean {
-    if (isNull(pointer)) return false;
-    koffi.encode(pointer, 'uint32_t', value);
-    return true;
-  },
-};
 
 /** The callbacks of one native plugin, registered with koffi until {@link release}. */
 export class NativeHostTable {
@@ -82,7 +55,7 @@ export class NativeHostTable {
 
   #build(link: HostLink): Record<string, unknown> {
     const { protos, table } = tableTypes();
-    const functions = new HostGlue(link, nativeMemory).functions();
+    const functions = new HostGlue(link, new NativeMemory()).functions();
     const value: Record<string, unknown> = {
       version: HOST_TABLE_VERSION,
       size: koffi.sizeof(table),

@@ -4,7 +4,13 @@
 import { readSync, writeSync, writevSync } from 'node:fs';
 import { toPluginError } from '../../errors.js';
 import { type HostOp, TP_STATUS } from '../../host/api.js';
-import { decodeHostReply, encodeHostCall, type HostLink, type HostReply } from '../../host/link.js';
+import {
+  callHostByInvoke,
+  decodeHostReply,
+  encodeHostCall,
+  type HostLink,
+  type HostReply,
+} from '../../host/link.js';
 import { openInProcessCore } from '../../in-process-core.js';
 import { loadArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';
@@ -119,6 +125,9 @@ const frameHostLink: HostLink = {
     const frame = readFrame(replies);
     if (frame?.type !== HOST_REPLY) return { status: TP_STATUS.CLOSED };
     return decodeHostReply(frame.payload);
+  },
+  callHost(names, nameAt, nameLength, inputs, inputAt, inputLength) {
+    return callHostByInvoke(this, names, nameAt, nameLength, inputs, inputAt, inputLength);
   },
 };
 

@@ -1,7 +1,13 @@
 // The worker's side of host calls: the call goes into the shared data area, the worker blocks
 // in Atomics.wait until the main thread has served it (which may take an async host function).
 import { type HostOp, TP_STATUS } from '../../host/api.js';
-import { decodeHostReply, encodeHostCall, type HostLink, type HostReply } from '../../host/link.js';
+import {
+  callHostByInvoke,
+  decodeHostReply,
+  encodeHostCall,
+  type HostLink,
+  type HostReply,
+} from '../../host/link.js';
 import { type ChannelViews, DEAD, HOST_CALL, LENGTH, STATE } from './channel.js';
 
 export class WorkerHostLink implements HostLink {
@@ -9,6 +15,17 @@ export class WorkerHostLink implements HostLink {
 
   constructor(views: ChannelViews) {
     this.#views = views;
+  }
+
+  callHost(
+    names: Uint8Array,
+    nameAt: number,
+    nameLength: number,
+    inputs: Uint8Array,
+    inputAt: number,
+    inputLength: number,
+  ): Uint8Array | number {
+    return callHostByInvoke(this, names, nameAt, nameLength, inputs, inputAt, inputLength);
   }
 
   invoke(op: HostOp, int: number, args: readonly Uint8Array[]): HostReply {

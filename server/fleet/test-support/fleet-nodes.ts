@@ -8,12 +8,14 @@ export type FleetNode = Awaited<ReturnType<typeof realServer>>;
 
 export const V1 = fixture('wasm/versioned.wasm');
 export const V2 = fixture('wasm/versioned-v2.wasm');
+/** `versioned` 3.0.0, whose every call traps. */
+export const V3_TRAP = fixture('wasm/versioned-v3-trap.wasm');
 
 /** A twinplug server in fleet mode over its own plugins folder holding `versioned` 1.0.0. */
-export async function fleetNode(servers: string) {
+export async function fleetNode(servers: string, settings: Record<string, string> = {}) {
   const plugins = tempPlugins();
   plugins.versioned(V1);
-  const env = { TWINPLUG_STORE: servers };
+  const env = { ...settings, TWINPLUG_STORE: servers };
   let server = await realServer(plugins.root, env);
   return {
     get server() {

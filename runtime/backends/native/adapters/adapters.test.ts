@@ -65,6 +65,28 @@ describe.skipIf(isSkipped('cxx'))(
       await plugin.close();
     });
 
+    it('processDataSync keeps every check: NUL refusal, the guard, a fresh object after an overrun', async () => {
+      const plugin = await load({ outputCapacity: 32 });
+      expect(text(plugin.processDataSync(utf8('sync')))).toBe('>> SYNC');
+      expect(() => plugin.processDataSync(utf8('a\0b'))).toThrow(
+        expect.objectContaining({ code: 'PLUGIN_INVALID_INPUT', details: { offset: 1 } }),
+      );
+      expect(text(plugin.processDataSync(utf8('?live')))).toBe('>> 1');
+      expect(() => plugin.processDataSync(utf8('x'.repeat(40)))).toThrow(
+        expect.objectContaining({
+          code: 'PLUGIN_ABI_VIOLATION',
+          details: expect.objectContaining({ capacity: 32, instanceDiscarded: true }),
+        }),
+      );
+      expect(text(plugin.processDataSync(utf8('?live')))).toBe('>> 1');
+      // The guard was restored: a call that fits after the overrun is served, then one more is caught.
+      expect(text(plugin.processDataSync(utf8('y'.repeat(28))))).toBe(`>> ${'Y'.repeat(28)}`);
+      expect(() => plugin.processDataSync(utf8('y'.repeat(29)))).toThrow(
+        expect.objectContaining({ code: 'PLUGIN_ABI_VIOLATION' }),
+      );
+      await plugin.close();
+    });
+
     it('an output that fits exactly is served; one byte more is caught', async () => {
       const plugin = await load({ outputCapacity: 8 }, '');
       expect(text(await plugin.processData(utf8('abcdefg')))).toBe('ABCDEFG');

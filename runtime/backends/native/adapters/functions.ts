@@ -10,6 +10,7 @@ import type { PluginCore } from '../../../managed-plugin.js';
 import type { ResolvedLoadOptions } from '../../../options.js';
 import type { PluginInfo } from '../../../plugin.js';
 import { decodeNulTerminated, parsePluginInfo } from '../../../plugin-info.js';
+import { copyFrom, loadLibc } from '../libc.js';
 import type { ShadowLoadedLibrary } from '../shadow-load.js';
 import { declaredInfo } from './adapter-info.js';
 import { CStringInput, configString } from './c-string.js';
@@ -78,13 +79,20 @@ function stringBuffer(fn: Fn, parsed: Parsed, output: GuardedOutput): Process {
   };
 }
 
+/** The NUL-terminated string at `pointer`, copied: strlen and memcpy (koffi.decode leaks a little per call). */
+function copyCString(pointer: unknown): Uint8Array {
+  const libc = loadLibc();
+  if (libc === null) return new Uint8Array(koffi.decode(pointer, 'uint8_t', -1) as Uint8Array);
+  return copyFrom(libc, pointer, Number(libc.strlen(pointer)));
+}
+
 function stringReturned(fn: Fn, parsed: Parsed, release: Fn): Process {
   const text = new CStringInput();
   return (input) => {
     const pointer = fn(text.encode(input));
     if (pointer === null) throw callFailed(parsed.name, 'NULL');
     try {
-      return new Uint8Array(koffi.decode(pointer, 'uint8_t', -1) as Uint8Array);
+      return copyCString(pointer);
     } finally {
       release(pointer);
     }

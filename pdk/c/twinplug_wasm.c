@@ -1,17 +1,37 @@
 /*
- * wasm32 only: the alloc/dealloc exports the host uses to place inputs and outputs in linear
- * memory. A best-fit free list over a heap that starts at __heap_base and grows memory a page
- * at a time; freed blocks at the top of the heap are handed back to the bump pointer. Memory
- * copies are compiled to bulk-memory instructions (-mbulk-memory), so no memcpy is needed.
+ * twinplug C PDK, the Wasm half: the alloc/dealloc exports the host uses to place inputs and
+ * outputs in linear memory. Compile it beside the plugin's source for every Wasm build; for a
+ * native build it compiles to nothing (the host owns the buffers there), so a build script may
+ * pass it always.
+ *
+ * - wasm32-wasi with wasi-libc: alloc/dealloc over malloc/free, so the libc's allocator serves
+ *   the host and the plugin alike (define TWINPLUG_FREESTANDING to use the free list instead).
+ * - freestanding wasm32 (-nostdlib): a best-fit free list over a heap that starts at
+ *   __heap_base and grows memory a page at a time; freed blocks at the top of the heap are handed
+ *   back to the bump pointer. Memory copies are compiled to bulk-memory instructions
+ *   (-mbulk-memory), so no memcpy is needed.
  */
-#if !defined(__wasm__)
-#error "wasm_support.c is for wasm32 builds only"
-#endif
+#include "twinplug.h"
+
+#if defined(__wasi__) && !defined(TWINPLUG_FREESTANDING)
+
+#include <stdlib.h>
+
+void *alloc(uint32_t size)
+{
+    /* malloc(0) may return NULL, which the host would take for "out of memory". */
+    return malloc(size ? size : 1);
+}
+
+void dealloc(void *ptr, uint32_t size)
+{
+    (void)size;
+    free(ptr);
+}
+
+#elif defined(__wasm__)
 
 #include <stddef.h>
-#include <stdint.h>
-
-#include "twinplug.h"
 
 #define PAGE_SIZE 65536u
 #define ALIGN 16u
@@ -110,3 +130,10 @@ void dealloc(void *ptr, uint32_t size)
     while ((b = take_top()) != NULL)
         heap_top = (uintptr_t)b;
 }
+
+#else
+
+/* A native build: nothing to define (ISO C wants one declaration per translation unit). */
+typedef int tp_native_build_has_no_allocator;
+
+#endif

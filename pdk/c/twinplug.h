@@ -1,9 +1,18 @@
 /*
- * twinplug plugin ABI, version 1.
+ * twinplug C PDK: the plugin ABI, version 1, and host API v1 (docs/abi.md, docs/host-api.md).
  *
- * One C source that includes this header builds to a native shared library
- * (.dll, .so, .dylib) and to a wasm32 module (clang --target=wasm32 -nostdlib).
- * The full contract is in docs/abi.md; this header is its C form.
+ * One C source that includes this header builds to a native shared library (.dll, .so, .dylib)
+ * and to a wasm32 module; Wasm builds add twinplug_wasm.c (alloc/dealloc) from this folder.
+ * With PDK the path of this folder (node_modules/twinplug/pdk/c in a project that depends on
+ * twinplug):
+ *
+ *   cc -std=c11 -O2 -shared -fPIC -fvisibility=hidden -I $PDK plugin.c -o plugin.so
+ *   cl /nologo /LD /O2 /I %PDK% plugin.c /Fe:plugin.dll
+ *   x86_64-w64-mingw32-gcc -std=c11 -O2 -shared -I $PDK plugin.c -o plugin.dll
+ *   clang --target=wasm32 -std=c11 -O2 -nostdlib -mbulk-memory -Wl,--no-entry -Wl,--stack-first
+ *       -I $PDK plugin.c $PDK/twinplug_wasm.c -o plugin.wasm
+ *   clang --target=wasm32-wasi -mexec-model=reactor -std=c11 -O2 -I $PDK plugin.c
+ *       $PDK/twinplug_wasm.c -o plugin.wasm     (a libc: wasi-libc; grant "wasi" to load it)
  */
 #ifndef TWINPLUG_H
 #define TWINPLUG_H

@@ -1,0 +1,117 @@
+import type { FleetNodeView } from '../fleet/presence.js';
+
+/** The fleet as the admin's dashboard shows it: `nodes` null while the store is unreachable. */
+export interface FleetData {
+  readonly connected: boolean;
+  readonly nodes: readonly FleetRow[] | null;
+}
+
+/** A node as the dashboard's fleet view shows it. */
+export interface FleetRow {
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly startedAt: number;
+  readonly ageMs: number;
+  readonly silent: boolean;
+  readonly plugins: readonly {
+    readonly name: string;
+    readonly active: string | null;
+    readonly versions: readonly {
+      readonly version: string;
+      readonly backend: string;
+      readonly state: string;
+      readonly calls: number;
+      readonly errors: number;
+    }[];
+  }[];
+}
+
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const text = (value: unknown): string => (typeof value === 'string' ? value : String(value ?? ''));
+type Loose = Record<string, unknown>;
+
+/**
+ * Presence entries come from the store, which any node (or anyone with the bucket's
+ * credentials) writes: only the fields shown, each as the type expected.
+ */
+export function fleetRows(nodes: readonly FleetNodeView[]): FleetRow[] {
+  return nodes.map((entry) => {
+    const node = entry as unknown as Loose;
+    return {
+      id: text(node.id),
+      host: text(node.host),
+      pid: Number(node.pid),
+      startedAt: Number(node.startedAt),
+      ageMs: Number(node.ageMs),
+      silent: node.silent === true,
+      plugins: list(node.plugins).map((p) => {
+        const plugin = (p ?? {}) as Loose;
+        return {
+          name: text(plugin.name),
+          active:
+            plugin.active === undefined || plugin.active === null ? null : text(plugin.active),
+          versions: list(plugin.versions).map((v) => {
+            const version = (v ?? {}) as Loose;
+            return {
+              version: text(version.version),
+              backend: text(version.backend),
+              state: text(version.state),
+              calls: Number(version.calls),
+              errors: Number(version.errors),
+            };
+          }),
+        };
+      }),
+    };
+  });
+}
+
+/**
+ * Nodes × versions: which node serves which version of each plugin, silent nodes marked.
+ * Self-contained like renderCharts (the page script embeds its source).
+ */
+export function renderFleet(
+  fleet: FleetData,
+  now: number,
+  esc: (value: unknown) => string,
+): string {
+  const store = fleet.connected
+    ? '<p class="store" data-connected="true">store connected</p>'
+    : '<p class="store" data-connected="false">store unreachable: this node serves the last state it has</p>';
+  const nodes = fleet.nodes;
+  if (nodes === null) return store;
+  if (nodes.length === 0) return `${store}<p>No node has written its presence yet.</p>`;
+  const columns = new Map<string, Set<string>>();
+  for (const node of nodes)
+    for (const p of node.plugins) {
+      const versions = columns.get(p.name) ?? new Set<string>();
+      for (const v of p.versions) versions.add(v.version);
+      columns.set(p.name, versions);
+    }
+  const plugins = [...columns.keys()].sort();
+  const heads = plugins
+    .map((name) => [name, [...columns.get(name)!].sort()] as const)
+    .filter(([, versions]) => versions.length > 0);
+  const top = heads
+    .map(([name, versions]) => `<th colspan="${versions.length}">${esc(name)}</th>`)
+    .join('');
+  const sub = heads.flatMap(([, versions]) => versions.map((v) => `<th>${esc(v)}</th>`)).join('');
+  const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
+  const rows = nodes.map((node) => {
+    const cells = heads.flatMap(([name, versions]) => {
+      const plugin = node.plugins.find((p) => p.name === name);
+      return versions.map((version) => {
+        const v = plugin?.versions.find((x) => x.version === version);
+        if (v === undefined) return '<td class="absent">–</td>';
+        const active = plugin!.active === version;
+        return `<td class="${active ? 'serves' : 'loaded'}" data-plugin="${esc(name)}" data-version="${esc(version)}" data-active="${active}">${active ? '<b>serves</b>' : esc(v.state)} <small>${esc(v.backend)} · ${Number(v.calls)} calls · ${Number(v.errors)} errors</small></td>`;
+      });
+    });
+    const status = node.silent
+      ? `<span class="silent-badge">silent ${seconds(node.ageMs)}</span>`
+      : `seen ${seconds(node.ageMs)} ago`;
+    return `<tr data-node="${esc(node.id)}" data-silent="${node.silent === true}" class="${node.silent ? 'silent' : 'live'}"><td><b>${esc(node.id)}</b><br><small>${esc(node.host)} pid ${Number(node.pid)} · up ${seconds(now - node.startedAt)}</small></td><td>${status}</td>${cells.join('')}</tr>`;
+  });
+  return `${store}<table class="fleet"><thead><tr><th rowspan="2">node</th><th rowspan="2">presence</th>${top}</tr><tr>${sub}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
