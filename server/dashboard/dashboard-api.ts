@@ -20,6 +20,65 @@ const DASHBOARD_ERRORS = errorResponses([
   'ROUTE_NOT_FOUND',
 ]);
 
+const count = z.number().int().min(0);
+
+const SeriesSchema = z
+  .object({
+    plugin: z.string(),
+    version: z.string(),
+    backend: z.string(),
+    points: z
+      .array(
+        z.object({
+          at: z.number(),
+          seconds: z.number(),
+          calls: count,
+          errors: count,
+          p99Ms: z.number().nullable(),
+        }),
+      )
+      .readonly(),
+  })
+  .openapi('VersionSeries');
+
+const FleetViewSchema = z
+  .object({
+    connected: z.boolean(),
+    nodes: z
+      .array(
+        z.object({
+          id: z.string(),
+          host: z.string(),
+          pid: z.number().int(),
+          startedAt: z.number(),
+          ageMs: z.number(),
+          silent: z.boolean(),
+          plugins: z
+            .array(
+              z.object({
+                name: z.string(),
+                active: z.string().nullable(),
+                versions: z
+                  .array(
+                    z.object({
+                      version: z.string(),
+                      backend: z.string(),
+                      state: z.string(),
+                      calls: count,
+                      errors: count,
+                    }),
+                  )
+                  .readonly(),
+              }),
+            )
+            .readonly(),
+        }),
+      )
+      .readonly()
+      .nullable(),
+  })
+  .openapi('FleetView');
+
 export const DashboardSchema = z
   .object({
     time: z.number(),
@@ -28,6 +87,8 @@ export const DashboardSchema = z
     events: z.array(EventSchema).readonly(),
     memory: MemorySchema.optional(),
     audit: z.array(AuditEntrySchema).readonly().optional(),
+    series: z.array(SeriesSchema).readonly(),
+    fleet: FleetViewSchema.optional(),
   })
   .openapi('Dashboard');
 
