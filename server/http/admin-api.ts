@@ -157,7 +157,7 @@ export const adminApi = {
       headers: z.object({
         'if-match': z
           .string()
-          .regex(/^"?\d+"?$/)
+          .regex(/^"?\d{1,15}"?$/)
           .optional()
           .openapi({ description: 'Fleet mode: the storeRevision this change is based on' }),
       }),

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { audited } from '../auth/audited.js';
 import { guardAdmin } from '../auth/guard.js';
 import type { ServerAccess } from '../auth/open-access.js';
@@ -39,10 +40,17 @@ export function adminRoutes(
   maxBodyBytes: number,
 ): OpenAPIHono<ServerEnv> {
   const app = new OpenAPIHono<ServerEnv>({ defaultHook: reject });
-  const small = limitBody(ADMIN_JSON_MAX_BYTES);
-  const inspect = guardAdmin(access, 'inspect');
-  const deploy = guardAdmin(access, 'deploy');
-  const change = (action: string) => [audited(access.audit, action), deploy, small];
+  inspectRoutes(app, service, guardAdmin(access, 'inspect'));
+  changeRoutes(app, service, access, maxBodyBytes);
+  return app;
+}
+
+/** The read-only routes: what the key's scope names. */
+function inspectRoutes(
+  app: OpenAPIHono<ServerEnv>,
+  service: PluginService,
+  inspect: MiddlewareHandler<ServerEnv>,
+): void {
   app.openapi({ ...adminApi.list, middleware: inspect }, (c) =>
     c.json({ plugins: service.list().filter((p) => inScope(c.get('principal'), p.name)) }, 200),
   );
@@ -67,6 +75,18 @@ export function adminRoutes(
     if (view === undefined) throw new ServerError('ROUTE_NOT_FOUND', 'no such plugin');
     return c.json(view, 200);
   });
+}
+
+/** The audited changes: upload, activate, withdraw, traffic, rollback (deployers), delete (admins). */
+function changeRoutes(
+  app: OpenAPIHono<ServerEnv>,
+  service: PluginService,
+  access: ServerAccess,
+  maxBodyBytes: number,
+): void {
+  const small = limitBody(ADMIN_JSON_MAX_BYTES);
+  const deploy = guardAdmin(access, 'deploy');
+  const change = (action: string) => [audited(access.audit, action), deploy, small];
   const upload = [audited(access.audit, 'upload'), deploy, limitBody(maxBodyBytes)];
   app.openapi({ ...adminApi.upload, middleware: upload }, async (c) => {
     const { name } = c.req.valid('param');
@@ -111,5 +131,4 @@ export function adminRoutes(
     await service.remove(c.req.valid('param').name);
     return c.body(null, 204);
   });
-  return app;
 }
