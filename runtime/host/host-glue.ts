@@ -8,6 +8,7 @@ import {
   type HostFunctionSpec,
   TP_STATUS,
 } from './api.js';
+import { wordsOf } from './host-functions.js';
 import { KeptAnswer } from './kept-answer.js';
 import type { HostLink } from './link.js';
 
@@ -111,7 +112,7 @@ export class HostGlue {
     const [names, inputs] = args as [Uint8Array, Uint8Array];
     return (
       this.#kept.take(names, 0, names.length, inputs, 0, inputs.length) ??
-      this.#link.callHost(names, 0, names.length, inputs, 0, inputs.length)
+      this.#link.callHost(wordsOf(names), 0, names.length, inputs, 0, inputs.length)
     );
   }
 

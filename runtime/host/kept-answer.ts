@@ -22,6 +22,11 @@ export class KeptAnswer {
     this.#data = data;
   }
 
+  /** Whether an output is kept: a retry is possible. */
+  get holds(): boolean {
+    return this.#data !== undefined;
+  }
+
   drop(): void {
     this.#data = undefined;
     this.#name = undefined;

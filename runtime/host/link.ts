@@ -15,12 +15,13 @@ export interface HostLink {
   invoke(op: HostOp, int: number, args: readonly Uint8Array[]): HostReply;
   /**
    * `call_host`, the one a plugin may make in a tight loop, without the generic call's arrays
-   * and reply object: the name is `names[nameAt, nameAt + nameLength)` and the input
+   * and reply object: the name is the bytes `[nameAt, nameAt + nameLength)` of `names` (a
+   * DataView: a name is compared a word at a time) and the input
    * `inputs[inputAt, inputAt + inputLength)`, both already bounds-checked and read before this
    * returns. The output on TP_OK, else the status.
    */
   callHost(
-    names: Uint8Array,
+    names: DataView,
     nameAt: number,
     nameLength: number,
     inputs: Uint8Array,
@@ -32,7 +33,7 @@ export interface HostLink {
 /** A link's `callHost` over its generic `invoke`: for links where the crossing costs far more. */
 export function callHostByInvoke(
   link: Pick<HostLink, 'invoke'>,
-  names: Uint8Array,
+  names: DataView,
   nameAt: number,
   nameLength: number,
   inputs: Uint8Array,
@@ -40,7 +41,7 @@ export function callHostByInvoke(
   inputLength: number,
 ): Uint8Array | number {
   const args = [
-    names.subarray(nameAt, nameAt + nameLength),
+    new Uint8Array(names.buffer, names.byteOffset + nameAt, nameLength),
     inputs.subarray(inputAt, inputAt + inputLength),
   ];
   const reply = link.invoke('call_host', 0, args);

@@ -1,17 +1,20 @@
 // The host side of one loaded plugin: its kv store, log limits, host functions, clock and random,
 // stats and recording. It lives on the main thread, whatever the isolation, so the store
 // survives instance re-creation and worker or child restarts.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type HostOp, LOG_LEVELS, type LogLevel, TP_STATUS } from './api.js';
 import { HostClock, HostRandom } from './entropy.js';
 import { DEFAULT_LOG, NO_GRANTS, type ResolvedGrants } from './grants.js';
-import { HostFunctionTable, type HostTarget } from './host-functions.js';
+import {
+  type CallHostAnswer,
+  type HostFunction,
+  HostFunctions,
+  wordsOf,
+} from './host-functions.js';
 import { KvStore } from './kv-store.js';
 import type { HostLink, HostReply } from './link.js';
 import { LogLimiter } from './log-limiter.js';
 
-/** A function the embedding application offers plugins, called by name through `call_host`. */
-export type HostFunction = (input: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+export type { HostFunction } from './host-functions.js';
 
 /** One line a plugin logged (`source: 'plugin'`), wrote to stdout or stderr, or the host logged about it. */
 export interface LogEntry {
@@ -50,19 +53,12 @@ export interface PluginHostOptions {
   readonly onHostCall: ((record: HostCallRecord) => void) | undefined;
 }
 
-/** The plugins whose host functions are running in this async context: re-entry is refused. */
-const inHostCall = new AsyncLocalStorage<ReadonlySet<PluginHost>>();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
-
-/** Handed to a host function for an empty input: a zero-length array cannot be changed. */
-const NO_BYTES = new Uint8Array(0);
 
 const reply = (status: number, data?: Uint8Array): HostReply =>
   data === undefined ? { status } : { status, data };
 
-/** A call_host's answer: the output on TP_OK, else the status. */
-type CallHostAnswer = Uint8Array | number;
 const asReply = (answer: CallHostAnswer): HostReply =>
   typeof answer === 'number' ? { status: answer } : { status: TP_STATUS.OK, data: answer };
 
@@ -70,16 +66,15 @@ export class PluginHost implements HostLink {
   readonly #options: PluginHostOptions;
   readonly #kv: KvStore | undefined;
   readonly #limiter: LogLimiter | undefined;
-  readonly #functions: HostFunctionTable;
+  readonly #functions: HostFunctions;
   readonly #clock: HostClock;
   readonly #random: HostRandom;
   #closed = false;
+  /** Neither closed nor recorded: a call_host needs nothing but the call (the fast path). */
+  #plainCalls: boolean;
   #calls = 0;
   #lines = 0;
   #truncated = 0;
-  #functionErrors = 0;
-  /** Host functions of this plugin running synchronously right now (their sync part). */
-  #running = 0;
 
   constructor(options: PluginHostOptions) {
     const { grants } = options;
@@ -90,7 +85,13 @@ export class PluginHost implements HostLink {
       grants.log !== undefined || grants.wasi !== undefined
         ? new LogLimiter((grants.log ?? DEFAULT_LOG).linesPerSecond)
         : undefined;
-    this.#functions = new HostFunctionTable(grants.hostFunctions, options.functions);
+    this.#functions = new HostFunctions({
+      granted: grants.hostFunctions,
+      registered: options.functions,
+      ...grants.hostCalls,
+      report: (message) => this.#hostLog('error', message),
+    });
+    this.#plainCalls = options.onHostCall === undefined;
     this.#clock = new HostClock(grants.wasi?.clock === 'fixed');
     this.#random = new HostRandom(grants.wasi?.random === 'seeded' ? grants.seed : undefined);
   }
@@ -102,12 +103,13 @@ export class PluginHost implements HostLink {
 
   /** True inside one of this plugin's host functions: a call into the plugin now is re-entry. */
   get inHostFunction(): boolean {
-    return this.#running > 0 || (inHostCall.getStore()?.has(this) ?? false);
+    return this.#functions.running;
   }
 
   /** After close every call answers TP_ERR_CLOSED. */
   close(): void {
     this.#closed = true;
+    this.#plainCalls = false;
   }
 
   /** The counters, or undefined for a plugin granted nothing. */
@@ -120,7 +122,7 @@ export class PluginHost implements HostLink {
       logTruncated: this.#truncated,
       kvKeys: this.#kv?.keys ?? 0,
       kvBytes: this.#kv?.bytes ?? 0,
-      hostFunctionErrors: this.#functionErrors,
+      hostFunctionErrors: this.#functions.errors,
     };
   }
 
@@ -136,28 +138,39 @@ export class PluginHost implements HostLink {
     args: readonly Uint8Array[],
     allowAsync = true,
   ): HostReply | Promise<HostReply> {
-    if (op === 'call_host') {
-      const [name, input] = args as [Uint8Array, Uint8Array];
-      const answer = this.#callHost(name, 0, name.length, input, 0, input.length, allowAsync);
-      return answer instanceof Promise ? answer.then(asReply) : asReply(answer);
-    }
     this.#calls += 1;
+    if (op === 'call_host' && !this.#closed) {
+      const [name, input] = args as [Uint8Array, Uint8Array];
+      const answer = allowAsync
+        ? this.#functions.serve(name, input)
+        : this.#functions.call(wordsOf(name), 0, name.length, input, 0, input.length);
+      if (answer instanceof Promise)
+        return answer.then((done) => this.#record(op, int, args, asReply(done)));
+      return this.#record(op, int, args, asReply(answer));
+    }
     if (this.#closed) return this.#record(op, int, args, reply(TP_STATUS.CLOSED));
     return this.#record(op, int, args, this.#serveBuiltIn(op, int, args));
   }
 
   /** `call_host` from the plugin's own thread (in-process): an async host function is refused. */
   callHost(
-    names: Uint8Array,
+    names: DataView,
     nameAt: number,
     nameLength: number,
     inputs: Uint8Array,
     inputAt: number,
     inputLength: number,
   ): CallHostAnswer {
-    return this.#callHost(names, nameAt, nameLength, inputs, inputAt, inputLength, false) as
-      | Uint8Array
-      | number;
+    if (this.#plainCalls) {
+      this.#calls += 1;
+      return this.#functions.call(names, nameAt, nameLength, inputs, inputAt, inputLength);
+    }
+    const args = [
+      new Uint8Array(names.buffer, names.byteOffset + nameAt, nameLength),
+      inputs.subarray(inputAt, inputAt + inputLength),
+    ];
+    const answer = this.invoke('call_host', 0, args);
+    return answer.status === TP_STATUS.OK ? answer.data! : answer.status;
   }
 
   #record(op: HostOp, int: number, args: readonly Uint8Array[], answer: HostReply): HostReply {
@@ -260,99 +273,6 @@ export class PluginHost implements HostLink {
     const data = new Uint8Array(count);
     this.#random.fill(data);
     return reply(TP_STATUS.OK, data);
-  }
-
-  #callHost(
-    names: Uint8Array,
-    nameAt: number,
-    nameLength: number,
-    inputs: Uint8Array,
-    inputAt: number,
-    inputLength: number,
-    allowAsync: boolean,
-  ): CallHostAnswer | Promise<CallHostAnswer> {
-    this.#calls += 1;
-    const target = this.#closed
-      ? TP_STATUS.CLOSED
-      : this.#functions.find(names, nameAt, nameLength);
-    let answer: CallHostAnswer | Promise<CallHostAnswer>;
-    if (typeof target === 'number') answer = target;
-    else if (inputLength > this.#options.grants.hostCalls.maxInputBytes)
-      answer = TP_STATUS.TOO_LARGE;
-    else {
-      const input = inputLength === 0 ? NO_BYTES : inputs.slice(inputAt, inputAt + inputLength);
-      answer = this.#run(target, input, allowAsync);
-    }
-    if (this.#options.onHostCall === undefined) return answer;
-    const args = [
-      names.slice(nameAt, nameAt + nameLength),
-      inputs.slice(inputAt, inputAt + inputLength),
-    ];
-    if (answer instanceof Promise) return answer.then((done) => this.#recordCallHost(args, done));
-    return this.#recordCallHost(args, answer);
-  }
-
-  #recordCallHost(args: Uint8Array[], answer: CallHostAnswer): CallHostAnswer {
-    this.#record('call_host', 0, args, asReply(answer));
-    return answer;
-  }
-
-  /** Runs the application's function on a copy of the input: its output, or why not. */
-  #run(
-    target: HostTarget,
-    input: Uint8Array,
-    allowAsync: boolean,
-  ): CallHostAnswer | Promise<CallHostAnswer> {
-    const { name, fn } = target as HostTarget & { fn: HostFunction };
-    let result: Uint8Array | Promise<Uint8Array>;
-    this.#running += 1;
-    try {
-      // Only a function that may await needs the async context: in-process ones run to the end here.
-      result = allowAsync ? this.#runInScope(fn, input) : fn(input);
-    } catch (error) {
-      return this.#failed(name, error);
-    } finally {
-      this.#running -= 1;
-    }
-    if (result instanceof Uint8Array) return this.#output(name, result);
-    if (!(result instanceof Promise)) return this.#output(name, result);
-    if (!allowAsync) {
-      result.catch(() => undefined);
-      return this.#failed(
-        name,
-        new TypeError('it returned a promise in-process (async needs a worker or a process)'),
-      );
-    }
-    return result.then(
-      (value) => this.#output(name, value),
-      (error) => this.#failed(name, error),
-    );
-  }
-
-  #runInScope(fn: HostFunction, input: Uint8Array): Uint8Array | Promise<Uint8Array> {
-    const scope = new Set(inHostCall.getStore());
-    scope.add(this);
-    return inHostCall.run(scope, fn, input);
-  }
-
-  #output(name: string, value: unknown): CallHostAnswer {
-    if (!(value instanceof Uint8Array))
-      return this.#failed(name, new TypeError('it returned something other than a Uint8Array'));
-    if (value.length > this.#options.grants.hostCalls.maxOutputBytes) {
-      this.#hostLog(
-        'error',
-        `host function "${name}" returned ${value.length} bytes, over the limit`,
-      );
-      return TP_STATUS.TOO_LARGE;
-    }
-    return value;
-  }
-
-  #failed(name: string, error: unknown): number {
-    this.#functionErrors += 1;
-    const reason = error instanceof Error ? error.message : String(error);
-    this.#hostLog('error', `host function "${name}" failed: ${reason}`);
-    return TP_STATUS.HOST_FAILED;
   }
 
   #hostLog(level: LogLevel, message: string): void {

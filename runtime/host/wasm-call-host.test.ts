@@ -102,6 +102,30 @@ describe('wasmCallHost', () => {
     expect(call(new Uint8Array(129).fill(0x61), '')).toBe(TP_STATUS.INVALID);
   });
 
+  it('matches names of every length word by word: one byte off anywhere is another name', () => {
+    const names = ['a', 'ab', 'abc', 'abcd', 'abcde', 'abcdefgh', 'acme.lookup', 'abcdefghijkl'];
+    const functions = Object.fromEntries(names.map((name) => [name, () => utf8(name)]));
+    const { call, output } = setup(functions);
+    for (const name of names) {
+      expect(call(name, '')).toBe(TP_STATUS.OK);
+      expect(output()).toBe(name);
+      for (let index = 0; index < name.length; index += 1) {
+        const other = utf8(name);
+        other[index] = 0x5f;
+        expect(call(other, '')).toBe(TP_STATUS.DENIED);
+      }
+    }
+    // The same bytes at an odd offset, and a name that is a prefix of a granted one.
+    expect(call('acme.lookupx', '')).toBe(TP_STATUS.DENIED);
+    expect(call('acme.looku', '')).toBe(TP_STATUS.DENIED);
+  });
+
+  it('reads offsets of 2 GiB and more as unsigned: out of bounds, never a negative index', () => {
+    const { callHost } = setup({ f: () => utf8('x') });
+    expect(callHost(-2_147_483_648, 1, 0, 0, 512, 8, 1024)).toBe(TP_STATUS.BOUNDS);
+    expect(callHost(16, 1, 0, 0, 512, -2_147_483_648, 1024)).toBe(TP_STATUS.BOUNDS);
+  });
+
   it('keeps an output that does not fit for the immediate retry only', () => {
     let calls = 0;
     const { call, outLen, output, records } = setup({

@@ -16,45 +16,56 @@ type WasmCallHost = (
   outLen: number,
 ) => number;
 
-function storeU32(bytes: Uint8Array, at: number, value: number): void {
-  bytes[at] = value & 0xff;
-  bytes[at + 1] = (value >>> 8) & 0xff;
-  bytes[at + 2] = (value >>> 16) & 0xff;
-  bytes[at + 3] = (value >>> 24) & 0xff;
-}
-
 /** The `twinplug_v1.call_host` import of one instance; `kept` is its glue's (host-glue.ts). */
 export function wasmCallHost(
   link: HostLink,
   memory: WasmGuestMemory,
   kept: KeptAnswer,
 ): WasmCallHost {
+  // The memory's views, held here: reading them from `memory` on every call costs more.
+  let bytes: Uint8Array = new Uint8Array(0);
+  let words: DataView = new DataView(bytes.buffer);
+  const refresh = (end: number) => {
+    bytes = memory.reaching(end);
+    words = memory.words();
+  };
+
   return (name, nameLength, input, inputLength, out, outCap, outLen) => {
-    // Wasm passes i32s signed: as unsigned offsets every end below is exact (under 2^34).
-    name >>>= 0;
-    nameLength >>>= 0;
-    input >>>= 0;
-    inputLength >>>= 0;
-    out >>>= 0;
-    outCap >>>= 0;
-    outLen >>>= 0;
-    const end = Math.max(name + nameLength, input + inputLength, out + outCap, outLen + 4);
-    let bytes = memory.reaching(end);
-    if (end > bytes.length) {
-      kept.drop();
-      return TP_STATUS.BOUNDS;
+    let end = Math.max(name + nameLength, input + inputLength, out + outCap, outLen + 4);
+    // Wasm passes i32s signed: one that is negative here is an offset of 2 GiB or more.
+    if (
+      (name | nameLength | input | inputLength | out | outCap | outLen) < 0 ||
+      end > bytes.length
+    ) {
+      // As unsigned offsets every end is exact (under 2^34).
+      name >>>= 0;
+      nameLength >>>= 0;
+      input >>>= 0;
+      inputLength >>>= 0;
+      out >>>= 0;
+      outCap >>>= 0;
+      outLen >>>= 0;
+      end = Math.max(name + nameLength, input + inputLength, out + outCap, outLen + 4);
+      refresh(end);
+      if (end > bytes.length) {
+        kept.drop();
+        return TP_STATUS.BOUNDS;
+      }
     }
-    storeU32(bytes, outLen, 0);
-    let data = kept.take(bytes, name, nameLength, bytes, input, inputLength);
+    let data = kept.holds
+      ? kept.take(bytes, name, nameLength, bytes, input, inputLength)
+      : undefined;
     if (data === undefined) {
-      const answer = link.callHost(bytes, name, nameLength, bytes, input, inputLength);
-      if (typeof answer === 'number') return answer;
+      const answer = link.callHost(words, name, nameLength, bytes, input, inputLength);
+      // Wasm memory only grows, but a grow during the call detaches these views (length 0).
+      if (bytes.length === 0) refresh(end);
+      if (typeof answer === 'number') {
+        words.setUint32(outLen, 0, true);
+        return answer;
+      }
       data = answer;
     }
-    // The memory cannot have shrunk (Wasm memory only grows), but a grow detaches the old view.
-    bytes = memory.reaching(end);
-    if (end > bytes.length) return TP_STATUS.BOUNDS;
-    storeU32(bytes, outLen, data.length);
+    words.setUint32(outLen, data.length, true);
     if (data.length > outCap) {
       kept.keep(bytes, name, nameLength, bytes, input, inputLength, data);
       return TP_STATUS.BUFFER_TOO_SMALL;

@@ -7,6 +7,7 @@ const NO_BYTES = new Uint8Array(0);
 export class WasmGuestMemory implements GuestMemory {
   memory: WebAssembly.Memory | undefined;
   #bytes = new Uint8Array(0);
+  #words = new DataView(new ArrayBuffer(0));
 
   /**
    * A view that reaches `end`, or the current one if none does. The `buffer` getter costs about
@@ -16,9 +17,16 @@ export class WasmGuestMemory implements GuestMemory {
   reaching(end: number): Uint8Array {
     if (end <= this.#bytes.length) return this.#bytes;
     const buffer = this.memory?.buffer;
-    if (buffer !== undefined && buffer.byteLength !== this.#bytes.length)
+    if (buffer !== undefined && buffer.byteLength !== this.#bytes.length) {
       this.#bytes = new Uint8Array(buffer);
+      this.#words = new DataView(buffer);
+    }
     return this.#bytes;
+  }
+
+  /** A DataView of the memory {@link reaching} last returned: reads names a word at a time. */
+  words(): DataView {
+    return this.#words;
   }
 
   read(pointer: GuestPointer, length: number): Uint8Array | undefined {

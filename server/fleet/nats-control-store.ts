@@ -2,11 +2,11 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
-import { type Backend, sha256Hex } from '../../runtime/index.js';
+import { type Backend, isValidPluginName, sha256Hex } from '../../runtime/index.js';
 import { ServerError } from '../errors/server-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControlStore, StoredRollout, StoredRollouts } from '../rollout/control-store.js';
-import { ArtifactCache, type RefusedBuild } from './artifact-cache.js';
+import { ArtifactCache, type LoadBuild, type RefusedBuild } from './artifact-cache.js';
 import { NatsCanaryExchange } from './canary-exchange.js';
 import { CONTROL_BUCKET, type FleetConnection, openFleetBuckets } from './fleet-connection.js';
 import {
@@ -36,6 +36,8 @@ export interface NatsStoreOptions {
   readonly log: Logger;
   /** Where the cache and snapshot live: default `<plugins>.fleet`, beside the plugins folder. */
   readonly stateDir?: string;
+  /** Loads a fetched, checked build into this node's registry before it is written to the folder. */
+  readonly load: LoadBuild;
 }
 
 /** What /readyz and the admin API say about the store. */
@@ -64,6 +66,8 @@ export class NatsControlStore implements ControlStore {
   readonly #records = new Map<string, FleetRecord>();
   readonly #revisions = new Map<string, number>();
   readonly #refused = new Map<string, RefusedBuild>();
+  /** Object puts started while their upload is checked, by sha256: true when this put made it. */
+  readonly #puts = new Map<string, Promise<boolean>>();
   #connection: FleetConnection | undefined;
   #source: 'store' | 'snapshot' = 'store';
   #onChange: (records: StoredRollouts) => void = () => {};
@@ -155,9 +159,10 @@ export class NatsControlStore implements ControlStore {
   }
 
   /** The watch, and a check of the bucket's last sequence that catches what a stalled watch missed. */
-  #follow({ kv, canaries }: FleetConnection): void {
+  #follow({ kv, canaries, objects }: FleetConnection): void {
     this.canaries.attach(canaries);
     void this.#watch(kv);
+    void this.#prefetch(objects);
     const timer = setInterval(() => void this.#catchUp(kv), CATCH_UP_MS);
     timer.unref();
     this.#stopCatchUp = () => clearInterval(timer);
@@ -193,10 +198,33 @@ export class NatsControlStore implements ControlStore {
     }
   }
 
+  /**
+   * Downloads each object as it lands in the store, before a key names it: an upload's bytes
+   * are put while the uploading node checks them, so this node has them by the time the key
+   * points at them. Only cached once their sha256 matches their name.
+   */
+  async #prefetch(objects: ObjectStore): Promise<void> {
+    while (!this.#closed) {
+      try {
+        const watch = await withJetStreamRetry(() => objects.watch({ ignoreDeletes: true }));
+        for await (const info of watch) {
+          if (this.#closed) break;
+          if (info !== null && !info.deleted) this.#cache.prefetch(info.name);
+        }
+      } catch {
+        // the connection went away: opened again below
+      }
+      if (!this.#closed) await new Promise((resolve) => setTimeout(resolve, 250).unref());
+    }
+  }
+
   /** Takes one entry in; false when it is not newer than what this node has. */
   #take(entry: KvEntry): boolean {
+    const name = nameOf(entry.key);
+    // A key no plugin could have (written by hand): never a path in the plugins folder.
+    if (!isValidPluginName(name)) return false;
     const record = entry.operation === 'PUT' ? parseFleetRecord(entry.value) : undefined;
-    return this.#accept(nameOf(entry.key), entry.revision, record);
+    return this.#accept(name, entry.revision, record);
   }
 
   /** A newer revision of a plugin's key (undefined: deleted), read or written here: deployed. */
@@ -226,7 +254,7 @@ export class NatsControlStore implements ControlStore {
       Backend,
       { sha256: string },
     ][]) {
-      const refused = await this.#cache.deploy(name, backend, ref);
+      const refused = await this.#cache.deploy(name, backend, ref, this.#options.load);
       const key = `${name}/${backend}`;
       if (refused === undefined) {
         this.#refused.delete(key);
@@ -349,6 +377,31 @@ export class NatsControlStore implements ControlStore {
     this.#kv();
   }
 
+  /** Puts the object (named by its sha256) unless the store has it; true when this put made it. */
+  async #putObject(sha256: string, metadata: Record<string, string>, bytes: Uint8Array) {
+    const objects = this.#connection!.objects;
+    const have = await withJetStreamRetry(() => objects.info(sha256));
+    if (have !== null && !have.deleted) return false;
+    await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
+    return true;
+  }
+
+  beginArtifact(name: string, backend: Backend, bytes: Uint8Array) {
+    const sha256 = sha256Hex(bytes);
+    const put = this.#putObject(sha256, { plugin: name, backend }, bytes);
+    put.catch(() => {}); // putArtifact reports it
+    this.#puts.set(sha256, put);
+    void this.#cache.keep(sha256, bytes);
+    return {
+      discard: async () => {
+        if (this.#puts.get(sha256) === put) this.#puts.delete(sha256);
+        // A refused upload leaves no object behind (unless another upload had put it).
+        if (await put.catch(() => false))
+          await this.#connection?.objects.delete(sha256).catch(() => {});
+      },
+    };
+  }
+
   async putArtifact(
     name: string,
     backend: Backend,
@@ -360,14 +413,20 @@ export class NatsControlStore implements ControlStore {
     this.#kv();
     const sha256 = sha256Hex(bytes);
     const objects = this.#connection!.objects;
+    const early = this.#puts.get(sha256);
+    this.#puts.delete(sha256);
     try {
-      const have = await withJetStreamRetry(() => objects.info(sha256));
-      if (have === null || have.deleted)
-        await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
+      if (early === undefined) {
+        void this.#cache.keep(sha256, bytes);
+        await this.#putObject(sha256, metadata, bytes);
+      } else {
+        await early;
+        // What the upload's check learnt (its version) goes into the object's metadata.
+        await withJetStreamRetry(() => objects.update(sha256, { name: sha256, metadata }));
+      }
     } catch (error) {
       throw this.#unavailable(error);
     }
-    await this.#cache.keep(sha256, bytes);
     await this.#point(name, backend, version === undefined ? { sha256 } : { sha256, version });
   }
 

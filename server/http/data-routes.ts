@@ -3,6 +3,7 @@ import { type Access, guardCall } from '../auth/guard.js';
 import type { Logger } from '../observability/logger.js';
 import type { PluginService } from '../service/plugin-service.js';
 import { bodyReader } from './body-limit.js';
+import { clientSignal } from './client-signal.js';
 import { callRoute } from './data-api.js';
 import { backendPin, dataTarget } from './plugin-ref.js';
 import { requestHeader } from './request-header.js';
@@ -40,7 +41,7 @@ export function dataRoutes(
     const input = await readBody(c);
     const header = (key: string) => c.req.header(key);
     // The request's signal ends when the client goes: a call still queued is dropped.
-    const result = await service.call(name, input, { version, backend, header }, c.req.raw.signal);
+    const result = await service.call(name, input, { version, backend, header }, clientSignal(c));
     const headers: Record<string, string> = {
       'content-type': result.contentType,
       'x-trace-id': traceId,

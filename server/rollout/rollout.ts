@@ -368,6 +368,29 @@ export class Rollout {
     });
   }
 
+  /**
+   * A build the store names, fetched and checked by this node (fleet mode): loaded at once as
+   * an upload is (staged, validated, self-tested), nothing written back; the folder watcher
+   * finds the same build when the store writes it into the folder.
+   */
+  followBuild(request: UploadRequest): Promise<void> {
+    return this.#run(async () => {
+      const { registry, twins } = this.#deps;
+      const serving = [registry, twins].map((r) => r?.get(this.name)?.active?.sha256);
+      if (serving.includes(request.sha256)) return;
+      try {
+        await uploadStaged(this.#deps, request, () => {}, false);
+      } catch (error) {
+        if (!isPluginError(error) && !(error instanceof ServerError)) throw error;
+        this.#deps.log.warn(
+          { plugin: this.name, sha256: request.sha256, code: error.code },
+          'fleet store: a build the store names was refused here',
+        );
+      }
+      await this.#adopt();
+    });
+  }
+
   /** Deletes the plugin from the store (every process's watcher unloads it). */
   remove(): Promise<void> {
     return this.#run(() => this.#deps.store.removePlugin(this.name));

@@ -14,6 +14,12 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 /** Views kept per plugin, and recent ranges seen once (a range gets a view when seen twice). */
 const VIEWS = 8;
 const CANDIDATES = 8;
+/**
+ * Longer ranges get a view, which reads nothing until used: the host checks a length against its
+ * limits before it reads the bytes, and a plugin may pass any length (a 4 GiB name is INVALID,
+ * not a 4 GiB copy). Past a few KiB the copy costs what a view does anyway.
+ */
+const COPY_LIMIT = 4096;
 
 const isNull = (pointer: GuestPointer) => pointer === null || pointer === 0n || pointer === 0;
 
@@ -78,7 +84,8 @@ export class NativeMemory implements GuestMemory {
     if (isNull(pointer)) return undefined;
     const view = this.#cache.find(pointer, length);
     if (view !== undefined) return view;
-    if (this.#libc === null) return new Uint8Array(koffi.view(pointer, length));
+    if (this.#libc === null || length > COPY_LIMIT)
+      return new Uint8Array(koffi.view(pointer, length));
     return copyFrom(this.#libc, pointer, length);
   }
 

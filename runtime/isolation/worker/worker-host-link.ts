@@ -18,7 +18,7 @@ export class WorkerHostLink implements HostLink {
   }
 
   callHost(
-    names: Uint8Array,
+    names: DataView,
     nameAt: number,
     nameLength: number,
     inputs: Uint8Array,
