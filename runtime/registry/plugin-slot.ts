@@ -1,5 +1,5 @@
 import { PluginError } from '../errors.js';
-import type { CallOptions } from '../plugin.js';
+import type { CallOptions, PluginInfo } from '../plugin.js';
 import {
   type CandidateContext,
   cancelled,
@@ -36,6 +36,8 @@ export interface RegisterResult {
   readonly version: VersionSnapshot | undefined;
   /** True when a less preferred twin serves because the preferred artifact could not. */
   readonly fallback: boolean;
+  /** The activated build's PluginInfo (what a fleet stores beside its bytes). */
+  readonly info?: PluginInfo;
 }
 
 /**
@@ -272,10 +274,12 @@ export class PluginSlot {
       const { preferred, reason } = picked.fallback;
       this.#emit({ type: 'fallback', preferred, reason, version: picked.version.snapshot() });
     }
+    const { info } = picked.version;
     return {
       outcome: 'activated',
       version: picked.version.snapshot(),
       fallback: picked.fallback !== undefined,
+      ...(info === undefined ? {} : { info }),
     };
   }
 

@@ -45,7 +45,13 @@ describe('fleet mode: 3 twinplug nodes on a 3-node NATS cluster', () => {
     try {
       const objects = await new Objm(nc).open(ARTIFACT_BUCKET);
       const info = await objects.info(sha256(readFileSync(V2)));
-      expect(info?.metadata).toEqual({ plugin: 'versioned', backend: 'wasm', version: '2.0.0' });
+      const { pluginInfo, ...metadata } = info?.metadata ?? {};
+      expect(metadata).toEqual({ plugin: 'versioned', backend: 'wasm', version: '2.0.0' });
+      expect(JSON.parse(pluginInfo!)).toMatchObject({
+        name: 'versioned',
+        version: '2.0.0',
+        abi: 1,
+      });
     } finally {
       await nc.close();
     }

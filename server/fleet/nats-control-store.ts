@@ -2,7 +2,13 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
-import { type Backend, isValidPluginName, sha256Hex } from '../../runtime/index.js';
+import { headers } from '@nats-io/transport-node';
+import {
+  type Backend,
+  isValidPluginName,
+  type PluginInfo,
+  sha256Hex,
+} from '../../runtime/index.js';
 import { ServerError } from '../errors/server-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControlStore, StoredRollout, StoredRollouts } from '../rollout/control-store.js';
@@ -20,11 +26,30 @@ import { newNodeId } from './presence.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
 const KEY_PREFIX = 'plugin.';
+/** Names each write (node and counter): a retried write that landed recognises itself. */
+const WRITE_HEADER = 'Twinplug-Write';
 /** How often a node compares the bucket's last sequence with what it has seen. */
 const CATCH_UP_MS = 1000;
 /** Plugin names may hold dots (KV token separators) but never '=': the encoding is reversible. */
 const keyOf = (name: string) => KEY_PREFIX + name.replaceAll('.', '=2E');
 const nameOf = (key: string) => key.slice(KEY_PREFIX.length).replaceAll('=2E', '.');
+
+/** What an object says about the build it holds: plugin, backend, version and its PluginInfo. */
+function objectMetadata(
+  plugin: string,
+  backend: Backend,
+  version: string | undefined,
+  info: PluginInfo | undefined,
+): Record<string, string> {
+  const metadata: Record<string, string> = { plugin, backend };
+  if (version !== undefined) metadata.version = version;
+  if (info !== undefined) {
+    const { name, abi, description } = info;
+    const about = { name, version: info.version, abi, description: description.slice(0, 1024) };
+    metadata.pluginInfo = JSON.stringify(about);
+  }
+  return metadata;
+}
 
 function isWrongRevision(error: unknown): boolean {
   return error instanceof Error && /wrong last sequence|key exists/i.test(error.message);
@@ -74,6 +99,7 @@ export class NatsControlStore implements ControlStore {
   #deploying: Promise<void> = Promise.resolve();
   #closed = false;
   #stopCatchUp: () => void = () => {};
+  #writes = 0;
 
   constructor(options: NatsStoreOptions) {
     this.#options = options;
@@ -327,17 +353,20 @@ export class NatsControlStore implements ControlStore {
       const seen = pinned ?? this.#revisions.get(name) ?? 0;
       const next = change(this.#records.get(name) ?? {});
       const value = encodeFleetRecord(next);
+      this.#writes += 1;
+      const write = `${this.node}:${this.#writes}`;
       try {
-        const revision = await withJetStreamRetry(() =>
-          seen === 0 ? kv.create(keyOf(name), value) : this.#update(name, value, seen),
-        );
+        const revision = await withJetStreamRetry(() => this.#update(name, value, seen, write));
         this.#accept(name, revision, next);
         return;
       } catch (error) {
         if (!isWrongRevision(error)) throw this.#unavailable(error);
       }
       const latest = await withJetStreamRetry(() => kv.get(keyOf(name))).catch(() => null);
-      if (latest !== null && this.#take(latest)) this.#onChange(this.#rollouts());
+      if (latest !== null) this.#take(latest);
+      // Always: the losing change was applied locally first, and the watch may have brought
+      // the winner's record before it; the rollouts take the stored records in again.
+      this.#onChange(this.#rollouts());
       if (conflict !== false)
         throw new ServerError(
           'ROLLOUT_CONFLICT',
@@ -349,19 +378,37 @@ export class NatsControlStore implements ControlStore {
   }
 
   /**
-   * kv.update, plus a message id naming the revision replaced: nats-server before 2.9.21 checks
-   * the expected revision before consensus, so two updates racing on a cluster may both pass it
-   * (nats-io/nats-server#4320); the id makes the later one a duplicate, refused here as a conflict.
+   * kv.update (kv.create for revision 0), plus a message id naming the revision replaced:
+   * nats-server before 2.9.21 checks the expected revision before consensus, so two updates
+   * racing on a cluster may both pass it (nats-io/nats-server#4320); the id makes the later one
+   * a duplicate, refused here as a conflict. Unless the write there is this one: a retry after
+   * an ack lost with the connection finds its own write (its header), a success.
    */
-  async #update(name: string, value: Uint8Array, seen: number): Promise<number> {
-    const key = keyOf(name);
-    const ack = await this.#connection!.js.publish(`$KV.${CONTROL_BUCKET}.${key}`, value, {
-      msgID: `${key}@${seen}`,
-      expect: { lastSubjectSequence: seen },
-    });
-    if (ack.duplicate)
-      throw new Error(`wrong last sequence: ${key} was replaced at ${seen} already`);
-    return ack.seq;
+  async #update(name: string, value: Uint8Array, seen: number, write: string): Promise<number> {
+    const subject = `$KV.${CONTROL_BUCKET}.${keyOf(name)}`;
+    const named = headers();
+    named.set(WRITE_HEADER, write);
+    let duplicateOf: number | undefined;
+    try {
+      const ack = await this.#connection!.js.publish(subject, value, {
+        msgID: `${keyOf(name)}@${seen}`,
+        expect: { lastSubjectSequence: seen },
+        headers: named,
+      });
+      if (!ack.duplicate) return ack.seq;
+      duplicateOf = ack.seq;
+    } catch (error) {
+      if (!isWrongRevision(error)) throw error;
+    }
+    const jsm = await this.#connection!.js.jetstreamManager(false);
+    const there = await jsm.streams
+      .getMessage(
+        `KV_${CONTROL_BUCKET}`,
+        duplicateOf === undefined ? { last_by_subj: subject } : { seq: duplicateOf },
+      )
+      .catch(() => null);
+    if (there !== null && there.header?.get(WRITE_HEADER) === write) return there.seq;
+    throw new Error(`wrong last sequence: ${subject} was replaced at ${seen} already`);
   }
 
   #unavailable(error: unknown): unknown {
@@ -406,10 +453,10 @@ export class NatsControlStore implements ControlStore {
     name: string,
     backend: Backend,
     bytes: Uint8Array,
-    about?: { readonly version: string | undefined },
+    about?: { readonly version: string | undefined; readonly info?: PluginInfo },
   ): Promise<void> {
     const version = about?.version;
-    const metadata = { plugin: name, backend, ...(version === undefined ? {} : { version }) };
+    const metadata = objectMetadata(name, backend, version, about?.info);
     this.#kv();
     const sha256 = sha256Hex(bytes);
     const objects = this.#connection!.objects;

@@ -1,4 +1,4 @@
-import type { Backend } from '../../runtime/index.js';
+import type { Backend, PluginInfo } from '../../runtime/index.js';
 import type { Traffic } from '../routing/traffic.js';
 
 /** A build taken out of service: pinned requests get 410 until it is activated again. */
@@ -82,7 +82,7 @@ export interface ControlStore {
     name: string,
     backend: Backend,
     bytes: Uint8Array,
-    about?: { readonly version: string | undefined },
+    about?: { readonly version: string | undefined; readonly info?: PluginInfo },
   ): Promise<void>;
   /**
    * Starts storing an upload's bytes while the upload is checked (fleet: the Object Store, so

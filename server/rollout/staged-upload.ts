@@ -108,7 +108,10 @@ export async function uploadStaged(
     }
     const version = result.version!;
     if (result.outcome === 'unchanged') return { outcome: 'unchanged', version };
-    if (write) await deps.store.putArtifact(name, backend, bytes, { version: version.version });
+    if (write) {
+      const about = { version: version.version, ...(result.info && { info: result.info }) };
+      await deps.store.putArtifact(name, backend, bytes, about);
+    }
     stored = true;
     return { outcome: twin ? 'twin-activated' : 'activated', version };
   } finally {
