@@ -18,6 +18,9 @@ interface ProfileNode {
 interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
+  /** Microseconds of CLOCK_MONOTONIC, the clock process.hrtime reads in every process. */
+  readonly startTime: number;
+  readonly timeDeltas: readonly number[];
 }
 
 const TOP = 25;
@@ -28,17 +31,24 @@ function place({ functionName, url, lineNumber }: ProfileNode['callFrame']): str
   return file === '' ? name : `${name} ${file}:${lineNumber + 1}`;
 }
 
-/** Self samples per function (same name and place), as a share of the samples not idle. */
-function selfTimes(profile: CpuProfile): [string, number][] {
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Self samples per function (same name and place) taken between `from` and `to` (the timed
+ * load, not the start-up), as a share of those samples not idle.
+ */
+function selfTimes(profile: CpuProfile, from: number, to: number): [string, number][] {
   const byNode = new Map(profile.nodes.map((node) => [node.id, place(node.callFrame)]));
   const counts = new Map<string, number>();
-  for (const id of profile.samples) {
+  let at = profile.startTime;
+  let busy = 0;
+  profile.samples.forEach((id, index) => {
+    at += profile.timeDeltas[index] ?? 0;
     const where = byNode.get(id) ?? '?';
+    if (at < from || at > to || where === '(idle)') return;
     counts.set(where, (counts.get(where) ?? 0) + 1);
-  }
-  const idle = counts.get('(idle)') ?? 0;
-  counts.delete('(idle)');
-  const busy = profile.samples.length - idle;
+    busy += 1;
+  });
   return [...counts]
     .sort((a, b) => b[1] - a[1])
     .map(([where, count]) => [where, (100 * count) / busy]);
@@ -48,9 +58,12 @@ const [kind = 'twinplug', seconds = '8'] = process.argv.slice(2);
 const root = upperFolder(kind.startsWith('twinplug') ? { isolation: 'in-process' } : {});
 const profiles = mkdtempSync(join(tmpdir(), 'twinplug-profile-'));
 const target = await startTarget(kind, root, ['--cpu-prof', `--cpu-prof-dir=${profiles}`]);
+let window: [number, number] = [0, 0];
 try {
   await load(target, 1);
+  const from = monotonicUs();
   const result = await load(target, Number(seconds));
+  window = [from, monotonicUs()];
   process.stdout.write(
     `${kind}: ${result.rps.toFixed(0)} req/s, ${result.cpuUs.toFixed(1)} µs CPU/req, ${result.non2xx} non-2xx\n`,
   );
@@ -60,7 +73,8 @@ try {
     rmSync(path, { recursive: true, force: true });
 }
 const file = join(profiles, readdirSync(profiles)[0]!);
-const rows = selfTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile).slice(0, TOP);
-process.stdout.write(`self time, % of the busy samples (${file}):\n`);
+const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+const rows = selfTimes(profile, ...window).slice(0, TOP);
+process.stdout.write(`self time during the timed load, % of the busy samples (${file}):\n`);
 for (const [where, share] of rows)
   process.stdout.write(`${share.toFixed(1).padStart(5)}%  ${where}\n`);

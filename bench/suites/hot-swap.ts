@@ -12,9 +12,10 @@ import {
 } from '../../runtime/index.js';
 import { findArtifact, readArtifactManifest, type Toolchain } from '../../scripts/artifacts.js';
 import { formatRatio, printTable } from '../harness.js';
+import { HttpSwapRig } from '../http-swap.js';
 import type { BenchSuite } from '../main.js';
 
-const SWAPS = 30;
+const SWAPS = 40;
 const THROUGHPUT_ROUNDS = 15;
 const ROUND_MS = 300;
 /** A steady stream of deploys, far more than any real service sees; back to back is the extreme. */
@@ -40,6 +41,20 @@ parentPort.on('message', ({ temp, target, bytes }) => {
 
 const now = () => performance.timeOrigin + performance.now();
 
+const SERIAL_SECTION = new TextEncoder().encode('twinplug-bench-swap');
+
+/**
+ * The build with a custom section holding `serial` appended (a Wasm module stays the same
+ * module): each swap deploys bytes never seen before, so no compiled module held by the version
+ * kept for rollback serves the candidate, as with a real new build. Native builds go as they are.
+ */
+function fresh(build: Uint8Array, file: string, serial: number): Uint8Array {
+  if (!file.endsWith('.wasm')) return build;
+  const payload = new TextEncoder().encode(String(serial));
+  const body = [SERIAL_SECTION.length, ...SERIAL_SECTION, ...payload];
+  return Uint8Array.from([...build, 0x00, body.length, ...body]);
+}
+
 interface SwapSubject {
   readonly label: string;
   readonly name: string;
@@ -56,6 +71,7 @@ class SwapRig {
   folder: PluginFolder | undefined;
   readonly deployer = new Worker(DEPLOYER, { eval: true });
   calls = 0;
+  #deployed = 0;
   #activeSha = '';
   #waiting: { sha: string; done: (servedAt: number) => void } | undefined;
   #calling = false;
@@ -81,15 +97,17 @@ class SwapRig {
 
   /** Deploys a build; resolves with the ms from its rename to the first call it served. */
   async swapTo(build: Uint8Array): Promise<number> {
+    this.#deployed += 1;
+    const bytes = fresh(build, this.subject.file, this.#deployed);
     const dir = join(this.root, this.subject.name);
     const served = new Promise<number>((done) => {
-      this.#waiting = { sha: sha256Hex(build), done };
+      this.#waiting = { sha: sha256Hex(bytes), done };
     });
     const renamed = new Promise<number>((done) => this.deployer.once('message', done));
     this.deployer.postMessage({
       temp: join(dir, `${this.subject.file}.tmp`),
       target: join(dir, this.subject.file),
-      bytes: build,
+      bytes,
     });
     const [renamedAt, servedAt] = await Promise.all([renamed, served]);
     return servedAt - renamedAt;
@@ -132,13 +150,39 @@ async function swapLatency(subject: SwapSubject): Promise<string[]> {
   await rig.stop();
   if (process.env.TWINPLUG_BENCH_VERBOSE)
     process.stdout.write(`${times.map((t) => t.toFixed(0)).join(' ')}\n`);
+  return latencyRow(subject.label, times);
+}
+
+function latencyRow(label: string, times: number[]): string[] {
   const p50 = percentile(times, 50);
   return [
-    subject.label,
+    label,
     `${p50.toFixed(1)} ms`,
     `${percentile(times, 95).toFixed(1)} ms`,
+    `${percentile(times, 99).toFixed(1)} ms`,
     p50 < 50 ? 'met' : 'MISSED',
   ];
+}
+
+/**
+ * The same swaps as a client sees them: the server (default mode: Wasm metered in-process) on
+ * a watched folder, requests until one answers with the new build's x-plugin-version.
+ */
+async function httpSwapLatency(subject: SwapSubject): Promise<string[]> {
+  const rig = new HttpSwapRig(subject.name, subject.file);
+  const versions = ['1.0.0', '2.0.0'] as const;
+  const build = (swap: number) => ({
+    version: versions[swap % 2]!,
+    bytes: fresh(subject.builds[swap % 2]!, subject.file, swap),
+  });
+  await rig.start(build(0));
+  const times: number[] = [];
+  try {
+    for (let swap = 1; swap <= SWAPS; swap += 1) times.push(await rig.swapTo(build(swap)));
+  } finally {
+    await rig.stop();
+  }
+  return latencyRow(`${subject.label}, over HTTP (server)`, times);
 }
 
 /** Swaps for `ms`, back to back or one every `paceMs`; returns how many. */
@@ -261,7 +305,11 @@ export const suite: BenchSuite = {
     const list = subjects();
     const latency: string[][] = [];
     for (const subject of list) latency.push(await swapLatency(subject));
-    printTable(['plugin', 'p50', 'p95', `p50 < 50 ms (${SWAPS} swaps)`], latency);
+    const overHttp = list.find(
+      (entry) => entry.name === 'versioned' && entry.file.endsWith('.wasm'),
+    );
+    if (overHttp !== undefined) latency.push(await httpSwapLatency(overHttp));
+    printTable(['plugin', 'p50', 'p95', 'p99', `p50 < 50 ms (${SWAPS} swaps)`], latency);
     process.stdout.write('\n');
     const throughput: string[][] = [];
     for (const subject of list.filter((entry) => entry.cases === undefined)) {

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,10 @@ const root = repoRoot();
 const CLI = join(root, 'dist', 'cli', 'main.js');
 const temp = mkdtempSync(join(tmpdir(), 'twinplug-new-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
+// What npm install puts above the scaffolds: this package, whose PDKs their builds find by
+// resolving twinplug from the plugin folder (npm run test:package does it with the tarball).
+mkdirSync(join(temp, 'node_modules'));
+symlinkSync(root, join(temp, 'node_modules', 'twinplug'), 'dir');
 
 function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
   const result = spawnSync(file, args, { cwd, env, timeout: 240_000, encoding: 'utf8' });
@@ -27,29 +32,25 @@ function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv =
 const twinplug = (args: string[], cwd = temp) => run(process.execPath, [CLI, ...args], cwd);
 const found = (command: string) => run('sh', ['-c', `command -v ${command}`], temp).status === 0;
 
-/** Debian's rustc has std for wasm32; a rustup toolchain first on PATH often lacks it. */
-function rustPath(): string | undefined {
-  for (const bin of [undefined, '/usr/bin']) {
-    const env =
-      bin === undefined
-        ? process.env
-        : { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` };
+/**
+ * Whether a rustc the Rust scaffold's build.sh tries has std for wasm32 (Debian's does; a rustup
+ * toolchain first on PATH often lacks it, and build.sh then takes Debian's).
+ */
+function rustWithWasmStd(): boolean {
+  return ['rustc', '/usr/bin/rustc'].some((rustc) => {
     const libdir = run(
-      'rustc',
+      rustc,
       ['--print', 'target-libdir', '--target', 'wasm32-unknown-unknown'],
       temp,
-      env,
     );
     const dir = libdir.stdout?.trim();
-    if (
+    return (
       libdir.status === 0 &&
-      dir &&
+      !!dir &&
       existsSync(dir) &&
       readdirSync(dir).some((f) => f.startsWith('libstd-'))
-    )
-      return env.PATH;
-  }
-  return undefined;
+    );
+  });
 }
 
 const ajv = new Ajv2020({ allowUnionTypes: true });
@@ -83,7 +84,6 @@ describe('twinplug new refuses, with a usage error and nothing written', () => {
 });
 
 const asc = join(root, 'node_modules', '.bin', 'asc');
-const rust = rustPath();
 const LANGUAGES = [
   {
     lang: 'c',
@@ -94,10 +94,10 @@ const LANGUAGES = [
   {
     lang: 'rust',
     missing:
-      found('cargo') && rust !== undefined
+      found('cargo') && rustWithWasmStd()
         ? undefined
         : 'no cargo with std for wasm32-unknown-unknown',
-    build: (dir: string) => run('sh', ['build.sh'], dir, { ...process.env, PATH: rust }),
+    build: (dir: string) => run('sh', ['build.sh'], dir),
     artifacts: ['.so', '.wasm'],
   },
   {
@@ -124,6 +124,9 @@ describe.each(LANGUAGES)(
         const name = `first-${lang}`;
         const dir = join(temp, name);
         expect(twinplug(['new', name, '--lang', lang, '--dir', temp]).status).toBe(0);
+        // The PDK stays in the package: no copy of it in the plugin folder.
+        const written = readdirSync(dir, { recursive: true }).map(String);
+        expect(written.filter((file) => /twinplug|wasm_support/.test(file))).toEqual([]);
         for (const [file, schema] of [
           ['plugin.json', 'plugin'],
           ['cases.json', 'cases'],
@@ -135,6 +138,11 @@ describe.each(LANGUAGES)(
         expect(built.status, built.stderr).toBe(0);
         for (const extension of artifacts)
           expect(existsSync(join(dir, `${name}${extension}`))).toBe(true);
+        // The scaffold calls the host through the PDK: its Wasm build imports the one function
+        // it calls.
+        const wasm = new WebAssembly.Module(readFileSync(join(dir, `${name}.wasm`)));
+        const imports = WebAssembly.Module.imports(wasm).map((i) => `${i.module}.${i.name}`);
+        expect(imports.filter((i) => i.startsWith('twinplug_v1.'))).toEqual(['twinplug_v1.log']);
         const conformance = twinplug(
           ['conformance', '--plugin', '.', '--fuzz', '200', '--seed', '1'],
           dir,

@@ -1,21 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { casesJson, GITIGNORE, packageJson, pluginJson, type Scaffold, workflow } from './files.js';
-
-/** The package's C files (plugins-dll/ is shipped): dist/cli/scaffold/ or cli/scaffold/ up to the root. */
-function shipped(path: string): string {
-  for (const up of ['../../../', '../../']) {
-    try {
-      return readFileSync(new URL(`${up}${path}`, import.meta.url), 'utf8');
-    } catch {
-      // not this level: try the next one
-    }
-  }
-  throw new Error(`twinplug's ${path} is missing from the installed package`);
-}
+import {
+  casesJson,
+  FIND_TWINPLUG,
+  GITIGNORE,
+  packageJson,
+  pluginJson,
+  type Scaffold,
+  workflow,
+} from './files.js';
 
 function source(name: string): string {
-  return `/* ${name}: reverses its input's bytes. One source, two builds (build.sh): a native
- * library with cc and a Wasm module with clang --target=wasm32 (docs/abi.md). */
+  return `/* ${name}: reverses its input's bytes and logs each call (the "log" grant in plugin.json).
+ * One source, two builds (build.sh) against twinplug's C PDK: a native library with cc and a
+ * Wasm module with clang --target=wasm32 (docs/authoring.md). */
+#define TWINPLUG_HOST_IMPLEMENTATION /* natively: defines twinplug_set_host, for tp_log */
 #include "twinplug.h"
 
 const char *TP_CALL PluginInfo(void)
@@ -27,11 +24,13 @@ const char *TP_CALL PluginInfo(void)
 int32_t TP_CALL ProcessData(const uint8_t *in, uint32_t in_len, uint8_t *out, uint32_t out_cap,
                             uint32_t *out_len)
 {
+    static const char line[] = "reversed the input";
     *out_len = in_len;
-    if (out_cap < in_len)
+    if (out_cap < in_len) /* the host calls again with room: log only then */
         return TP_BUFFER_TOO_SMALL;
     for (uint32_t i = 0; i < in_len; i++)
         out[i] = in[in_len - 1 - i];
+    tp_log(TP_LOG_INFO, line, sizeof line - 1); /* a line over the host's rate is dropped */
     return TP_OK;
 }
 `;
@@ -39,10 +38,12 @@ int32_t TP_CALL ProcessData(const uint8_t *in, uint32_t in_len, uint8_t *out, ui
 
 function buildScript(name: string): string {
   return `#!/bin/sh
-# Builds ${name}'s twins beside this script: the native library with \${CC:-cc} and the Wasm
-# module with \${CLANG:-clang} (wasm32 target and wasm-ld: apt-get install clang lld).
+# Builds ${name}'s twins beside this script against twinplug's C PDK (node_modules/twinplug/pdk/c
+# after npm install; TWINPLUG_DIR names another copy of the package): the native library with
+# \${CC:-cc} and the Wasm module with \${CLANG:-clang} (wasm32 and wasm-ld: apt-get install clang lld).
 set -eu
 cd "$(dirname "$0")"
+${FIND_TWINPLUG}pdk="$twinplug/pdk/c"
 case "$(uname -s)" in
   Darwin) ext=dylib ;;
   MINGW* | MSYS* | CYGWIN*) ext=dll ;;
@@ -50,14 +51,15 @@ case "$(uname -s)" in
 esac
 built=0
 if command -v "\${CC:-cc}" >/dev/null 2>&1; then
-  "\${CC:-cc}" -std=c11 -O2 -shared -fPIC -Wall -Wextra -I include src/${name}.c -o ${name}.$ext
+  "\${CC:-cc}" -std=c11 -O2 -shared -fPIC -fvisibility=hidden -Wall -Wextra -I "$pdk" \\
+    src/${name}.c -o ${name}.$ext
   built=$((built + 1))
 else
   echo "no C compiler (\${CC:-cc}): skipping ${name}.$ext" >&2
 fi
 if command -v "\${CLANG:-clang}" >/dev/null 2>&1; then
   "\${CLANG:-clang}" --target=wasm32 -std=c11 -O2 -nostdlib -mbulk-memory -Wall -Wextra \\
-    -Wl,--no-entry -Wl,--stack-first -I include src/${name}.c src/wasm_support.c -o ${name}.wasm
+    -Wl,--no-entry -Wl,--stack-first -I "$pdk" src/${name}.c "$pdk/twinplug_wasm.c" -o ${name}.wasm
   built=$((built + 1))
 else
   echo "no clang: skipping ${name}.wasm" >&2
@@ -71,8 +73,6 @@ export function cScaffold(name: string): Scaffold {
   return {
     files: new Map([
       [`src/${name}.c`, source(name)],
-      ['src/wasm_support.c', shipped('pdk/c/twinplug_wasm.c')],
-      ['include/twinplug.h', shipped('pdk/c/twinplug.h')],
       ['build.sh', buildScript(name)],
       ['package.json', packageJson(name, 'sh build.sh')],
       ['plugin.json', pluginJson()],

@@ -14,10 +14,26 @@ const SCHEMAS = './node_modules/twinplug/schemas';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** The first plugin of every scaffold reverses its input's bytes: one case shows it. */
+/** Every scaffold's plugin logs a line per call: the one host API grant it needs. */
 export function pluginJson(): string {
-  return json({ $schema: `${SCHEMAS}/plugin.schema.json`, limits: { timeoutMs: 5000 } });
+  return json({
+    $schema: `${SCHEMAS}/plugin.schema.json`,
+    limits: { timeoutMs: 5000 },
+    capabilities: { log: true },
+  });
 }
+
+/**
+ * Shell lines setting $twinplug to the installed package's folder (its PDKs are in pdk/): the
+ * one Node resolves from the plugin folder (node_modules here or in a parent folder), or
+ * $TWINPLUG_DIR.
+ */
+export const FIND_TWINPLUG = `twinplug=\${TWINPLUG_DIR:-$(node -p "require('path').dirname(require.resolve('twinplug/package.json'))" 2>/dev/null || true)}
+if [ -z "$twinplug" ] || [ ! -d "$twinplug/pdk" ]; then
+  echo "twinplug's PDKs not found: run npm install here (or set TWINPLUG_DIR to the package)" >&2
+  exit 1
+fi
+`;
 
 export function casesJson(name: string): string {
   return json({

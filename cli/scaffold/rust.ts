@@ -1,4 +1,12 @@
-import { casesJson, GITIGNORE, packageJson, pluginJson, type Scaffold, workflow } from './files.js';
+import {
+  casesJson,
+  FIND_TWINPLUG,
+  GITIGNORE,
+  packageJson,
+  pluginJson,
+  type Scaffold,
+  workflow,
+} from './files.js';
 
 function cargoToml(name: string): string {
   const crate = `tp-${name.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`;
@@ -8,10 +16,14 @@ version = "0.1.0"
 edition = "2021"
 publish = false
 
-# One crate, two builds (build.sh): a native cdylib and a wasm32 module. No dependencies.
+# One crate, two builds (build.sh): a native cdylib and a wasm32 module. Its one dependency is
+# twinplug's Rust PDK, from the npm package (npm install puts it in node_modules/twinplug).
 [lib]
 name = "plugin"
 crate-type = ["cdylib"]
+
+[dependencies]
+twinplug-pdk = { path = "node_modules/twinplug/pdk/rust" }
 
 [profile.release]
 panic = "abort"
@@ -20,97 +32,65 @@ lto = true
 }
 
 function libRs(name: string): string {
-  return `//! ${name}: reverses its input's bytes. The twinplug ABI (docs/abi.md) by hand: PluginInfo,
-//! ProcessData with its two-call output protocol, and alloc/dealloc for the Wasm host.
-#![allow(non_snake_case)]
+  return `//! ${name}: reverses its input's bytes and logs each call (the "log" grant in plugin.json).
+//! twinplug's Rust PDK writes the ABI's exports (docs/abi.md) for the native library and the
+//! Wasm module alike.
+use twinplug_pdk::{host, Level};
 
-const TP_OK: i32 = 0;
-const TP_BUFFER_TOO_SMALL: i32 = 1;
-static INFO: &[u8] =
-    b"{\\"name\\":\\"${name}\\",\\"version\\":\\"0.1.0\\",\\"abi\\":1,\\"description\\":\\"reverses its input\\"}\\0";
-
-/// The plugin's work: bytes in, bytes out (a negative i32 would be a plugin error code).
+/// The plugin's work: bytes in, bytes out (an \`Err\` is a negative plugin error code). It runs
+/// once per call: an output that outgrows the host's buffer is kept for the host's retry.
 fn process(input: &[u8]) -> Result<Vec<u8>, i32> {
+    // A line the host drops (over its rate) does not fail the call.
+    let _ = host::log(Level::Info, &format!("reversed {} bytes", input.len()));
     Ok(input.iter().rev().copied().collect())
 }
 
-#[no_mangle]
-pub extern "C" fn PluginInfo() -> *const u8 {
-    INFO.as_ptr()
-}
-
-/// # Safety
-/// The host passes \`in_len\` readable bytes at \`input\`, \`out_cap\` writable ones at \`out\`.
-#[no_mangle]
-pub unsafe extern "C" fn ProcessData(
-    input: *const u8,
-    in_len: u32,
-    out: *mut u8,
-    out_cap: u32,
-    out_len: *mut u32,
-) -> i32 {
-    let input = if in_len == 0 { &[][..] } else { std::slice::from_raw_parts(input, in_len as usize) };
-    let output = match process(input) {
-        Ok(output) => output,
-        Err(code) => return code,
-    };
-    *out_len = output.len() as u32;
-    if output.len() > out_cap as usize {
-        return TP_BUFFER_TOO_SMALL;
-    }
-    if !output.is_empty() {
-        std::ptr::copy_nonoverlapping(output.as_ptr(), out, output.len());
-    }
-    TP_OK
-}
-
-#[cfg(target_arch = "wasm32")]
-fn layout(size: u32) -> Option<std::alloc::Layout> {
-    std::alloc::Layout::from_size_align(size.max(1) as usize, 16).ok()
-}
-
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn alloc(size: u32) -> *mut u8 {
-    match layout(size) {
-        Some(layout) => unsafe { std::alloc::alloc(layout) },
-        None => std::ptr::null_mut(),
-    }
-}
-
-/// # Safety
-/// \`ptr\` came from \`alloc(size)\`.
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub unsafe extern "C" fn dealloc(ptr: *mut u8, size: u32) {
-    if let Some(layout) = layout(size) {
-        std::alloc::dealloc(ptr, layout);
-    }
+twinplug_pdk::plugin! {
+    info: r#"{"name":"${name}","version":"0.1.0","abi":1,"description":"reverses its input"}"#,
+    process: process,
 }
 `;
 }
 
 function buildScript(name: string): string {
   return `#!/bin/sh
-# Builds ${name}'s twins beside this script with \${CARGO:-cargo}: the native cdylib, and the
-# wasm32 module when rustc has std for wasm32-unknown-unknown
-# (rustup target add wasm32-unknown-unknown, or Debian's libstd-rust-dev-wasm32).
+# Builds ${name}'s twins beside this script: the native cdylib and the wasm32-unknown-unknown
+# module, with the first Rust toolchain that has std for that target ($RUSTC, rustc on PATH,
+# Debian's /usr/bin/rustc; rustup target add wasm32-unknown-unknown, or Debian's
+# libstd-rust-dev-wasm32) and the cargo beside it ($CARGO wins). Offline: the one dependency is
+# twinplug's Rust PDK from node_modules.
 set -eu
 cd "$(dirname "$0")"
+${FIND_TWINPLUG}# Cargo.toml names node_modules/twinplug: link it when npm put the package in a parent folder.
+if [ ! -e node_modules/twinplug ]; then
+  mkdir -p node_modules
+  ln -s "$twinplug" node_modules/twinplug
+fi
 case "$(uname -s)" in
   Darwin) lib=libplugin.dylib ext=dylib ;;
   MINGW* | MSYS* | CYGWIN*) lib=plugin.dll ext=dll ;;
   *) lib=libplugin.so ext=so ;;
 esac
-"\${CARGO:-cargo}" build --offline --release
-cp "target/release/$lib" "${name}.$ext"
-libdir=$("\${RUSTC:-rustc}" --print target-libdir --target wasm32-unknown-unknown 2>/dev/null || true)
-if [ -n "$libdir" ] && ls "$libdir"/libstd-*.rlib >/dev/null 2>&1; then
-  "\${CARGO:-cargo}" build --offline --release --target wasm32-unknown-unknown
-  cp target/wasm32-unknown-unknown/release/plugin.wasm "${name}.wasm"
-else
-  echo "rustc has no std for wasm32-unknown-unknown: skipping ${name}.wasm" >&2
+has_wasm_std() {
+  libdir=$("$1" --print target-libdir --target wasm32-unknown-unknown 2>/dev/null) || return 1
+  ls "$libdir"/libstd-*.rlib >/dev/null 2>&1
+}
+rustc=""
+for candidate in \${RUSTC:-} rustc /usr/bin/rustc; do
+  found=$(command -v "$candidate" 2>/dev/null) || continue
+  if has_wasm_std "$found"; then rustc=$found; break; fi
+done
+if [ -z "$rustc" ]; then
+  "\${CARGO:-cargo}" build --offline --release
+  cp "target/release/$lib" "${name}.$ext"
+  echo "no rustc with std for wasm32-unknown-unknown: skipping ${name}.wasm" >&2
+  exit 0
 fi
+cargo=\${CARGO:-$(dirname "$rustc")/cargo}
+RUSTC=$rustc "$cargo" build --offline --release
+cp "target/release/$lib" "${name}.$ext"
+RUSTC=$rustc "$cargo" build --offline --release --target wasm32-unknown-unknown
+cp target/wasm32-unknown-unknown/release/plugin.wasm "${name}.wasm"
 `;
 }
 

@@ -48,14 +48,18 @@ function unsupported(module: string, name: string, kind: string): PluginError {
 /**
  * Refuses, before any of its code runs, a module that imports what does not exist
  * (PLUGIN_IMPORT_UNSUPPORTED), with the wrong signature (PLUGIN_IMPORT_UNSUPPORTED, with both
- * signatures), or without the grant (PLUGIN_CAPABILITY_DENIED, naming the grant).
+ * signatures), or without the grant (PLUGIN_CAPABILITY_DENIED, naming the grant). `bytes` are
+ * the module as built; `module` may be that module metered, whose `runtimeModule` (the meter's)
+ * is the runtime's own import, not the plugin's.
  */
 export function checkWasmImports(
   bytes: Uint8Array,
   module: WebAssembly.Module,
   grants: ResolvedGrants,
+  runtimeModule?: string,
 ): void {
   for (const entry of WebAssembly.Module.imports(module)) {
+    if (entry.module === runtimeModule) continue;
     if (entry.kind !== 'function' || provided(entry.module, entry.name) === undefined)
       throw unsupported(entry.module, entry.name, entry.kind);
   }

@@ -59,6 +59,15 @@ export async function scanPluginFolder(
   };
 }
 
+/** The folder's contents without the other backend's artifacts, when only one backend is served. */
+export function withOnly(
+  contents: PluginFolderContents,
+  only: Backend | undefined,
+): PluginFolderContents {
+  if (only === undefined) return contents;
+  return only === 'wasm' ? { ...contents, native: [] } : { ...contents, wasm: undefined };
+}
+
 /** The artifacts in order of preference: the preferred backend's first, its twin after. */
 export function orderArtifacts(contents: PluginFolderContents, prefer: Backend): string[] {
   const wasm = contents.wasm === undefined ? [] : [contents.wasm];
@@ -66,18 +75,27 @@ export function orderArtifacts(contents: PluginFolderContents, prefer: Backend):
 }
 
 /** Size and mtime of each file, as text: two equal fingerprints mean nothing was written between. */
-export async function fingerprint(paths: readonly string[]): Promise<string> {
+export interface Fingerprint {
+  readonly print: string;
+  /** Every file was there and held at least one byte. */
+  readonly filled: boolean;
+}
+
+export async function fingerprint(paths: readonly string[]): Promise<Fingerprint> {
+  let filled = true;
   const parts = await Promise.all(
     paths.map(async (path) => {
       try {
         const info = await stat(path);
+        if (info.size === 0) filled = false;
         return `${path}:${info.size}:${info.mtimeMs}`;
       } catch {
+        filled = false;
         return `${path}:missing`;
       }
     }),
   );
-  return parts.join('\n');
+  return { print: parts.join('\n'), filled };
 }
 
 /** Every file of the folder that matters, for fingerprinting. */

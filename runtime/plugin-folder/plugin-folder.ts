@@ -8,7 +8,7 @@ import {
   type ResolvedFolderOptions,
   resolveFolderOptions,
 } from './folder-options.js';
-import { isPluginFile, orderArtifacts } from './folder-scan.js';
+import { isPluginFile, orderArtifacts, withOnly } from './folder-scan.js';
 import { folderSource } from './folder-source.js';
 import { KeyedJobs } from './keyed-jobs.js';
 import { type PluginManifest, readManifest } from './manifest.js';
@@ -26,6 +26,19 @@ export type FolderEvent =
 
 /** Longer than chokidar's 50 ms throttle of change events (see #verifyLater). */
 const TRAILING_CHECK_MS = 80;
+
+/**
+ * Where a folder's own watcher tells a file moved in (inotify's IN_MOVED_TO, reported as
+ * `rename`) from one written in place (IN_MODIFY, `change`). Other platforms' watchers merge
+ * a creation and its writes into one `rename` (macOS), so there every change waits to settle.
+ */
+const TELLS_MOVES_FROM_WRITES = process.platform === 'linux';
+
+/** What a plugin folder's own watcher reported about its files since its last re-read began. */
+interface FileChanges {
+  moved: boolean;
+  written: boolean;
+}
 
 type WithoutTime<E> = E extends unknown ? Omit<E, 'time'> : never;
 type Emitted = WithoutTime<FolderEvent>;
@@ -50,6 +63,8 @@ export class PluginFolder {
   /** The fingerprint each folder had when last acted on, for the trailing check. */
   readonly #seen = new Map<string, string>();
   readonly #verifyTimers = new Map<string, NodeJS.Timeout>();
+  /** Per plugin folder, the raw events since its last re-read began (see #settlesAtOnce). */
+  readonly #changes = new Map<string, FileChanges>();
   #closing: Promise<void> | undefined;
 
   constructor(registry: PluginRegistry, dir: string, options: PluginFolderOptions = {}) {
@@ -71,7 +86,7 @@ export class PluginFolder {
       atomic: false,
     });
     this.#watcher.on('all', (event, path) => this.#onFileEvent(event, path));
-    this.#watcher.on('raw', (_event, path, details) => this.#onRawEvent(path, details));
+    this.#watcher.on('raw', (event, path, details) => this.#onRawEvent(event, path, details));
     this.#watcher.on('error', (error) => this.#emit({ type: 'error', error: error as Error }));
     const watching = new Promise<void>((done) => this.#watcher.once('ready', done));
     this.ready = watching.then(async () => {
@@ -110,7 +125,7 @@ export class PluginFolder {
    * fs.watch callback, unthrottled) are used here as triggers only: the folder is re-read
    * either way.
    */
-  #onRawEvent(path: string, details: unknown): void {
+  #onRawEvent(event: string, path: string, details: unknown): void {
     const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
     // Polling reports the full path; fs.watch reports the watched path and a name in it.
     if (typeof watched !== 'string') {
@@ -120,19 +135,48 @@ export class PluginFolder {
     const [name, inside] = relative(this.dir, watched).split(sep);
     if (name === undefined || name === '' || name.startsWith('..')) return;
     const file = inside ?? path;
-    if (!file || isPluginFile(name, file)) this.#jobs.schedule(name);
+    if (file && !isPluginFile(name, file)) return;
+    // Only the plugin folder's watcher classifies: a file's own watcher reports the replaced
+    // file's link count (IN_ATTRIB) as a `change` on every rename over it.
+    if (inside === undefined && file) this.#recordChange(name, event);
+    this.#jobs.schedule(name);
+  }
+
+  #recordChange(name: string, event: string): void {
+    let changes = this.#changes.get(name);
+    if (changes === undefined) {
+      changes = { moved: false, written: false };
+      this.#changes.set(name, changes);
+    }
+    if (event === 'rename') changes.moved = true;
+    else changes.written = true;
+  }
+
+  /**
+   * Whether a re-read that began with `changes` may skip the settle interval: a plugin already
+   * served here, changed by files moved in whole and by nothing written in place, up to now.
+   * A new folder waits: its files may have been written before its own watcher started.
+   */
+  #settlesAtOnce(name: string, changes: FileChanges | undefined): boolean {
+    if (!TELLS_MOVES_FROM_WRITES || this.#options.usePolling || !this.#owned.has(name))
+      return false;
+    return changes?.moved === true && !changes.written && this.#changes.get(name)?.written !== true;
   }
 
   /** Brings the registry in line with what `<dir>/<name>/` holds now. */
   async #sync(name: string): Promise<void> {
+    const changes = this.#changes.get(name);
+    this.#changes.delete(name);
     if (!isValidPluginName(name)) return this.#ignore(name);
-    const { contents, print } = await settleFolder(this.dir, name, {
+    const { contents: found, print } = await settleFolder(this.dir, name, {
       intervalMs: this.#options.settleMs,
       maxWaitMs: this.#options.maxSettleMs,
       isCancelled: () => this.#closing !== undefined,
+      movedInWhole: () => this.#settlesAtOnce(name, changes),
     });
     if (this.#closing !== undefined) return;
     this.#verifyLater(name, print);
+    const contents = found === undefined ? undefined : withOnly(found, this.#options.only);
     if (contents === undefined || orderArtifacts(contents, 'wasm').length === 0) {
       return this.#options.serialize(name, () => this.#unload(name));
     }

@@ -38,6 +38,28 @@ describe('settling a plugin folder', () => {
   it('reports a folder that is gone, and stops when cancelled', async () => {
     expect((await settleFolder(root, 'missing', options)).contents).toBeUndefined();
     const cancelled = await settleFolder(root, 'fast', { ...options, isCancelled: () => true });
-    expect(cancelled).toEqual({ contents: undefined, print: 'cancelled' });
+    expect(cancelled).toEqual({ contents: undefined, print: 'cancelled', filled: false });
+  });
+});
+
+describe('settling a folder whose files were moved in whole', () => {
+  it('takes the first look when the watcher says so, and asks only when every file is filled', async () => {
+    mkdirSync(join(root, 'moved'));
+    const path = join(root, 'moved', 'moved.wasm');
+    writeFileSync(path, '');
+    let asked = 0;
+    const movedInWhole = () => {
+      asked += 1;
+      return true;
+    };
+    const empty = await settleFolder(root, 'moved', { ...options, intervalMs: 5, movedInWhole });
+    expect([asked, empty.filled]).toEqual([0, false]);
+    writeFileSync(path, 'complete');
+    const look = await settleFolder(root, 'moved', {
+      ...options,
+      intervalMs: 10 * 60_000,
+      movedInWhole,
+    });
+    expect([asked, look.filled, look.contents?.wasm]).toEqual([1, true, path]);
   });
 });

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import {
   fingerprint,
   folderFiles,
@@ -13,20 +13,26 @@ export interface SettleOptions {
   readonly maxWaitMs: number;
   /** Ends the wait early (the watcher is closing); the folder is then reported as gone. */
   readonly isCancelled: () => boolean;
+  /**
+   * Asked once the first look found every file there and filled: true when the folder changed
+   * only by files moved in whole (an atomic rename), which cannot be half-written, so the first
+   * look is taken as it is. Absent: always wait.
+   */
+  readonly movedInWhole?: () => boolean;
 }
 
 /** A plugin folder's contents and their fingerprint (file names, sizes, mtimes). */
 export interface FolderLook {
   readonly contents: PluginFolderContents | undefined;
   readonly print: string;
+  /** Every file there and holding at least one byte. */
+  readonly filled: boolean;
 }
 
 export async function lookAtFolder(root: string, name: string): Promise<FolderLook> {
   const contents = await scanPluginFolder(root, name);
-  return {
-    contents,
-    print: contents === undefined ? 'gone' : await fingerprint(folderFiles(contents)),
-  };
+  if (contents === undefined) return { contents, print: 'gone', filled: false };
+  return { contents, ...(await fingerprint(folderFiles(contents))) };
 }
 
 /**
@@ -41,9 +47,14 @@ export async function settleFolder(
 ): Promise<FolderLook> {
   const deadline = performance.now() + options.maxWaitMs;
   let before = await lookAtFolder(root, name);
+  if (before.filled && options.movedInWhole !== undefined) {
+    // One turn first: a write reported in the same poll as the look's stat is then counted.
+    await nextTurn();
+    if (options.movedInWhole()) return before;
+  }
   for (;;) {
     await sleep(options.intervalMs);
-    if (options.isCancelled()) return { contents: undefined, print: 'cancelled' };
+    if (options.isCancelled()) return { contents: undefined, print: 'cancelled', filled: false };
     const after = await lookAtFolder(root, name);
     if (after.print === before.print || performance.now() >= deadline) return after;
     before = after;

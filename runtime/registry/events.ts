@@ -39,8 +39,14 @@ export interface VersionSnapshot {
   readonly resident: boolean;
 }
 
-/** The identity of the version that served a call (one frozen object per version). */
-export type ServedVersion = Pick<VersionSnapshot, 'id' | 'sha256' | 'version' | 'backend'>;
+/**
+ * The identity of the version that served a call (one frozen object per version), and where it
+ * runs: a server passes a call an AbortSignal only when it may wait (not in-process).
+ */
+export type ServedVersion = Pick<
+  VersionSnapshot,
+  'id' | 'sha256' | 'version' | 'backend' | 'isolation'
+>;
 
 /**
  * How a routed call ended, with the version it ran on, so that callers count outcomes against

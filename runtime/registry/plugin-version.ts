@@ -90,6 +90,7 @@ export class PluginVersion {
       sha256: this.source.sha256,
       version: this.#info?.version,
       backend: this.#backend,
+      isolation: this.#isolation,
     });
     return this.#served;
   }

@@ -13,25 +13,30 @@ export function renderCharts(
   if (series.length === 0) return '<p>No calls sampled yet.</p>';
   const width = 160;
   const height = 36;
+  const times = series.flatMap((s) =>
+    (Array.isArray(s.points) ? s.points : []).map((p) => Number(p.at)),
+  );
+  // One time axis for every chart, so that the versions' lines line up.
+  const first = Math.min(...times);
+  const span = Math.max(...times) - first;
   const rows = series.map((s) => {
     const points = Array.isArray(s.points) ? s.points : [];
-    const first = Number(points[0]?.at ?? 0);
-    const span = Number(points.at(-1)?.at ?? 0) - first || 1;
     const chart = (kind: string, unit: string, value: (p: (typeof points)[number]) => number) => {
       const values = points.map((p) => ({
-        x: ((Number(p.at) - first) / span) * width,
+        x: 3 + (span > 0 ? (Number(p.at) - first) / span : 1) * (width - 6),
         y: value(p),
       }));
       const shown = values.filter((v) => Number.isFinite(v.y));
       const max = Math.max(0, ...shown.map((v) => v.y));
-      const line = shown
-        .map(
-          (v) =>
-            `${v.x.toFixed(1)},${(height - 2 - (max > 0 ? v.y / max : 0) * (height - 4)).toFixed(1)}`,
-        )
-        .join(' ');
+      const xy = shown.map((v) => [
+        v.x.toFixed(1),
+        (height - 2 - (max > 0 ? v.y / max : 0) * (height - 4)).toFixed(1),
+      ]);
+      const line = xy.map(([x, y]) => `${x},${y}`).join(' ');
+      const end = xy.at(-1);
+      const dot = end ? `<circle cx="${end[0]}" cy="${end[1]}" r="2" fill="currentColor"/>` : '';
       const label = `${max < 10 ? max.toFixed(2) : max.toFixed(0)} ${unit}`;
-      return `<figure class="chart" data-chart="${kind}" data-max="${max}" data-points="${shown.length}"><svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${kind}"><polyline fill="none" stroke="currentColor" stroke-width="1.5" points="${line}"/></svg><figcaption>${kind} · max ${label}</figcaption></figure>`;
+      return `<figure class="chart" data-chart="${kind}" data-max="${max}" data-points="${shown.length}"><svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${kind}"><polyline fill="none" stroke="currentColor" stroke-width="1.5" points="${line}"/>${dot}</svg><figcaption>${kind} · max ${label}</figcaption></figure>`;
     };
     const perSecond = (count: number, seconds: number) =>
       Number(seconds) > 0 ? Number(count) / Number(seconds) : 0;

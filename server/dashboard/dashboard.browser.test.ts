@@ -1,48 +1,34 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../lifecycle/start-server.js';
 import { fixture, tempPlugins } from '../test-support/plugins-folder.js';
 import { realServer } from '../test-support/real-server.js';
 import { ADMIN_TOKEN } from '../test-support/test-app.js';
-
-const SCREENSHOTS = resolve(import.meta.dirname, '../../reports');
+import { launchChromium, screenshotPath } from './test-support/chromium.js';
 
 let plugins: ReturnType<typeof tempPlugins>;
 let server: RunningServer & { url: string };
-let browser: BrowserContext;
-let profile: string;
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
 
 beforeAll(async () => {
   plugins = tempPlugins();
   plugins.samples('upper', 'crc32');
   plugins.versioned();
-  server = await realServer(plugins.root);
-  profile = mkdtempSync(join(tmpdir(), 'twinplug-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  // Samples every 200 ms so that a few seconds of traffic draw a line.
+  server = await realServer(
+    plugins.root,
+    { TWINPLUG_MEMORY_BUDGET: '256MiB' },
+    { sampleIntervalMs: 200 },
+  );
+  chromium = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chromium?.close();
   await server?.close();
   plugins?.cleanup();
-  if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
 });
 
 async function upload(file: string): Promise<void> {
@@ -60,7 +46,7 @@ async function upload(file: string): Promise<void> {
 
 describe('the dashboard in headless Chromium', () => {
   it('lists the plugins, goes live, and shows a swap and a rollback as they happen', async () => {
-    const page = await browser.newPage();
+    const page = await chromium.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(server.url);
@@ -101,8 +87,49 @@ describe('the dashboard in headless Chromium', () => {
     await expect
       .poll(async () => Number(await upperCalls.textContent()), { timeout: 10_000 })
       .toBeGreaterThanOrEqual(30);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
+    // The charts after that traffic: upper's calls/s line has points and a peak above zero.
+    const upperChart = page.locator(
+      '#charts .charts[data-plugin="upper"][data-version="1.0.0"] figure[data-chart="calls/s"]',
+    );
+    await expect
+      .poll(async () => Number(await upperChart.getAttribute('data-points')), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(3);
+    expect(Number(await upperChart.getAttribute('data-max'))).toBeGreaterThan(0);
+    expect(await upperChart.locator('svg polyline').getAttribute('points')).toMatch(
+      /^[\d.]+,[\d.]+ /,
+    );
+    const p99 = page.locator('#charts .charts[data-plugin="upper"] figure[data-chart="p99"]');
+    expect(Number(await p99.getAttribute('data-max'))).toBeGreaterThan(0);
+    expect(await page.locator('#charts .charts[data-version="2.0.0"]').count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('dashboard.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an admin the memory budget and the audit log, a hostile plugin name escaped', async () => {
+    // Anyone can make the audit log record a plugin name: a refused request is recorded too.
+    const hostile = `<img src=x onerror="window.pwned=1">`;
+    const refused = await fetch(
+      `${server.url}/v1/admin/plugins/${encodeURIComponent(hostile)}/rollback`,
+      { method: 'POST' },
+    );
+    expect(refused.status).toBe(401);
+    const page = await chromium.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.setExtraHTTPHeaders({ authorization: `Bearer ${ADMIN_TOKEN}` });
+    await page.goto(server.url);
+    expect(await page.locator('body').getAttribute('data-view')).toBe('admin');
+    await page.waitForSelector('body[data-state="live"]');
+    expect(await page.locator('#memory').textContent()).toMatch(
+      /^memory \d+\.\d of 256\.0 MiB budget$/,
+    );
+    // Newest first: the refused request, its plugin name shown as text.
+    const newest = page.locator('#audit li').first();
+    await expect
+      .poll(() => newest.textContent(), { timeout: 10_000 })
+      .toContain(`rollback ${hostile} → 401 UNAUTHORIZED`);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(errors).toEqual([]);
   });
 });

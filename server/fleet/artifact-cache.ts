@@ -7,6 +7,8 @@ import { artifactFile, readNoFollow, replaceArtifact } from '../rollout/artifact
 import type { BuildRef } from './fleet-record.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
 /** Why a build named in the store was not deployed on this node. */
 export interface RefusedBuild {
   readonly name: string;
@@ -15,15 +17,26 @@ export interface RefusedBuild {
   readonly reason: string;
 }
 
+/** Loads a checked build into this node's registry (staged, validated, self-tested). */
+export type LoadBuild = (build: {
+  name: string;
+  backend: Backend;
+  bytes: Uint8Array;
+  sha256: string;
+}) => Promise<void>;
+
 /**
  * This node's copy of the fleet's builds: objects fetched by sha256 into a private cache folder
- * (0700), each checked against its name before anything uses it, then deployed into the local
- * plugins folder, where the folder watcher loads it through the registry as any build.
+ * (0700), each checked against its name before anything uses it, loaded at once through the
+ * registry (as an upload is), then written into the local plugins folder, where the folder
+ * watcher finds the same build (and a restart finds it).
  */
 export class ArtifactCache {
   readonly #dir: string;
   readonly #plugins: string;
   readonly #objects: () => ObjectStore | undefined;
+  /** Downloads in flight (a prefetch, a deploy), by sha256: one per object at a time. */
+  readonly #downloads = new Map<string, Promise<Uint8Array | null>>();
 
   constructor(dir: string, plugins: string, objects: () => ObjectStore | undefined) {
     this.#dir = dir;
@@ -32,18 +45,33 @@ export class ArtifactCache {
   }
 
   /** Deploys the build unless the folder holds it; a refused build is returned, not thrown. */
-  async deploy(name: string, backend: Backend, ref: BuildRef): Promise<RefusedBuild | undefined> {
+  async deploy(
+    name: string,
+    backend: Backend,
+    ref: BuildRef,
+    load: LoadBuild,
+  ): Promise<RefusedBuild | undefined> {
+    const { sha256 } = ref;
     const file = artifactFile(name, backend);
     const local = await readNoFollow(join(this.#plugins, name, file)).catch(() => undefined);
-    if (local !== undefined && sha256Hex(local) === ref.sha256) return undefined;
-    const bytes = await this.#fetch(ref.sha256);
-    if (bytes === undefined)
-      return { name, backend, sha256: ref.sha256, reason: 'no such object in the store' };
+    if (local !== undefined && sha256Hex(local) === sha256) return undefined;
+    const fetched = await this.#fetch(sha256);
+    if (fetched === undefined)
+      return { name, backend, sha256, reason: 'no such object in the store' };
+    const { bytes, downloaded } = fetched;
     const actual = sha256Hex(bytes);
-    if (actual !== ref.sha256)
-      return { name, backend, sha256: ref.sha256, reason: `object bytes hash to ${actual}` };
-    await mkdir(join(this.#plugins, name), { recursive: true, mode: 0o755 });
-    await replaceArtifact(this.#plugins, name, file, bytes);
+    if (actual !== sha256)
+      return { name, backend, sha256, reason: `object bytes hash to ${actual}` };
+    try {
+      await load({ name, backend, bytes, sha256 });
+    } finally {
+      await mkdir(join(this.#plugins, name), { recursive: true, mode: 0o755 });
+      // Cached only once checked: a tampered object is fetched (and refused) again, never trusted.
+      await Promise.all([
+        replaceArtifact(this.#plugins, name, file, bytes),
+        downloaded ? this.keep(sha256, bytes) : undefined,
+      ]);
+    }
     return undefined;
   }
 
@@ -53,15 +81,39 @@ export class ArtifactCache {
     await writePrivateFile(join(this.#dir, sha256), bytes).catch(() => {});
   }
 
-  async #fetch(sha256: string): Promise<Uint8Array | undefined> {
-    const cached = await readFile(join(this.#dir, sha256)).catch(() => undefined);
-    if (cached !== undefined && sha256Hex(cached) === sha256) return cached;
+  /** Starts downloading an object a key may soon name; kept in the cache once checked. */
+  prefetch(sha256: string): void {
+    if (!SHA256.test(sha256) || this.#downloads.has(sha256)) return;
+    void (async () => {
+      const cached = await readFile(join(this.#dir, sha256)).catch(() => undefined);
+      if (cached !== undefined && sha256Hex(cached) === sha256) return;
+      const bytes = await this.#download(sha256);
+      if (bytes !== null && sha256Hex(bytes) === sha256) await this.keep(sha256, bytes);
+    })().catch(() => {});
+  }
+
+  /** One download per object at a time: a deploy joins the prefetch already running. */
+  #download(sha256: string): Promise<Uint8Array | null> {
+    const running = this.#downloads.get(sha256);
+    if (running !== undefined) return running;
     const objects = this.#objects();
-    if (objects === undefined) return undefined;
-    const bytes = await withJetStreamRetry(() => objects.getBlob(sha256));
-    if (bytes === null) return undefined;
-    // Cached only once checked: a tampered object is fetched (and refused) again, never trusted.
-    if (sha256Hex(bytes) === sha256) await this.keep(sha256, bytes);
-    return bytes;
+    if (objects === undefined) return Promise.resolve(null);
+    const download = withJetStreamRetry(() => objects.getBlob(sha256));
+    this.#downloads.set(sha256, download);
+    const forget = () => this.#downloads.delete(sha256);
+    download.then(forget, forget);
+    return download;
+  }
+
+  async #fetch(sha256: string): Promise<{ bytes: Uint8Array; downloaded: boolean } | undefined> {
+    const running = this.#downloads.get(sha256);
+    const cached =
+      running === undefined
+        ? await readFile(join(this.#dir, sha256)).catch(() => undefined)
+        : undefined;
+    if (cached !== undefined && sha256Hex(cached) === sha256)
+      return { bytes: cached, downloaded: false };
+    const bytes = await this.#download(sha256);
+    return bytes === null ? undefined : { bytes, downloaded: true };
   }
 }

@@ -45,7 +45,13 @@ describe('fleet mode: 3 twinplug nodes on a 3-node NATS cluster', () => {
     try {
       const objects = await new Objm(nc).open(ARTIFACT_BUCKET);
       const info = await objects.info(sha256(readFileSync(V2)));
-      expect(info?.metadata).toEqual({ plugin: 'versioned', backend: 'wasm', version: '2.0.0' });
+      const { pluginInfo, ...metadata } = info?.metadata ?? {};
+      expect(metadata).toEqual({ plugin: 'versioned', backend: 'wasm', version: '2.0.0' });
+      expect(JSON.parse(pluginInfo!)).toMatchObject({
+        name: 'versioned',
+        version: '2.0.0',
+        abi: 1,
+      });
     } finally {
       await nc.close();
     }
@@ -54,6 +60,26 @@ describe('fleet mode: 3 twinplug nodes on a 3-node NATS cluster', () => {
       expect(ready).toMatchObject({ status: 'ready', store: { kind: 'nats', connected: true } });
     }
   }, 60_000);
+
+  it('a refused upload leaves no object in the store (its put overlapped the check)', async () => {
+    const before = await Promise.all(urls.map(servedVersion));
+    const bytes = new TextEncoder().encode('not a plugin at all');
+    const response = await fetch(`${urls[1]}/v1/admin/plugins/versioned/versions?backend=wasm`, {
+      method: 'POST',
+      body: bytes,
+      headers: { authorization: 'Bearer test-admin-token-0123456789', 'x-sha256': sha256(bytes) },
+    });
+    expect(response.status).toBe(422);
+    const nc = await connect({ servers: cluster.servers.split(',') });
+    try {
+      const objects = await new Objm(nc).open(ARTIFACT_BUCKET);
+      const info = await objects.info(sha256(bytes));
+      expect(info === null || info.deleted).toBe(true);
+    } finally {
+      await nc.close();
+    }
+    expect(await Promise.all(urls.map(servedVersion))).toEqual(before);
+  }, 30_000);
 
   it('GET /v1/admin/fleet lists the three nodes, none silent, each with the version it serves', async () => {
     await eventually(async () => {

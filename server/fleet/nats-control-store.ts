@@ -2,11 +2,17 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
-import { type Backend, sha256Hex } from '../../runtime/index.js';
+import { headers } from '@nats-io/transport-node';
+import {
+  type Backend,
+  isValidPluginName,
+  type PluginInfo,
+  sha256Hex,
+} from '../../runtime/index.js';
 import { ServerError } from '../errors/server-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControlStore, StoredRollout, StoredRollouts } from '../rollout/control-store.js';
-import { ArtifactCache, type RefusedBuild } from './artifact-cache.js';
+import { ArtifactCache, type LoadBuild, type RefusedBuild } from './artifact-cache.js';
 import { NatsCanaryExchange } from './canary-exchange.js';
 import { CONTROL_BUCKET, type FleetConnection, openFleetBuckets } from './fleet-connection.js';
 import {
@@ -20,11 +26,30 @@ import { newNodeId } from './presence.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
 const KEY_PREFIX = 'plugin.';
+/** Names each write (node and counter): a retried write that landed recognises itself. */
+const WRITE_HEADER = 'Twinplug-Write';
 /** How often a node compares the bucket's last sequence with what it has seen. */
 const CATCH_UP_MS = 1000;
 /** Plugin names may hold dots (KV token separators) but never '=': the encoding is reversible. */
 const keyOf = (name: string) => KEY_PREFIX + name.replaceAll('.', '=2E');
 const nameOf = (key: string) => key.slice(KEY_PREFIX.length).replaceAll('=2E', '.');
+
+/** What an object says about the build it holds: plugin, backend, version and its PluginInfo. */
+function objectMetadata(
+  plugin: string,
+  backend: Backend,
+  version: string | undefined,
+  info: PluginInfo | undefined,
+): Record<string, string> {
+  const metadata: Record<string, string> = { plugin, backend };
+  if (version !== undefined) metadata.version = version;
+  if (info !== undefined) {
+    const { name, abi, description } = info;
+    const about = { name, version: info.version, abi, description: description.slice(0, 1024) };
+    metadata.pluginInfo = JSON.stringify(about);
+  }
+  return metadata;
+}
 
 function isWrongRevision(error: unknown): boolean {
   return error instanceof Error && /wrong last sequence|key exists/i.test(error.message);
@@ -36,6 +61,8 @@ export interface NatsStoreOptions {
   readonly log: Logger;
   /** Where the cache and snapshot live: default `<plugins>.fleet`, beside the plugins folder. */
   readonly stateDir?: string;
+  /** Loads a fetched, checked build into this node's registry before it is written to the folder. */
+  readonly load: LoadBuild;
 }
 
 /** What /readyz and the admin API say about the store. */
@@ -64,12 +91,15 @@ export class NatsControlStore implements ControlStore {
   readonly #records = new Map<string, FleetRecord>();
   readonly #revisions = new Map<string, number>();
   readonly #refused = new Map<string, RefusedBuild>();
+  /** Object puts started while their upload is checked, by sha256: true when this put made it. */
+  readonly #puts = new Map<string, Promise<boolean>>();
   #connection: FleetConnection | undefined;
   #source: 'store' | 'snapshot' = 'store';
   #onChange: (records: StoredRollouts) => void = () => {};
   #deploying: Promise<void> = Promise.resolve();
   #closed = false;
   #stopCatchUp: () => void = () => {};
+  #writes = 0;
 
   constructor(options: NatsStoreOptions) {
     this.#options = options;
@@ -155,9 +185,10 @@ export class NatsControlStore implements ControlStore {
   }
 
   /** The watch, and a check of the bucket's last sequence that catches what a stalled watch missed. */
-  #follow({ kv, canaries }: FleetConnection): void {
+  #follow({ kv, canaries, objects }: FleetConnection): void {
     this.canaries.attach(canaries);
     void this.#watch(kv);
+    void this.#prefetch(objects);
     const timer = setInterval(() => void this.#catchUp(kv), CATCH_UP_MS);
     timer.unref();
     this.#stopCatchUp = () => clearInterval(timer);
@@ -193,10 +224,33 @@ export class NatsControlStore implements ControlStore {
     }
   }
 
+  /**
+   * Downloads each object as it lands in the store, before a key names it: an upload's bytes
+   * are put while the uploading node checks them, so this node has them by the time the key
+   * points at them. Only cached once their sha256 matches their name.
+   */
+  async #prefetch(objects: ObjectStore): Promise<void> {
+    while (!this.#closed) {
+      try {
+        const watch = await withJetStreamRetry(() => objects.watch({ ignoreDeletes: true }));
+        for await (const info of watch) {
+          if (this.#closed) break;
+          if (info !== null && !info.deleted) this.#cache.prefetch(info.name);
+        }
+      } catch {
+        // the connection went away: opened again below
+      }
+      if (!this.#closed) await new Promise((resolve) => setTimeout(resolve, 250).unref());
+    }
+  }
+
   /** Takes one entry in; false when it is not newer than what this node has. */
   #take(entry: KvEntry): boolean {
+    const name = nameOf(entry.key);
+    // A key no plugin could have (written by hand): never a path in the plugins folder.
+    if (!isValidPluginName(name)) return false;
     const record = entry.operation === 'PUT' ? parseFleetRecord(entry.value) : undefined;
-    return this.#accept(nameOf(entry.key), entry.revision, record);
+    return this.#accept(name, entry.revision, record);
   }
 
   /** A newer revision of a plugin's key (undefined: deleted), read or written here: deployed. */
@@ -226,7 +280,7 @@ export class NatsControlStore implements ControlStore {
       Backend,
       { sha256: string },
     ][]) {
-      const refused = await this.#cache.deploy(name, backend, ref);
+      const refused = await this.#cache.deploy(name, backend, ref, this.#options.load);
       const key = `${name}/${backend}`;
       if (refused === undefined) {
         this.#refused.delete(key);
@@ -299,17 +353,20 @@ export class NatsControlStore implements ControlStore {
       const seen = pinned ?? this.#revisions.get(name) ?? 0;
       const next = change(this.#records.get(name) ?? {});
       const value = encodeFleetRecord(next);
+      this.#writes += 1;
+      const write = `${this.node}:${this.#writes}`;
       try {
-        const revision = await withJetStreamRetry(() =>
-          seen === 0 ? kv.create(keyOf(name), value) : this.#update(name, value, seen),
-        );
+        const revision = await withJetStreamRetry(() => this.#update(name, value, seen, write));
         this.#accept(name, revision, next);
         return;
       } catch (error) {
         if (!isWrongRevision(error)) throw this.#unavailable(error);
       }
       const latest = await withJetStreamRetry(() => kv.get(keyOf(name))).catch(() => null);
-      if (latest !== null && this.#take(latest)) this.#onChange(this.#rollouts());
+      if (latest !== null) this.#take(latest);
+      // Always: the losing change was applied locally first, and the watch may have brought
+      // the winner's record before it; the rollouts take the stored records in again.
+      this.#onChange(this.#rollouts());
       if (conflict !== false)
         throw new ServerError(
           'ROLLOUT_CONFLICT',
@@ -321,19 +378,37 @@ export class NatsControlStore implements ControlStore {
   }
 
   /**
-   * kv.update, plus a message id naming the revision replaced: nats-server before 2.9.21 checks
-   * the expected revision before consensus, so two updates racing on a cluster may both pass it
-   * (nats-io/nats-server#4320); the id makes the later one a duplicate, refused here as a conflict.
+   * kv.update (kv.create for revision 0), plus a message id naming the revision replaced:
+   * nats-server before 2.9.21 checks the expected revision before consensus, so two updates
+   * racing on a cluster may both pass it (nats-io/nats-server#4320); the id makes the later one
+   * a duplicate, refused here as a conflict. Unless the write there is this one: a retry after
+   * an ack lost with the connection finds its own write (its header), a success.
    */
-  async #update(name: string, value: Uint8Array, seen: number): Promise<number> {
-    const key = keyOf(name);
-    const ack = await this.#connection!.js.publish(`$KV.${CONTROL_BUCKET}.${key}`, value, {
-      msgID: `${key}@${seen}`,
-      expect: { lastSubjectSequence: seen },
-    });
-    if (ack.duplicate)
-      throw new Error(`wrong last sequence: ${key} was replaced at ${seen} already`);
-    return ack.seq;
+  async #update(name: string, value: Uint8Array, seen: number, write: string): Promise<number> {
+    const subject = `$KV.${CONTROL_BUCKET}.${keyOf(name)}`;
+    const named = headers();
+    named.set(WRITE_HEADER, write);
+    let duplicateOf: number | undefined;
+    try {
+      const ack = await this.#connection!.js.publish(subject, value, {
+        msgID: `${keyOf(name)}@${seen}`,
+        expect: { lastSubjectSequence: seen },
+        headers: named,
+      });
+      if (!ack.duplicate) return ack.seq;
+      duplicateOf = ack.seq;
+    } catch (error) {
+      if (!isWrongRevision(error)) throw error;
+    }
+    const jsm = await this.#connection!.js.jetstreamManager(false);
+    const there = await jsm.streams
+      .getMessage(
+        `KV_${CONTROL_BUCKET}`,
+        duplicateOf === undefined ? { last_by_subj: subject } : { seq: duplicateOf },
+      )
+      .catch(() => null);
+    if (there !== null && there.header?.get(WRITE_HEADER) === write) return there.seq;
+    throw new Error(`wrong last sequence: ${subject} was replaced at ${seen} already`);
   }
 
   #unavailable(error: unknown): unknown {
@@ -349,25 +424,56 @@ export class NatsControlStore implements ControlStore {
     this.#kv();
   }
 
+  /** Puts the object (named by its sha256) unless the store has it; true when this put made it. */
+  async #putObject(sha256: string, metadata: Record<string, string>, bytes: Uint8Array) {
+    const objects = this.#connection!.objects;
+    const have = await withJetStreamRetry(() => objects.info(sha256));
+    if (have !== null && !have.deleted) return false;
+    await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
+    return true;
+  }
+
+  beginArtifact(name: string, backend: Backend, bytes: Uint8Array) {
+    const sha256 = sha256Hex(bytes);
+    const put = this.#putObject(sha256, { plugin: name, backend }, bytes);
+    put.catch(() => {}); // putArtifact reports it
+    this.#puts.set(sha256, put);
+    void this.#cache.keep(sha256, bytes);
+    return {
+      discard: async () => {
+        if (this.#puts.get(sha256) === put) this.#puts.delete(sha256);
+        // A refused upload leaves no object behind (unless another upload had put it).
+        if (await put.catch(() => false))
+          await this.#connection?.objects.delete(sha256).catch(() => {});
+      },
+    };
+  }
+
   async putArtifact(
     name: string,
     backend: Backend,
     bytes: Uint8Array,
-    about?: { readonly version: string | undefined },
+    about?: { readonly version: string | undefined; readonly info?: PluginInfo },
   ): Promise<void> {
     const version = about?.version;
-    const metadata = { plugin: name, backend, ...(version === undefined ? {} : { version }) };
+    const metadata = objectMetadata(name, backend, version, about?.info);
     this.#kv();
     const sha256 = sha256Hex(bytes);
     const objects = this.#connection!.objects;
+    const early = this.#puts.get(sha256);
+    this.#puts.delete(sha256);
     try {
-      const have = await withJetStreamRetry(() => objects.info(sha256));
-      if (have === null || have.deleted)
-        await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
+      if (early === undefined) {
+        void this.#cache.keep(sha256, bytes);
+        await this.#putObject(sha256, metadata, bytes);
+      } else {
+        await early;
+        // What the upload's check learnt (its version) goes into the object's metadata.
+        await withJetStreamRetry(() => objects.update(sha256, { name: sha256, metadata }));
+      }
     } catch (error) {
       throw this.#unavailable(error);
     }
-    await this.#cache.keep(sha256, bytes);
     await this.#point(name, backend, version === undefined ? { sha256 } : { sha256, version });
   }
 

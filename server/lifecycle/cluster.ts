@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { serveKeyRelay } from '../auth/key-relay.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { serveGroupMetrics } from '../observability/group-primary.js';
+import { GroupMetrics } from '../observability/group-primary.js';
 import { createLogger } from '../observability/logger.js';
 
 const CONFIG_ENV = 'TWINPLUG_WORKER_CONFIG';
@@ -42,7 +42,7 @@ export function runPrimary(config: ServerConfig): Promise<number> {
   let stopping = false;
   const fork = (): Worker => cluster.fork(env);
   serveKeyRelay(config.auth.keysFile);
-  const metrics = serveGroupMetrics();
+  const metrics = new GroupMetrics();
   for (let index = 0; index < config.workers; index += 1) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;

@@ -65,6 +65,18 @@ describe('/metrics with --workers 2', () => {
       const upper = data.series.find((series) => series.plugin === 'upper');
       return upper?.points.reduce((sum, point) => sum + point.calls, 0) === sent;
     }, 20_000);
+    // A worker killed: its counts go with it; the scrapes sum the survivor's (and its new
+    // sibling's, none yet), during the restart and after it.
+    const callers = requests('/v1/plugins/upper');
+    const victim = callers[0]!.pid as number;
+    const survived = callers.filter((line) => line.pid !== victim).length;
+    process.kill(victim, 'SIGKILL');
+    await s.waitFor((line) => line.msg === 'worker died; starting another');
+    const scrape = async () =>
+      upperValue(await (await fresh(`${s.url}/metrics`)).text(), 'twinplug_calls_total');
+    expect(await scrape()).toBe(survived);
+    await s.waitFor((line) => line.msg === 'ready', 3);
+    for (let index = 0; index < 4; index += 1) expect(await scrape()).toBe(survived);
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
   }, 90_000);

@@ -10,41 +10,13 @@ import {
 } from './group-messages.js';
 import { SAMPLE_INTERVAL_MS, VersionSampler } from './version-series.js';
 
-function send(worker: Worker, message: GroupMessage): void {
-  if (worker.isConnected()) worker.send(message, () => {});
+function send(worker: Worker, message: GroupMessage): boolean {
+  if (!worker.isConnected()) return false;
+  worker.send(message, () => {});
+  return true;
 }
 
-/** One worker's registry; undefined if it exits first (its counts went with it). */
-function collectFrom(
-  worker: Worker,
-  seq: number,
-  names: readonly string[] | undefined,
-): Promise<RegistryJson | undefined> {
-  return new Promise((resolve, reject) => {
-    const finish = (metrics: RegistryJson | undefined, error?: ServerError) => {
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('exit', onExit);
-      if (error === undefined) resolve(metrics);
-      else reject(error);
-    };
-    const onMessage = (message: unknown) => {
-      if (isGroupMessage(message) && message.twinplug === 'metrics-part' && message.seq === seq)
-        finish(message.metrics);
-    };
-    const onExit = () => finish(undefined);
-    // A partial sum would read as a counter reset: better no answer than a wrong one.
-    const timer = setTimeout(() => {
-      const pid = worker.process.pid;
-      const message = `worker ${pid} sent no metrics in ${GROUP_TIMEOUT_MS} ms`;
-      finish(undefined, new ServerError('METRICS_UNAVAILABLE', message));
-    }, GROUP_TIMEOUT_MS);
-    worker.on('message', onMessage);
-    worker.once('exit', onExit);
-    if (worker.isConnected()) worker.send({ twinplug: 'metrics-collect', seq, names }, () => {});
-    else finish(undefined);
-  });
-}
+type Part = (metrics: RegistryJson | undefined) => void;
 
 /**
  * In the primary of `--workers N`: `/metrics` and the dashboard's charts for the whole group.
@@ -55,40 +27,83 @@ function collectFrom(
  * fails after 5 s), and only the primary may call it, while here a worker asks. The per-version
  * charts are sampled here, once for the group.
  */
-export function serveGroupMetrics(intervalMs = SAMPLE_INTERVAL_MS): { stop(): void } {
-  const ready = new Map<number, Worker>();
-  let seq = 0;
-  const gather = async (names?: readonly string[]): Promise<Registry> => {
-    const id = ++seq;
-    const workers = [...ready.values()];
-    const parts = await Promise.all(workers.map((worker) => collectFrom(worker, id, names)));
-    return AggregatorRegistry.aggregate(parts.filter((part) => part !== undefined));
-  };
-  const sampler = new VersionSampler(async () => readCallTotals(await gather(CALL_METRICS)));
-  const answer = async (what: 'text' | 'series') =>
-    what === 'text' ? { text: await (await gather()).metrics() } : { series: sampler.series() };
-  const onMessage = (worker: Worker, message: unknown) => {
+export class GroupMetrics {
+  readonly #ready = new Map<number, Worker>();
+  /** Parts awaited, by scrape and worker. */
+  readonly #parts = new Map<number, Map<number, Part>>();
+  readonly #sampler = new VersionSampler(async () =>
+    readCallTotals(await this.gather(CALL_METRICS)),
+  );
+  #seq = 0;
+
+  readonly #onMessage = (worker: Worker, message: unknown) => {
     if (!isGroupMessage(message)) return;
-    if (message.twinplug === 'metrics-ready') ready.set(worker.id, worker);
-    if (message.twinplug !== 'metrics-ask') return;
-    const reply = { twinplug: 'metrics-answer', seq: message.seq } as const;
-    answer(message.what).then(
-      (value) => send(worker, { ...reply, ...value }),
-      (error: unknown) => {
-        const message = error instanceof ServerError ? error.message : String(error);
-        send(worker, { ...reply, error: { code: 'METRICS_UNAVAILABLE', message } });
-      },
-    );
+    if (message.twinplug === 'metrics-ready') this.#ready.set(worker.id, worker);
+    if (message.twinplug === 'metrics-part')
+      this.#parts.get(message.seq)?.get(worker.id)?.(message.metrics);
+    if (message.twinplug === 'metrics-ask') void this.#answer(worker, message.seq, message.what);
   };
-  const onExit = (worker: Worker) => ready.delete(worker.id);
-  cluster.on('message', onMessage);
-  cluster.on('exit', onExit);
-  sampler.start(intervalMs);
-  return {
-    stop() {
-      sampler.stop();
-      cluster.off('message', onMessage);
-      cluster.off('exit', onExit);
-    },
+
+  readonly #onExit = (worker: Worker) => {
+    this.#ready.delete(worker.id);
+    // Its counts went with it: the scrapes waiting for it sum the others.
+    for (const parts of this.#parts.values()) parts.get(worker.id)?.(undefined);
   };
+
+  constructor(intervalMs = SAMPLE_INTERVAL_MS) {
+    cluster.on('message', this.#onMessage);
+    cluster.on('exit', this.#onExit);
+    this.#sampler.start(intervalMs);
+  }
+
+  /** Every ready worker's registry, summed. A live worker that does not answer fails it. */
+  async gather(names?: readonly string[]): Promise<Registry> {
+    const seq = ++this.#seq;
+    const parts = new Map<number, Part>();
+    this.#parts.set(seq, parts);
+    try {
+      const workers = [...this.#ready.values()];
+      const got = await Promise.all(workers.map((worker) => this.#part(parts, worker, seq, names)));
+      return AggregatorRegistry.aggregate(got.filter((part) => part !== undefined));
+    } finally {
+      this.#parts.delete(seq);
+    }
+  }
+
+  #part(parts: Map<number, Part>, worker: Worker, seq: number, names?: readonly string[]) {
+    return new Promise<RegistryJson | undefined>((resolve, reject) => {
+      // A partial sum would read as a counter reset: better no answer than a wrong one.
+      const timer = setTimeout(() => {
+        const message = `worker ${worker.process.pid} sent no metrics in ${GROUP_TIMEOUT_MS} ms`;
+        reject(new ServerError('METRICS_UNAVAILABLE', message));
+      }, GROUP_TIMEOUT_MS);
+      parts.set(worker.id, (metrics) => {
+        clearTimeout(timer);
+        parts.delete(worker.id);
+        resolve(metrics);
+      });
+      if (!send(worker, { twinplug: 'metrics-collect', seq, names }))
+        parts.get(worker.id)?.(undefined);
+    });
+  }
+
+  async #answer(worker: Worker, seq: number, what: 'text' | 'series'): Promise<void> {
+    const reply = { twinplug: 'metrics-answer', seq } as const;
+    try {
+      const answer =
+        what === 'text'
+          ? { text: await (await this.gather()).metrics() }
+          : { series: this.#sampler.series() };
+      send(worker, { ...reply, ...answer });
+    } catch (error) {
+      const message = error instanceof ServerError ? error.message : String(error);
+      send(worker, { ...reply, error: { code: 'METRICS_UNAVAILABLE', message } });
+    }
+  }
+
+  stop(): void {
+    this.#sampler.stop();
+    cluster.off('message', this.#onMessage);
+    cluster.off('exit', this.#onExit);
+  }
 }

@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { BoundCounter, BoundHistogram } from './bound-series.js';
 import { readCallTotals } from './call-totals.js';
 import type { GroupView } from './group-worker.js';
 import { SAMPLE_INTERVAL_MS, VersionSampler, type VersionSeries } from './version-series.js';
@@ -17,25 +18,24 @@ export type MemoryReading = [
  */
 export class ServerMetrics {
   readonly registry = new Registry();
-  readonly calls = new Counter({
-    name: 'twinplug_calls_total',
-    help: 'ProcessData calls by plugin, version and backend',
-    labelNames: VERSION_LABELS,
-    registers: [this.registry],
-  });
+  /** Updated by every call: bound series (see bound-series.ts). */
+  readonly calls = new BoundCounter(
+    this.registry,
+    'twinplug_calls_total',
+    'ProcessData calls by plugin, version and backend',
+  );
   readonly errors = new Counter({
     name: 'twinplug_call_errors_total',
     help: 'Failed ProcessData calls by plugin, version, backend and error code',
     labelNames: [...VERSION_LABELS, 'code'],
     registers: [this.registry],
   });
-  readonly duration = new Histogram({
-    name: 'twinplug_call_duration_seconds',
-    help: 'ProcessData latency as the server sees it, by plugin, version and backend',
-    labelNames: VERSION_LABELS,
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
-    registers: [this.registry],
-  });
+  readonly duration = new BoundHistogram(
+    this.registry,
+    'twinplug_call_duration_seconds',
+    'ProcessData latency as the server sees it, by plugin, version and backend',
+    [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+  );
   readonly swaps = new Counter({
     name: 'twinplug_swaps_total',
     help: 'Versions activated by a hot swap (not counting first loads)',

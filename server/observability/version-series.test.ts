@@ -7,8 +7,8 @@ const UPPER = { plugin: 'upper', version: '1.0.0', backend: 'wasm' };
 const EVIL = { plugin: '__proto__', version: '<img src=x>', backend: 'native' };
 
 function call(metrics: ServerMetrics, labels: typeof UPPER, seconds: number, code?: string) {
-  metrics.calls.inc(labels);
-  metrics.duration.observe(labels, seconds);
+  metrics.calls.series(labels).value += 1;
+  metrics.duration.series(labels).observe(seconds);
   if (code !== undefined) metrics.errors.inc({ ...labels, code });
 }
 

@@ -1,4 +1,5 @@
 import type { ServedVersion } from '../../runtime/index.js';
+import type { CounterSeries, HistogramSeries } from '../observability/bound-series.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 
 /** Calls and failures one version has had in this process. */
@@ -9,8 +10,8 @@ export interface VersionCounts {
 }
 
 interface Series {
-  readonly calls: { inc(): void };
-  readonly duration: { observe(seconds: number): void };
+  readonly calls: CounterSeries;
+  readonly duration: HistogramSeries;
   readonly counts: VersionCounts;
 }
 
@@ -40,14 +41,14 @@ export class CallStats {
     if (series === undefined) {
       const labels = this.#labels(version);
       series = {
-        calls: this.#metrics.calls.labels(labels),
-        duration: this.#metrics.duration.labels(labels),
+        calls: this.#metrics.calls.series(labels),
+        duration: this.#metrics.duration.series(labels),
         counts: { calls: 0, errors: 0, faults: 0 },
       };
       this.#series.set(version.id, series);
     }
     series.counts.calls += 1;
-    series.calls.inc();
+    series.calls.value += 1;
     series.duration.observe(seconds);
     if (!failed) return;
     series.counts.errors += 1;

@@ -1,4 +1,4 @@
-import type { Backend } from '../../runtime/index.js';
+import type { Backend, PluginInfo } from '../../runtime/index.js';
 import type { Traffic } from '../routing/traffic.js';
 
 /** A build taken out of service: pinned requests get 410 until it is activated again. */
@@ -82,8 +82,14 @@ export interface ControlStore {
     name: string,
     backend: Backend,
     bytes: Uint8Array,
-    about?: { readonly version: string | undefined },
+    about?: { readonly version: string | undefined; readonly info?: PluginInfo },
   ): Promise<void>;
+  /**
+   * Starts storing an upload's bytes while the upload is checked (fleet: the Object Store, so
+   * the put overlaps validation); `putArtifact` waits for it, `discard` undoes it when the
+   * upload is refused. Stores without a slow put leave it out.
+   */
+  beginArtifact?(name: string, backend: Backend, bytes: Uint8Array): { discard(): Promise<void> };
   /** Puts a kept build back as the plugin's build of `backend`; false when it was never kept. */
   restoreArtifact(name: string, backend: Backend, sha256: string): Promise<boolean>;
   /** Deletes the plugin's builds, archive and record. */

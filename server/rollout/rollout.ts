@@ -8,7 +8,7 @@ import {
   startCanary,
 } from '../routing/canary.js';
 import { COUNTS_AGAINST_CANARY } from '../routing/fault-codes.js';
-import { parseTraffic, type Traffic } from '../routing/traffic.js';
+import type { Traffic } from '../routing/traffic.js';
 import { CallStats } from './call-stats.js';
 import type { StoredCanary, StoredRollout, WithdrawnBuild } from './control-store.js';
 import type { RolloutDeps } from './rollout-deps.js';
@@ -16,35 +16,7 @@ import { makeSnapshot, namesWithdrawn, withoutVersion, withoutWeights } from './
 import { label, type RollbackRequest, RolloutReport } from './rollout-report.js';
 import type { RoutingSnapshot } from './routing-snapshot.js';
 import { type UploadRequest, type UploadResult, uploadStaged } from './staged-upload.js';
-
-/** Traffic read from the store, checked as strictly as the admin API's (else none). */
-function storedTraffic(traffic: unknown): Traffic {
-  try {
-    return traffic === undefined ? {} : parseTraffic(traffic);
-  } catch {
-    return {};
-  }
-}
-
-/** A record's canary progress, when well formed (the store is read, never trusted). */
-function storedCanary(record: StoredRollout): StoredCanary | undefined {
-  const canary: unknown = record.canary;
-  if (typeof canary !== 'object' || canary === null) return undefined;
-  const { sha256, weight, promoted } = canary as Record<string, unknown>;
-  if (typeof sha256 !== 'string' || typeof weight !== 'number' || !(weight >= 0 && weight <= 100))
-    return undefined;
-  return { sha256, weight, promoted: promoted === true };
-}
-
-/** The withdrawn builds of a record; a routing file of an older twinplug listed `rejected` sha256s. */
-function storedWithdrawn(record: StoredRollout): readonly WithdrawnBuild[] {
-  if (Array.isArray(record.withdrawn)) return record.withdrawn;
-  const rejected = (record as { rejected?: unknown }).rejected;
-  if (!Array.isArray(rejected)) return [];
-  return rejected
-    .filter((sha256): sha256 is string => typeof sha256 === 'string')
-    .map((sha256) => ({ sha256, version: undefined, backend: undefined, reason: 'rolled back' }));
-}
+import { storedCanary, storedTraffic, storedWithdrawn } from './stored-record.js';
 
 /** A compare-and-set another process won: its change reaches this one through the store. */
 const lostRace = (error: unknown) =>
@@ -368,6 +340,29 @@ export class Rollout {
     });
   }
 
+  /**
+   * A build the store names, fetched and checked by this node (fleet mode): loaded at once as
+   * an upload is (staged, validated, self-tested), nothing written back; the folder watcher
+   * finds the same build when the store writes it into the folder.
+   */
+  followBuild(request: UploadRequest): Promise<void> {
+    return this.#run(async () => {
+      const { registry, twins } = this.#deps;
+      const serving = [registry, twins].map((r) => r?.get(this.name)?.active?.sha256);
+      if (serving.includes(request.sha256)) return;
+      try {
+        await uploadStaged(this.#deps, request, () => {}, false);
+      } catch (error) {
+        if (!isPluginError(error) && !(error instanceof ServerError)) throw error;
+        this.#deps.log.warn(
+          { plugin: this.name, sha256: request.sha256, code: error.code },
+          'fleet store: a build the store names was refused here',
+        );
+      }
+      await this.#adopt();
+    });
+  }
+
   /** Deletes the plugin from the store (every process's watcher unloads it). */
   remove(): Promise<void> {
     return this.#run(() => this.#deps.store.removePlugin(this.name));
@@ -435,9 +430,17 @@ export class Rollout {
     try {
       if (storeFirst) await this.#persist(command);
     } catch (error) {
-      [this.#active, this.#previous] = [from, to];
-      [this.#canary, this.#withdrawn, this.#traffic, this.#persisted] = before;
-      throw error;
+      this.#persisted = before[3];
+      // Out of the store's reach, a failing canary is still taken out of service here.
+      if (request.trigger !== 'automatic' || lostRace(error)) {
+        [this.#active, this.#previous] = [from, to];
+        [this.#canary, this.#withdrawn, this.#traffic] = before;
+        throw error;
+      }
+      this.#deps.log.warn(
+        { err: error, plugin: this.name },
+        'automatic rollback on this node only: the fleet store did not take it',
+      );
     }
     this.#publish();
     try {

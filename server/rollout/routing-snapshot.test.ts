@@ -9,6 +9,7 @@ const build = (id: number, version: string): ServedVersion => ({
   id,
   version,
   backend: 'wasm',
+  isolation: 'in-process',
   sha256: String(id).repeat(64).slice(0, 64),
 });
 const v1 = build(1, '1.0.0');

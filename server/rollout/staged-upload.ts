@@ -68,16 +68,21 @@ async function registerWithin(
  * folder, loaded, validated and self-tested there by the registry that will serve it (which
  * swaps it in only once it passed), and only then written to the store (the plugins folder,
  * archiving the build it replaces). A refused upload leaves the store as it was; a refused
- * build that got as far as naming its version is reported through `refused`.
+ * build that got as far as naming its version is reported through `refused`. `write` false:
+ * a build the store already names (a fleet node following it), loaded the same way, not
+ * written back.
  */
 export async function uploadStaged(
   deps: RolloutDeps,
   request: UploadRequest,
   refused: (build: WithdrawnBuild) => void,
+  write = true,
 ): Promise<UploadResult> {
   const { name, backend, bytes } = request;
-  await deps.store.checkReplaceable(name, backend);
+  if (write) await deps.store.checkReplaceable(name, backend);
   const stage = await stageUpload(name, backend, bytes);
+  const early = write ? deps.store.beginArtifact?.(name, backend, bytes) : undefined;
+  let stored = false;
   try {
     const { source, preferred } = await stagedSource(
       deps.config.plugins,
@@ -103,9 +108,13 @@ export async function uploadStaged(
     }
     const version = result.version!;
     if (result.outcome === 'unchanged') return { outcome: 'unchanged', version };
-    await deps.store.putArtifact(name, backend, bytes, { version: version.version });
+    if (write) {
+      const about = { version: version.version, ...(result.info && { info: result.info }) };
+      await deps.store.putArtifact(name, backend, bytes, about);
+    }
+    stored = true;
     return { outcome: twin ? 'twin-activated' : 'activated', version };
   } finally {
-    await stage.cleanup();
+    await Promise.all([stage.cleanup(), stored ? undefined : early?.discard()]);
   }
 }

@@ -23,7 +23,7 @@ import type { Rollout } from '../rollout/rollout.js';
 import type { RouteRequest } from '../rollout/routing-snapshot.js';
 import type { UploadRequest, UploadResult } from '../rollout/staged-upload.js';
 import type { Traffic } from '../routing/traffic.js';
-import { type CallResult, callPlugin } from './call-plugin.js';
+import { type CallContext, type CallResult, type CallSignal, callPlugin } from './call-plugin.js';
 import { describePlugin, type PluginView } from './describe.js';
 import { onRegistryEvent } from './registry-events.js';
 import { Rollouts } from './rollouts.js';
@@ -60,6 +60,7 @@ export class PluginService {
   readonly #rollouts: Rollouts;
   readonly #folder: PluginFolder;
   readonly #stopLoop: () => void;
+  readonly #callContext: CallContext;
   #ready = false;
   #closing: Promise<void> | undefined;
   /** Resolves once the folder's plugins are loaded and the routing file applied. */
@@ -78,10 +79,16 @@ export class PluginService {
     this.#twins = config.twins
       ? new TwinSide(config.plugins, config.prefer, log, options.loadPlugin)
       : undefined;
+    this.#callContext = { registry: this.#registry, twins: this.#twins };
     this.#fleet =
       config.store === ''
         ? undefined
-        : new NatsControlStore({ servers: config.store, plugins: config.plugins, log });
+        : new NatsControlStore({
+            servers: config.store,
+            plugins: config.plugins,
+            log,
+            load: (build) => this.#rollouts.for(build.name).followBuild(build),
+          });
     this.#store = this.#fleet ?? new FolderControlStore(config.plugins);
     this.#rollouts = new Rollouts({
       config,
@@ -190,14 +197,14 @@ export class PluginService {
     return this.#folder.dir;
   }
 
+  /** `signal`: the caller's, asked for when the call may wait for it ({@link CallSignal}). */
   call(
     name: string,
     input: Uint8Array,
     request: RouteRequest,
-    signal?: AbortSignal,
+    signal?: CallSignal,
   ): Promise<CallResult> {
-    const context = { registry: this.#registry, twins: this.#twins };
-    return callPlugin(context, this.#rollouts.get(name), name, input, request, signal);
+    return callPlugin(this.#callContext, this.#rollouts.get(name), name, input, request, signal);
   }
 
   list(): PluginView[] {

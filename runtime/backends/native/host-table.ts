@@ -9,7 +9,9 @@ import {
   type HostFunctionName,
 } from '../../host/api.js';
 import { HostGlue } from '../../host/host-glue.js';
+import { KeptAnswer } from '../../host/kept-answer.js';
 import type { HostLink } from '../../host/link.js';
+import { nativeCallHost } from './native-call-host.js';
 import { NativeMemory } from './native-memory.js';
 import type { KoffiLibrary } from './shadow-load.js';
 
@@ -55,7 +57,12 @@ export class NativeHostTable {
 
   #build(link: HostLink): Record<string, unknown> {
     const { protos, table } = tableTypes();
-    const functions = new HostGlue(link, new NativeMemory()).functions();
+    const memory = new NativeMemory();
+    const kept = new KeptAnswer();
+    const functions = {
+      ...new HostGlue(link, memory, kept).functions(),
+      call_host: nativeCallHost(link, memory, kept),
+    };
     const value: Record<string, unknown> = {
       version: HOST_TABLE_VERSION,
       size: koffi.sizeof(table),

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Toolchain } from '../../../scripts/artifacts.js';
 import { loadPlugin } from '../../load-plugin.js';
+import { loadArtifact } from '../../loaded-artifact.js';
+import { type LoadPluginOptions, resolveLoadOptions } from '../../options.js';
 import { artifact, isSkipped, text, toolchainTitle, utf8 } from '../../test-support/artifacts.js';
+import { compileWasmModule } from './wasm-plugin.js';
 
 const asc = (name: string) => artifact(name, 'asc', 'fixture');
 
@@ -117,6 +120,34 @@ describe('Wasm backend, memory cap on inputs', () => {
       });
       expect(text(await plugin.processData(utf8('small')))).toBe('SMALL');
       await plugin.close();
+    },
+  );
+});
+
+describe('Wasm backend, compiled modules reused while held', () => {
+  const compile = async (options: LoadPluginOptions, metered: boolean) => {
+    const resolved = resolveLoadOptions(options);
+    return compileWasmModule(await loadArtifact(resolved), resolved, metered);
+  };
+
+  it('the same bytes compiled the same way give the module still held; other settings another', async () => {
+    const path = artifact('upper', 'asc');
+    const held = await compile({ path }, true);
+    expect(await compile({ path }, true)).toBe(held);
+    expect(await compile({ path }, false)).not.toBe(held);
+    expect(await compile({ path, maxMemoryPages: 32 }, true)).not.toBe(held);
+  });
+
+  it.skipIf(isSkipped(clangOnly))(
+    "a reused module's imports are checked against each load's own grants",
+    async () => {
+      const path = artifact('wasi-calls', clangOnly, 'fixture');
+      const granted = await loadPlugin({ path, capabilities: { wasi: true } });
+      await expect(loadPlugin(path)).rejects.toMatchObject({
+        code: 'PLUGIN_CAPABILITY_DENIED',
+        details: { grant: 'wasi' },
+      });
+      await granted.close();
     },
   );
 });
