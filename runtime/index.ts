@@ -147,7 +147,7 @@ export {
   scanPluginFolder,
   watchPluginFolder,
 } from './plugin-folder/index.js';
-export { ABI_VERSION, isSemver, isValidPluginName } from './plugin-info.js';
+export { ABI_VERSION, isSemver, isValidPluginName, PLUGIN_NAME_PATTERN } from './plugin-info.js';
 export {
   type ArtifactChoice,
   type CloseReason,

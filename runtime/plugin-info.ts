@@ -11,14 +11,15 @@ export const MAX_PLUGIN_INFO_BYTES = 64 * 1024;
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
-const PLUGIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Plugin names: 1-128 of `A-Z a-z 0-9 . _ -`, not starting with `.`, `_` or `-`, no `..`. */
+export const PLUGIN_NAME_PATTERN = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export function isSemver(version: string): boolean {
   return SEMVER.test(version);
 }
 
 export function isValidPluginName(name: string): boolean {
-  return PLUGIN_NAME.test(name) && !name.includes('..');
+  return PLUGIN_NAME_PATTERN.test(name);
 }
 
 function infoInvalid(message: string, text: string): PluginError {

@@ -125,6 +125,15 @@ async function serveAnswers(bin, plugins) {
       response.status === 200 && text === 'HELLO, PACKAGE',
       `serve answered ${response.status} ${text}`,
     );
+    // The OpenAPI document is built at run time by runtime dependencies (@hono/zod-openapi, zod).
+    const described = await fetch(`http://127.0.0.1:${port}/openapi.json`);
+    const document = await described.json();
+    expect(
+      described.status === 200 &&
+        document.openapi === '3.1.0' &&
+        document.paths['/v1/plugins/{ref}']?.post !== undefined,
+      `/openapi.json answered ${described.status}`,
+    );
   } finally {
     child.kill('SIGTERM');
   }
@@ -230,7 +239,7 @@ try {
       JSON.parse(readFileSync(join(project, `node_modules/twinplug/schemas/${file}.schema.json`)));
   });
   await pdkSteps(step, project);
-  await step('npx twinplug serve --plugins DIR answers a request', () =>
+  await step('npx twinplug serve --plugins DIR answers a request and GET /openapi.json', () =>
     serveAnswers(bin, artifacts),
   );
 } finally {

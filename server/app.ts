@@ -1,4 +1,5 @@
-import { type Context, Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { ServerAccess } from './auth/open-access.js';
 import type { ServerConfig } from './config/server-config.js';
 import { dashboardRoutes } from './dashboard/dashboard-routes.js';
@@ -12,6 +13,7 @@ import type { ServerEnv } from './http/server-env.js';
 import { TRACE_ID_HEADER, traceId, traceOf } from './http/trace-id.js';
 import type { Logger } from './observability/logger.js';
 import type { ServerMetrics } from './observability/server-metrics.js';
+import { serveOpenApi } from './openapi/document.js';
 import type { PluginService } from './service/plugin-service.js';
 
 export interface AppOptions {
@@ -35,9 +37,9 @@ export type AppConfig = Pick<ServerConfig, 'maxBodyBytes' | 'dashboard'>;
  * const app = createApp({ service, metrics, log, config, access });
  * const response = await app.request('/v1/plugins/upper', { method: 'POST', body: 'hi' }); // "HI"
  */
-export function createApp(options: AppOptions): Hono<ServerEnv> {
+export function createApp(options: AppOptions): OpenAPIHono<ServerEnv> {
   const { service, metrics, log, config, access } = options;
-  const app = new Hono<ServerEnv>();
+  const app = new OpenAPIHono<ServerEnv>();
   const trace = traceId(log);
   // Every route but the data route, which sets its trace ID itself so that Hono runs it without
   // a middleware chain (data-routes.ts): every method but POST, and POST under the admin API.
@@ -67,5 +69,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   app.route('/', adminRoutes(service, access, config.maxBodyBytes));
   app.route('/', keyRoutes(access));
   app.route('/', dashboardRoutes(service, metrics, config.dashboard, access));
+  // Last: the document describes every route registered above.
+  serveOpenApi(app);
   return app;
 }

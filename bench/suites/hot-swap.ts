@@ -12,6 +12,7 @@ import {
 } from '../../runtime/index.js';
 import { findArtifact, readArtifactManifest, type Toolchain } from '../../scripts/artifacts.js';
 import { formatRatio, printTable } from '../harness.js';
+import { HttpSwapRig } from '../http-swap.js';
 import type { BenchSuite } from '../main.js';
 
 const SWAPS = 40;
@@ -149,14 +150,39 @@ async function swapLatency(subject: SwapSubject): Promise<string[]> {
   await rig.stop();
   if (process.env.TWINPLUG_BENCH_VERBOSE)
     process.stdout.write(`${times.map((t) => t.toFixed(0)).join(' ')}\n`);
+  return latencyRow(subject.label, times);
+}
+
+function latencyRow(label: string, times: number[]): string[] {
   const p50 = percentile(times, 50);
   return [
-    subject.label,
+    label,
     `${p50.toFixed(1)} ms`,
     `${percentile(times, 95).toFixed(1)} ms`,
     `${percentile(times, 99).toFixed(1)} ms`,
     p50 < 50 ? 'met' : 'MISSED',
   ];
+}
+
+/**
+ * The same swaps as a client sees them: the server (default mode: Wasm metered in-process) on
+ * a watched folder, requests until one answers with the new build's x-plugin-version.
+ */
+async function httpSwapLatency(subject: SwapSubject): Promise<string[]> {
+  const rig = new HttpSwapRig(subject.name, subject.file);
+  const versions = ['1.0.0', '2.0.0'] as const;
+  const build = (swap: number) => ({
+    version: versions[swap % 2]!,
+    bytes: fresh(subject.builds[swap % 2]!, subject.file, swap),
+  });
+  await rig.start(build(0));
+  const times: number[] = [];
+  try {
+    for (let swap = 1; swap <= SWAPS; swap += 1) times.push(await rig.swapTo(build(swap)));
+  } finally {
+    await rig.stop();
+  }
+  return latencyRow(`${subject.label}, over HTTP (server)`, times);
 }
 
 /** Swaps for `ms`, back to back or one every `paceMs`; returns how many. */
@@ -279,6 +305,10 @@ export const suite: BenchSuite = {
     const list = subjects();
     const latency: string[][] = [];
     for (const subject of list) latency.push(await swapLatency(subject));
+    const overHttp = list.find(
+      (entry) => entry.name === 'versioned' && entry.file.endsWith('.wasm'),
+    );
+    if (overHttp !== undefined) latency.push(await httpSwapLatency(overHttp));
     printTable(['plugin', 'p50', 'p95', 'p99', `p50 < 50 ms (${SWAPS} swaps)`], latency);
     process.stdout.write('\n');
     const throughput: string[][] = [];

@@ -14,10 +14,11 @@ const SCAFFOLDS: Readonly<Record<Language, (name: string) => Scaffold>> = {
   rust: rustScaffold,
 };
 
+// npm install first: it puts twinplug, whose PDK every build uses, in node_modules.
 const NEXT: Readonly<Record<Language, string>> = {
-  c: 'sh build.sh',
+  c: 'npm install && sh build.sh',
   assemblyscript: 'npm install && npm run build',
-  rust: 'sh build.sh',
+  rust: 'npm install && sh build.sh',
 };
 
 /** Refuses a folder that holds anything: a scaffold never overwrites. */

@@ -7,7 +7,7 @@
  * twinplug):
  *
  *   cc -std=c11 -O2 -shared -fPIC -fvisibility=hidden -I $PDK plugin.c -o plugin.so
- *   cl /nologo /LD /O2 /I %PDK% plugin.c /Fe:plugin.dll
+ *   cl /nologo /std:c11 /LD /O2 /I %PDK% plugin.c /Fe:plugin.dll
  *   x86_64-w64-mingw32-gcc -std=c11 -O2 -shared -I $PDK plugin.c -o plugin.dll
  *   clang --target=wasm32 -std=c11 -O2 -nostdlib -mbulk-memory -Wl,--no-entry -Wl,--stack-first
  *       -I $PDK plugin.c $PDK/twinplug_wasm.c -o plugin.wasm

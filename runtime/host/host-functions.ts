@@ -17,6 +17,8 @@ interface HostTarget {
   readonly name: string;
   /** The name's bytes as little-endian words (see {@link nameWords}). */
   readonly words: Int32Array;
+  /** The first of them, the name's last 4 bytes: most names differ there or in their length. */
+  readonly last: number;
   readonly length: number;
   readonly fn: HostFunction | undefined;
 }
@@ -54,7 +56,7 @@ export class HostFunctions {
   readonly #maxInputBytes: number;
   readonly #maxOutputBytes: number;
   readonly #report: (message: string) => void;
-  /** The last one called: a plugin usually calls the same function again. */
+  /** The last one called (of 4 bytes or more): a plugin usually calls the same one again. */
   #last: Callable | undefined;
   /** Host functions running synchronously right now (their sync part). */
   #running = 0;
@@ -68,7 +70,8 @@ export class HostFunctions {
     this.#targets = options.granted.map((name) => {
       const bytes = utf8.encode(name);
       const fn = options.registered.get(name);
-      return { name, words: nameWords(bytes), length: bytes.length, fn };
+      const words = nameWords(bytes);
+      return { name, words, last: words[0]!, length: bytes.length, fn };
     });
   }
 
@@ -97,7 +100,12 @@ export class HostFunctions {
     inputLength: number,
   ): CallHostAnswer {
     let target = this.#last;
-    if (target === undefined || !sameName(target, names, nameAt, nameLength)) {
+    if (
+      target === undefined ||
+      target.length !== nameLength ||
+      names.getInt32(nameAt + nameLength - 4, true) !== target.last ||
+      (target.words.length > 1 && !sameName(target, names, nameAt, nameLength))
+    ) {
       const found = this.#find(names, nameAt, nameLength);
       if (typeof found === 'number') return found;
       target = found;
@@ -151,7 +159,8 @@ export class HostFunctions {
     const found = this.#targets.find((each) => sameName(each, names, at, length));
     if (found === undefined) return unknownName(names, at, length);
     if (found.fn === undefined) return TP_STATUS.NOT_FOUND;
-    this.#last = found as Callable;
+    // A shorter name is not kept: the check in call() reads 4 bytes.
+    if (found.length >= 4) this.#last = found as Callable;
     return found as Callable;
   }
 

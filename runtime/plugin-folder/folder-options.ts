@@ -16,6 +16,11 @@ export interface PluginFolderOptions {
   /** Poll instead of using native events: for network shares and some containers (default false). */
   usePolling?: boolean;
   /**
+   * Serves only this backend's artifacts: a plugin folder without one is not loaded (default:
+   * both, the preferred first). A server's twin side loads only the twin its main side does not.
+   */
+  only?: Backend;
+  /**
    * Runs each change the folder makes to a plugin (registering what it holds, unloading it)
    * through the caller's own per-plugin queue, so that an owner of the plugin's state (a
    * server's rollout) never has the folder act between two of its steps. Default: at once.
@@ -29,6 +34,7 @@ export interface ResolvedFolderOptions {
   readonly settleMs: number;
   readonly maxSettleMs: number;
   readonly usePolling: boolean;
+  readonly only: Backend | undefined;
   readonly serialize: (name: string, sync: () => Promise<void>) => Promise<void>;
 }
 
@@ -58,12 +64,16 @@ export function resolveFolderOptions(
   if (!isDirectory) throw invalid(`plugins folder ${dir} is not a directory`);
   const prefer = options.prefer ?? DEFAULT_PREFERENCE;
   if (prefer !== 'native' && prefer !== 'wasm') throw invalid('"prefer" must be native or wasm');
+  const { only } = options;
+  if (only !== undefined && only !== 'native' && only !== 'wasm')
+    throw invalid('"only" must be native or wasm');
   return {
     prefer,
     debounceMs: milliseconds(options.debounceMs, 'debounceMs', 5),
     settleMs: milliseconds(options.settleMs, 'settleMs', 20),
     maxSettleMs: milliseconds(options.maxSettleMs, 'maxSettleMs', 10_000),
     usePolling: options.usePolling === true,
+    only,
     serialize: options.serialize ?? ((_name, sync) => sync()),
   };
 }

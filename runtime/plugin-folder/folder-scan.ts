@@ -59,6 +59,15 @@ export async function scanPluginFolder(
   };
 }
 
+/** The folder's contents without the other backend's artifacts, when only one backend is served. */
+export function withOnly(
+  contents: PluginFolderContents,
+  only: Backend | undefined,
+): PluginFolderContents {
+  if (only === undefined) return contents;
+  return only === 'wasm' ? { ...contents, native: [] } : { ...contents, wasm: undefined };
+}
+
 /** The artifacts in order of preference: the preferred backend's first, its twin after. */
 export function orderArtifacts(contents: PluginFolderContents, prefer: Backend): string[] {
   const wasm = contents.wasm === undefined ? [] : [contents.wasm];

@@ -75,6 +75,20 @@ describe('a watched plugins folder', () => {
     expect((await swapped).version.backend).toBe('native');
   });
 
+  it('with `only`, loads that backend alone: a folder without one is not loaded', async () => {
+    plugins.write('echo', 'echo.so', fakeEcho('1.0.0', { backend: 'native' }));
+    plugins.write('echo', 'echo.wasm', fakeEcho('1.0.0', { backend: 'wasm' }));
+    plugins.write('solo', 'solo.wasm', JSON.stringify({ name: 'solo', version: '1.0.0' }));
+    folder = watchPluginFolder(registry, plugins.root, { prefer: 'wasm', only: 'native' });
+    await folder.ready;
+    expect(registry.get('echo')?.active?.backend).toBe('native');
+    expect(registry.has('solo')).toBe(false);
+    const removed = registry.events.next('removed');
+    plugins.remove('echo', 'echo.so');
+    await removed;
+    expect(registry.has('echo')).toBe(false);
+  });
+
   it('takes the preferred backend from plugin.json', async () => {
     plugins.write('echo', 'echo.so', fakeEcho('1.0.0', { backend: 'native' }));
     plugins.write('echo', 'echo.wasm', fakeEcho('1.0.0', { backend: 'wasm' }));

@@ -8,7 +8,7 @@ import {
   type ResolvedFolderOptions,
   resolveFolderOptions,
 } from './folder-options.js';
-import { isPluginFile, orderArtifacts } from './folder-scan.js';
+import { isPluginFile, orderArtifacts, withOnly } from './folder-scan.js';
 import { folderSource } from './folder-source.js';
 import { KeyedJobs } from './keyed-jobs.js';
 import { type PluginManifest, readManifest } from './manifest.js';
@@ -168,7 +168,7 @@ export class PluginFolder {
     const changes = this.#changes.get(name);
     this.#changes.delete(name);
     if (!isValidPluginName(name)) return this.#ignore(name);
-    const { contents, print } = await settleFolder(this.dir, name, {
+    const { contents: found, print } = await settleFolder(this.dir, name, {
       intervalMs: this.#options.settleMs,
       maxWaitMs: this.#options.maxSettleMs,
       isCancelled: () => this.#closing !== undefined,
@@ -176,6 +176,7 @@ export class PluginFolder {
     });
     if (this.#closing !== undefined) return;
     this.#verifyLater(name, print);
+    const contents = found === undefined ? undefined : withOnly(found, this.#options.only);
     if (contents === undefined || orderArtifacts(contents, 'wasm').length === 0) {
       return this.#options.serialize(name, () => this.#unload(name));
     }

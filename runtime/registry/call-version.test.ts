@@ -107,7 +107,13 @@ describe('callServed', () => {
     const pinned = await registry.callServed('echo', bytes('b'), { version: '1.0.0' });
     expect([text(pinned.output!), pinned.version]).toEqual([
       '1.0.0:b',
-      { id: previous.id, sha256: previous.sha256, version: '1.0.0', backend: previous.backend },
+      {
+        id: previous.id,
+        sha256: previous.sha256,
+        version: '1.0.0',
+        backend: previous.backend,
+        isolation: previous.isolation,
+      },
     ]);
     // One identity object per version: nothing is allocated for it per call.
     expect((await registry.callServed('echo', bytes('c'), { id: active.id })).version).toBe(

@@ -4,14 +4,16 @@ import type { KeyRequest } from './key-writer.js';
 import { isVersionConstraint, PLUGIN_PATTERN } from './scope.js';
 
 const KEYS = ['role', 'plugins', 'versions', 'label', 'rps', 'burst'];
+/** What a key request may hold (its OpenAPI schema reads the same limits). */
+export const KEY_LIMITS = { listItems: 64, label: 200, rate: 1_000_000 } as const;
 
 function bad(message: string): ServerError {
   return new ServerError('BAD_REQUEST', message);
 }
 
 function stringList(value: unknown, what: string, check: (item: string) => boolean): string[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > 64)
-    throw bad(`"${what}" must be a list of 1 to 64 strings`);
+  if (!Array.isArray(value) || value.length === 0 || value.length > KEY_LIMITS.listItems)
+    throw bad(`"${what}" must be a list of 1 to ${KEY_LIMITS.listItems} strings`);
   for (const item of value)
     if (typeof item !== 'string' || !check(item))
       throw bad(`"${what}" holds an invalid entry: ${JSON.stringify(item)?.slice(0, 100)}`);
@@ -20,8 +22,8 @@ function stringList(value: unknown, what: string, check: (item: string) => boole
 
 function count(value: unknown, what: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 1e6)
-    throw bad(`"${what}" must be an integer from 0 to 1000000`);
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > KEY_LIMITS.rate)
+    throw bad(`"${what}" must be an integer from 0 to ${KEY_LIMITS.rate}`);
   return value as number;
 }
 
@@ -46,8 +48,11 @@ export function parseKeyRequest(value: unknown): KeyRequest {
     if (body.role !== 'caller') throw bad('"versions" applies to caller keys only');
     versions = stringList(body.versions, 'versions', isVersionConstraint);
   }
-  if (body.label !== undefined && (typeof body.label !== 'string' || body.label.length > 200))
-    throw bad('"label" must be a string of at most 200 characters');
+  if (
+    body.label !== undefined &&
+    (typeof body.label !== 'string' || body.label.length > KEY_LIMITS.label)
+  )
+    throw bad(`"label" must be a string of at most ${KEY_LIMITS.label} characters`);
   return {
     role: body.role,
     scope: versions === undefined ? { plugins } : { plugins, versions },

@@ -1,4 +1,5 @@
-import { type Context, Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { requestSecret } from '../auth/credentials.js';
 import type { ServerAccess } from '../auth/open-access.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -6,6 +7,7 @@ import { ServerError } from '../errors/server-error.js';
 import type { ServerEnv } from '../http/server-env.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { PluginService } from '../service/plugin-service.js';
+import { dashboardApi } from './dashboard-api.js';
 import { type FleetData, fleetRows } from './fleet-view.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
@@ -65,7 +67,7 @@ export function dashboardRoutes(
   metrics: ServerMetrics,
   access: ServerConfig['dashboard'],
   { auth, audit }: ServerAccess,
-): Hono<ServerEnv> {
+): OpenAPIHono<ServerEnv> {
   const data = async (c: Context<ServerEnv>): Promise<DashboardData> => {
     const view = await viewFor(c, access, auth);
     const shown = await serviceData(service, metrics);
@@ -73,12 +75,12 @@ export function dashboardRoutes(
     const fleet = await fleetData(service);
     return { ...shown, audit: await audit.latest(20), ...(fleet === undefined ? {} : { fleet }) };
   };
-  const app = new Hono<ServerEnv>();
-  app.get('/v1/dashboard', async (c) => {
+  const app = new OpenAPIHono<ServerEnv>();
+  app.openapi(dashboardApi.data, async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json(await data(c));
+    return c.json(await data(c), 200);
   });
-  app.get('/', async (c) => {
+  app.openapi(dashboardApi.page, async (c) => {
     const shown = await data(c);
     c.header(
       'Content-Security-Policy',

@@ -17,7 +17,11 @@ beforeAll(async () => {
   plugins.samples('upper', 'crc32');
   plugins.versioned();
   // Samples every 200 ms so that a few seconds of traffic draw a line.
-  server = await realServer(plugins.root, {}, { sampleIntervalMs: 200 });
+  server = await realServer(
+    plugins.root,
+    { TWINPLUG_MEMORY_BUDGET: '256MiB' },
+    { sampleIntervalMs: 200 },
+  );
   chromium = await launchChromium();
 });
 
@@ -98,6 +102,34 @@ describe('the dashboard in headless Chromium', () => {
     expect(Number(await p99.getAttribute('data-max'))).toBeGreaterThan(0);
     expect(await page.locator('#charts .charts[data-version="2.0.0"]').count()).toBe(1);
     await page.screenshot({ path: screenshotPath('dashboard.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an admin the memory budget and the audit log, a hostile plugin name escaped', async () => {
+    // Anyone can make the audit log record a plugin name: a refused request is recorded too.
+    const hostile = `<img src=x onerror="window.pwned=1">`;
+    const refused = await fetch(
+      `${server.url}/v1/admin/plugins/${encodeURIComponent(hostile)}/rollback`,
+      { method: 'POST' },
+    );
+    expect(refused.status).toBe(401);
+    const page = await chromium.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.setExtraHTTPHeaders({ authorization: `Bearer ${ADMIN_TOKEN}` });
+    await page.goto(server.url);
+    expect(await page.locator('body').getAttribute('data-view')).toBe('admin');
+    await page.waitForSelector('body[data-state="live"]');
+    expect(await page.locator('#memory').textContent()).toMatch(
+      /^memory \d+\.\d of 256\.0 MiB budget$/,
+    );
+    // Newest first: the refused request, its plugin name shown as text.
+    const newest = page.locator('#audit li').first();
+    await expect
+      .poll(() => newest.textContent(), { timeout: 10_000 })
+      .toContain(`rollback ${hostile} → 401 UNAUTHORIZED`);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(errors).toEqual([]);
   });
 });

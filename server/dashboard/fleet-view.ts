@@ -98,20 +98,38 @@ export function renderFleet(
     .join('');
   const sub = heads.flatMap(([, versions]) => versions.map((v) => `<th>${esc(v)}</th>`)).join('');
   const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
+  const totals = new Map<string, { calls: number; errors: number }>();
+  const cell = (node: FleetRow, name: string, version: string) => {
+    const plugin = node.plugins.find((p) => p.name === name);
+    const entries = plugin?.versions.filter((v) => v.version === version) ?? [];
+    if (plugin === undefined || entries.length === 0) return '<td class="absent">–</td>';
+    // Twins share a version: one line per backend.
+    const total = totals.get(JSON.stringify([name, version])) ?? { calls: 0, errors: 0 };
+    for (const v of entries) {
+      total.calls += Number(v.calls);
+      total.errors += Number(v.errors);
+    }
+    totals.set(JSON.stringify([name, version]), total);
+    const lines = entries.map(
+      (v) => `${esc(v.backend)} · ${Number(v.calls)} calls · ${Number(v.errors)} errors`,
+    );
+    const active = plugin.active === version;
+    const state = active ? '<b>serves</b>' : esc(entries[0]!.state);
+    return `<td class="${active ? 'serves' : 'loaded'}" data-plugin="${esc(name)}" data-version="${esc(version)}" data-active="${active}">${state} <small>${lines.join('<br>')}</small></td>`;
+  };
   const rows = nodes.map((node) => {
-    const cells = heads.flatMap(([name, versions]) => {
-      const plugin = node.plugins.find((p) => p.name === name);
-      return versions.map((version) => {
-        const v = plugin?.versions.find((x) => x.version === version);
-        if (v === undefined) return '<td class="absent">–</td>';
-        const active = plugin!.active === version;
-        return `<td class="${active ? 'serves' : 'loaded'}" data-plugin="${esc(name)}" data-version="${esc(version)}" data-active="${active}">${active ? '<b>serves</b>' : esc(v.state)} <small>${esc(v.backend)} · ${Number(v.calls)} calls · ${Number(v.errors)} errors</small></td>`;
-      });
-    });
+    const cells = heads.flatMap(([name, versions]) => versions.map((v) => cell(node, name, v)));
     const status = node.silent
       ? `<span class="silent-badge">silent ${seconds(node.ageMs)}</span>`
       : `seen ${seconds(node.ageMs)} ago`;
     return `<tr data-node="${esc(node.id)}" data-silent="${node.silent === true}" class="${node.silent ? 'silent' : 'live'}"><td><b>${esc(node.id)}</b><br><small>${esc(node.host)} pid ${Number(node.pid)} · up ${seconds(now - node.startedAt)}</small></td><td>${status}</td>${cells.join('')}</tr>`;
   });
-  return `${store}<table class="fleet"><thead><tr><th rowspan="2">node</th><th rowspan="2">presence</th>${top}</tr><tr>${sub}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const sums = heads.flatMap(([name, versions]) =>
+    versions.map((version) => {
+      const total = totals.get(JSON.stringify([name, version])) ?? { calls: 0, errors: 0 };
+      return `<td data-total-calls="${total.calls}">${total.calls} calls · ${total.errors} errors</td>`;
+    }),
+  );
+  const foot = `<tfoot><tr><th colspan="2">fleet total</th>${sums.join('')}</tr></tfoot>`;
+  return `${store}<table class="fleet"><thead><tr><th rowspan="2">node</th><th rowspan="2">presence</th>${top}</tr><tr>${sub}</tr></thead><tbody>${rows.join('')}</tbody>${foot}</table>`;
 }

@@ -63,6 +63,9 @@ describe('the dashboard’s fleet view in headless Chromium', () => {
     for (const { server } of nodes)
       for (let index = 0; index < 20; index += 1)
         await fetch(`${server.url}/v1/plugins/versioned`, { method: 'POST', body: 'x' });
+    // Each node's count comes with its next presence entry; the footer sums the fleet's.
+    const total = page.locator('#fleet tfoot td[data-total-calls]');
+    await expect.poll(() => total.getAttribute('data-total-calls'), { timeout: 20_000 }).toBe('60');
 
     const uploaded = await upload(nodes[1]!.server.url, V2);
     expect(uploaded.status, await uploaded.text()).toBe(201);

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../auth/audit-log.js';
+import type { PluginView } from '../service/describe.js';
 import { renderCharts } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { fleetRows, renderFleet } from './fleet-view.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { redactDashboard } from './redact.js';
 import { renderDashboard } from './render.js';
+import { memoryText, renderAudit, renderEvents, renderPlugins } from './sections.js';
 
 describe('dashboard rendering', () => {
   it('escapes everything that comes from plugins and events', () => {
@@ -52,6 +55,34 @@ const FLEET_NODE = {
   ],
 };
 
+const PLUGIN: PluginView = {
+  name: ATTACK,
+  lazy: false,
+  active: ATTACK,
+  revision: 1,
+  traffic: {},
+  withdrawn: [],
+  canary: { version: ATTACK, weight: 5, progressive: true, calls: 1, faults: 0, since: 0 },
+  versions: [
+    {
+      ...{ id: 1, version: ATTACK, backend: ATTACK, isolation: ATTACK, state: ATTACK },
+      ...{ sha256: ATTACK, fileVersion: null, role: 'active', withdrawn: false, weight: 100 },
+      ...{ calls: 1, errors: 0, faults: 0, inFlight: 0 },
+    },
+  ],
+};
+const AUDIT: AuditEntry = {
+  time: ATTACK,
+  keyId: ATTACK,
+  action: ATTACK,
+  plugin: ATTACK,
+  result: 'refused',
+  status: 401,
+  code: ATTACK,
+  traceId: null,
+  pid: 1,
+};
+
 describe('the fleet view and the charts', () => {
   const dashboard = (): Parameters<typeof renderDashboard>[0] => ({
     time: 10_000,
@@ -82,22 +113,38 @@ describe('the fleet view and the charts', () => {
     expect(html).not.toContain('<script');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('silent 5 s');
+    expect(html).toContain('data-total-calls="3">3 calls · 1 errors');
     expect(html).toContain('data-chart="calls/s" data-max="8"');
     expect(html).toContain('data-chart="errors/s" data-max="2"');
     expect(html).toContain('data-chart="p99" data-max="2" data-points="1"');
   });
 
   it('draws in the page with the very functions the server renders with', () => {
-    const esc = (value: unknown) => escapeHtml(value);
     // What the page script does: rebuild each function from its source, with nothing else in scope.
-    const charts = new Function(`return ${String(renderCharts)}`)() as typeof renderCharts;
-    const fleet = new Function(`return ${String(renderFleet)}`)() as typeof renderFleet;
+    const rebuilt = <F>(fn: F): F => new Function(`return ${String(fn)}`)() as F;
+    const esc = rebuilt(escapeHtml);
+    expect(esc(ATTACK)).toBe(escapeHtml(ATTACK));
     const data = dashboard();
-    expect(charts(data.series, esc)).toBe(renderCharts(data.series, escapeHtml));
-    expect(fleet(data.fleet!, data.time, esc)).toBe(
+    expect(rebuilt(renderCharts)(data.series, esc)).toBe(renderCharts(data.series, escapeHtml));
+    expect(rebuilt(renderFleet)(data.fleet!, data.time, esc)).toBe(
       renderFleet(data.fleet!, data.time, escapeHtml),
     );
+    const rate = () => ['1.0', '0.0'] as const;
+    const plugins = [PLUGIN];
+    expect(rebuilt(renderPlugins)(plugins, esc, rate)).toBe(
+      renderPlugins(plugins, escapeHtml, rate),
+    );
+    const events = [{ type: 'loaded' as const, plugin: ATTACK, time: 0, message: ATTACK }];
+    expect(rebuilt(renderEvents)(events, esc)).toBe(renderEvents(events, escapeHtml));
+    expect(rebuilt(renderAudit)([AUDIT], esc)).toBe(renderAudit([AUDIT], escapeHtml));
+    expect(rebuilt(memoryText)({ budget: 2 ** 20, used: 0 })).toBe('memory 0.0 of 1.0 MiB budget');
     expect(() => new Function(PAGE_SCRIPT)).not.toThrow();
+  });
+
+  it('escapes plugin views and audit entries', () => {
+    const html = renderDashboard({ ...dashboard(), plugins: [PLUGIN], audit: [AUDIT] });
+    expect(html).not.toContain('<img');
+    expect(html.split('&lt;img').length).toBeGreaterThan(8);
   });
 
   it('keeps the fleet, node ids and the audit log out of the redacted view', () => {

@@ -46,13 +46,15 @@ export function limitBody(maxBytes: number): MiddlewareHandler<ServerEnv> {
  */
 export function bodyReader(maxBytes: number): (c: Context<ServerEnv>) => Promise<Uint8Array> {
   const streaming = counting(maxBytes);
-  const read = async (c: Context<ServerEnv>) => new Uint8Array(await c.req.arrayBuffer());
-  return async (c) => {
-    if (declaredSize(c, maxBytes) === 'fits') return read(c);
+  const read = (c: Context<ServerEnv>) =>
+    c.req.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+  const counted = async (c: Context<ServerEnv>) => {
     let body: Uint8Array | undefined;
     await streaming(c, async () => {
       body = await read(c);
     });
     return body!;
   };
+  // Not async: the declared-size path hands back the read's own promise (no extra ticks).
+  return (c) => (declaredSize(c, maxBytes) === 'fits' ? read(c) : counted(c));
 }

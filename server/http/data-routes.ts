@@ -1,16 +1,17 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { type Access, guardCall } from '../auth/guard.js';
 import type { Logger } from '../observability/logger.js';
 import type { PluginService } from '../service/plugin-service.js';
 import { bodyReader } from './body-limit.js';
 import { clientSignal } from './client-signal.js';
+import { callRoute } from './data-api.js';
 import { backendPin, dataTarget } from './plugin-ref.js';
 import { requestHeader } from './request-header.js';
 import type { ServerEnv } from './server-env.js';
 import { traceOf } from './trace-id.js';
 
-/** The data route's path; app.ts keeps middleware off it. */
-export const DATA_PATH = '/v1/plugins/:ref';
+/** The data route's path (`/v1/plugins/:ref`, from its definition); app.ts keeps middleware off it. */
+export const DATA_PATH = callRoute.getRoutingPath();
 
 /**
  * POST /v1/plugins/:name[@version]: ProcessData on the body, the output bytes back. One handler
@@ -24,8 +25,11 @@ export function dataRoutes(
   access: Access,
   maxBodyBytes: number,
   log: Logger,
-): Hono<ServerEnv> {
-  const app = new Hono<ServerEnv>();
+): OpenAPIHono<ServerEnv> {
+  const app = new OpenAPIHono<ServerEnv>();
+  // Described in the document, but mounted without @hono/zod-openapi's validators (a middleware
+  // each): this is the hot path, and dataTarget and guard check the same parameters as before.
+  app.openAPIRegistry.registerPath(callRoute);
   const guard = guardCall(access);
   const readBody = bodyReader(maxBodyBytes);
   app.post(DATA_PATH, async (c) => {
@@ -45,7 +49,6 @@ export function dataRoutes(
     const served = result.version;
     if (served?.version !== undefined) headers['x-plugin-version'] = served.version;
     if (served?.backend !== undefined) headers['x-plugin-backend'] = served.backend;
-    c.set('traceHeaderSent', true);
     // A plain header object: @hono/node-server writes it as it is (no Headers object per call).
     return new Response(result.output as Uint8Array<ArrayBuffer>, { status: 200, headers });
   });

@@ -6,8 +6,6 @@ export interface ServerEnv {
   Variables: {
     requestId: string;
     log: Logger;
-    /** Set by a handler whose response already carries X-Trace-ID. */
-    traceHeaderSent: boolean;
     /** Who sent the request, once a key or the admin token has been checked. */
     principal: Principal | undefined;
     /** What an admin handler did, for its audit entry. */

@@ -37,15 +37,14 @@ export function traceOf(c: Context<ServerEnv>, sent: string | undefined, log?: L
 }
 
 /**
- * Hono's requestId (and the request's logger), with one difference: the header is added after
- * the handler, unless the handler already put it in its own response (the data route does, in
- * a plain header object, so that @hono/node-server writes the response without building a
- * Headers object).
+ * Hono's requestId (and the request's logger) for every route but the data route, which puts
+ * X-Trace-ID in its own plain header object (so that @hono/node-server writes the response
+ * without building a Headers object).
  */
 export function traceId(log: Logger): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
     const id = traceOf(c, c.req.header(TRACE_ID_HEADER), log);
     await next();
-    if (c.get('traceHeaderSent') !== true) c.header(TRACE_ID_HEADER, id);
+    c.header(TRACE_ID_HEADER, id);
   };
 }

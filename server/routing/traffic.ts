@@ -20,10 +20,11 @@ export interface Traffic {
   readonly stickyHeader?: string;
 }
 
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
+export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 const KEYS = ['weights', 'rules', 'stickyHeader'];
 const RULE_KEYS = ['header', 'value', 'version'];
-const MAX_RULES = 64;
+export const MAX_RULES = 64;
+export const MAX_WEIGHT = 10_000;
 
 function bad(message: string): ServerError {
   return new ServerError('INVALID_TRAFFIC', message);
@@ -44,8 +45,8 @@ function parseWeights(value: unknown): Record<string, number> {
   const weights: Record<string, number> = Object.create(null);
   for (const [version, weight] of Object.entries(value)) {
     if (!isSemver(version)) throw bad(`"weights" key "${version}" is not a semantic version`);
-    if (!Number.isInteger(weight) || (weight as number) < 0 || (weight as number) > 10_000)
-      throw bad(`weight of ${version} must be an integer from 0 to 10000`);
+    if (!Number.isInteger(weight) || (weight as number) < 0 || (weight as number) > MAX_WEIGHT)
+      throw bad(`weight of ${version} must be an integer from 0 to ${MAX_WEIGHT}`);
     weights[version] = weight as number;
   }
   const total = Object.values(weights).reduce((sum, weight) => sum + weight, 0);

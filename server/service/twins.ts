@@ -32,8 +32,10 @@ export class TwinSide {
     this.registry.events.on('failed', (event) =>
       log.debug({ plugin: event.name, code: event.error.code }, 'twin refused'),
     );
+    // Only the other backend: a folder with one build would otherwise load it twice per swap.
     this.#folder = watchPluginFolder(this.registry, dir, {
       prefer: prefer === 'wasm' ? 'native' : 'wasm',
+      only: prefer === 'wasm' ? 'native' : 'wasm',
     });
     this.ready = this.#folder.ready;
   }

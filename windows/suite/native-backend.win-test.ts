@@ -100,6 +100,34 @@ describe('native backend on Windows DLLs built by MinGW', () => {
     await plugin.close();
   });
 
+  it('host-api.dll logs, keeps kv state and calls a host function through the table, call after call', async () => {
+    const logs: string[] = [];
+    const plugin = await loadPlugin({
+      path: dll('host-api', 'fixture'),
+      config: 'cfg',
+      capabilities: { log: true, kv: { maxBytes: 64 }, hostFunctions: ['acme.lookup'] },
+      hostFunctions: { 'acme.lookup': (input) => utf8(`looked up ${text(input)}`) },
+      onLog: (entry) => logs.push(entry.message),
+    });
+    // The same input arrays again and again: their ranges (and the fixture's static buffers)
+    // are read and written through kept views from the second call on, copied before that.
+    const commands = [
+      'set:colour=blue',
+      'get:colour',
+      'call:acme.lookup:42',
+      'log:1:hi',
+      'oob',
+    ].map((command) => [command, utf8(command)] as const);
+    for (let round = 0; round < 4; round += 1) {
+      const answers = [];
+      for (const [, input] of commands) answers.push(text(await plugin.processData(input)));
+      assert.deepEqual(answers, ['0', '0:blue', '0:looked up 42', '0', '-2']);
+    }
+    assert.equal(text(await plugin.processData(utf8('call:acme.other:x'))), '-1');
+    assert.deepEqual(logs, ['init cfg', 'hi', 'hi', 'hi', 'hi']);
+    await plugin.close();
+  });
+
   it('a call after close is PLUGIN_CLOSED', async () => {
     const plugin = await loadPlugin(dll('upper'));
     await plugin.close();

@@ -55,7 +55,15 @@ pub fn kv_get(key: &[u8]) -> Result<Option<Vec<u8>>, i32> {
     let key_len = len32(key)?;
     two_calls(|buffer, len| {
         // SAFETY: the host writes at most `buffer.len()` bytes to the buffer and one u32 to len.
-        unsafe { raw::kv_get(key.as_ptr(), key_len, buffer.as_mut_ptr(), buffer.len() as u32, len) }
+        unsafe {
+            raw::kv_get(
+                key.as_ptr(),
+                key_len,
+                buffer.as_mut_ptr(),
+                buffer.len() as u32,
+                len,
+            )
+        }
     })
 }
 

@@ -30,7 +30,11 @@ pub unsafe fn set_host(host: *const u8) {
     let usable = !host.is_null()
         && (*host).version == 1
         && (*host).size as usize >= std::mem::size_of::<HostV1>();
-    let copy = if usable { Box::into_raw(Box::new(*host)) } else { std::ptr::null_mut() };
+    let copy = if usable {
+        Box::into_raw(Box::new(*host))
+    } else {
+        std::ptr::null_mut()
+    };
     HOST.store(copy, Ordering::Release);
 }
 
@@ -67,5 +71,7 @@ pub unsafe fn call_host(
     cap: u32,
     len: *mut u32,
 ) -> i32 {
-    table().map_or(DENIED, |host| (host.call_host)(name, name_len, input, in_len, out, cap, len))
+    table().map_or(DENIED, |host| {
+        (host.call_host)(name, name_len, input, in_len, out, cap, len)
+    })
 }

@@ -71,7 +71,12 @@ fn tally(input: &[u8]) -> Result<Vec<u8>, i32> {
     // A line the host drops (over its rate) does not fail the call.
     let _ = host::log(
         Level::Info,
-        &format!("tally: {} words, {} distinct, {} in total", words, counts.len(), total),
+        &format!(
+            "tally: {} words, {} distinct, {} in total",
+            words,
+            counts.len(),
+            total
+        ),
     );
     Ok(json.into_bytes())
 }

@@ -100,11 +100,18 @@ describe('nativeCallHost', () => {
   });
 
   it('answers INVALID, DENIED and NOT_FOUND by the name', () => {
-    const { call } = setup({ granted: () => utf8('g') }, { hostFunctions: ['granted', 'ghost'] });
+    const { call, region, outLen } = setup(
+      { granted: () => utf8('g') },
+      { hostFunctions: ['granted', 'ghost'] },
+    );
     expect(call('granted', '')).toBe(TP_STATUS.OK);
+    expect(outLen()).toBe(1);
     expect(call('grantee', '')).toBe(TP_STATUS.DENIED);
+    expect(outLen()).toBe(0);
+    region.writeUInt32LE(77, OUT_LEN);
     expect(call('__proto__', '')).toBe(TP_STATUS.DENIED);
     expect(call('ghost', '')).toBe(TP_STATUS.NOT_FOUND);
+    expect(outLen()).toBe(0);
     expect(call(new Uint8Array([0xff, 0xfe]), '')).toBe(TP_STATUS.INVALID);
     expect(call(new Uint8Array(129).fill(0x61), '')).toBe(TP_STATUS.INVALID);
     expect(call('granted', '')).toBe(TP_STATUS.OK);

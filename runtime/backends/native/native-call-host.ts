@@ -3,7 +3,6 @@
 // about as much as the koffi callback itself, and a plugin may call a host function in a tight
 // loop. Same checks, same order of statuses as host-glue.ts.
 import { TP_STATUS } from '../../host/api.js';
-import { wordsOf } from '../../host/host-functions.js';
 import type { GuestPointer } from '../../host/host-glue.js';
 import type { KeptAnswer } from '../../host/kept-answer.js';
 import type { HostLink } from '../../host/link.js';
@@ -29,14 +28,17 @@ export function nativeCallHost(
   return (name, nameLength, input, inputLength, out, outCap, outLen) => {
     const names = memory.read(name, nameLength);
     const inputs = names && memory.read(input, inputLength);
-    if (!inputs || !memory.fits(out, outCap) || !memory.writeU32(outLen, 0)) {
+    if (!inputs || !memory.fits(out, outCap) || !memory.fits(outLen, 4)) {
       kept.drop();
       return TP_STATUS.BOUNDS;
     }
-    let data = kept.take(names, 0, nameLength, inputs, 0, inputLength);
+    let data = kept.holds ? kept.take(names, 0, nameLength, inputs, 0, inputLength) : undefined;
     if (data === undefined) {
-      const answer = link.callHost(wordsOf(names), 0, nameLength, inputs, 0, inputLength);
-      if (typeof answer === 'number') return answer;
+      const answer = link.callHost(memory.words(names), 0, nameLength, inputs, 0, inputLength);
+      if (typeof answer === 'number') {
+        memory.writeU32(outLen, 0);
+        return answer;
+      }
       data = answer;
     }
     memory.writeU32(outLen, data.length);

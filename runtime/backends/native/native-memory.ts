@@ -32,6 +32,8 @@ class ViewCache {
   readonly #pointers: GuestPointer[] = [];
   readonly #lengths: number[] = [];
   readonly #views: Uint8Array[] = [];
+  /** The same memory as each view, for the host-function table's word compares. */
+  readonly #words: DataView[] = [];
   readonly #seenPointers: GuestPointer[] = new Array(CANDIDATES).fill(null);
   readonly #seenLengths: number[] = new Array(CANDIDATES).fill(-1);
   #nextSeen = 0;
@@ -61,12 +63,22 @@ class ViewCache {
     this.#pointers.unshift(pointer);
     this.#lengths.unshift(length);
     this.#views.unshift(view);
+    this.#words.unshift(new DataView(view.buffer));
     if (this.#views.length > VIEWS) {
       this.#pointers.pop();
       this.#lengths.pop();
       this.#views.pop();
+      this.#words.pop();
     }
     return view;
+  }
+
+  /** The DataView kept beside `view`, if it is one of the kept views. */
+  wordsOf(view: Uint8Array): DataView | undefined {
+    const views = this.#views;
+    for (let index = 0; index < views.length; index += 1)
+      if (views[index] === view) return this.#words[index];
+    return undefined;
   }
 }
 
@@ -87,6 +99,11 @@ export class NativeMemory implements GuestMemory {
     if (this.#libc === null || length > COPY_LIMIT)
       return new Uint8Array(koffi.view(pointer, length));
     return copyFrom(this.#libc, pointer, length);
+  }
+
+  /** `bytes` (from {@link read}) as a DataView: kept beside a kept view, made for a copy. */
+  words(bytes: Uint8Array): DataView {
+    return this.#cache.wordsOf(bytes) ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   }
 
   writable(pointer: GuestPointer, length: number): Uint8Array | undefined {
