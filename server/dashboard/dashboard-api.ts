@@ -18,6 +18,7 @@ const DASHBOARD_ERRORS = errorResponses([
   'KEY_INVALID',
   'FORBIDDEN',
   'ROUTE_NOT_FOUND',
+  'METRICS_UNAVAILABLE',
 ]);
 
 const count = z.number().int().min(0);

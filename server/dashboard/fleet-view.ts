@@ -29,6 +29,8 @@ export interface FleetRow {
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const text = (value: unknown): string => (typeof value === 'string' ? value : String(value ?? ''));
+/** A number, 0 for anything else (NaN would travel as null in the JSON). */
+const num = (value: unknown): number => (Number.isFinite(Number(value)) ? Number(value) : 0);
 type Loose = Record<string, unknown>;
 
 /**
@@ -41,9 +43,9 @@ export function fleetRows(nodes: readonly FleetNodeView[]): FleetRow[] {
     return {
       id: text(node.id),
       host: text(node.host),
-      pid: Number(node.pid),
-      startedAt: Number(node.startedAt),
-      ageMs: Number(node.ageMs),
+      pid: num(node.pid),
+      startedAt: num(node.startedAt),
+      ageMs: num(node.ageMs),
       silent: node.silent === true,
       plugins: list(node.plugins).map((p) => {
         const plugin = (p ?? {}) as Loose;
@@ -57,8 +59,8 @@ export function fleetRows(nodes: readonly FleetNodeView[]): FleetRow[] {
               version: text(version.version),
               backend: text(version.backend),
               state: text(version.state),
-              calls: Number(version.calls),
-              errors: Number(version.errors),
+              calls: num(version.calls),
+              errors: num(version.errors),
             };
           }),
         };

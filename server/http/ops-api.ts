@@ -35,13 +35,13 @@ export const opsApi = {
   metrics: opsRoute({
     method: 'get',
     path: '/metrics',
-    summary: 'Prometheus metrics',
+    summary: "Prometheus metrics (with --workers N, the whole process group's)",
     responses: {
       200: {
         description: 'The Prometheus text exposition format',
         content: { 'text/plain': { schema: z.string() } },
       },
-      ...errorResponses([]),
+      ...errorResponses(['METRICS_UNAVAILABLE']),
     },
   }),
 };
