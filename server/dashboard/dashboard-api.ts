@@ -24,7 +24,7 @@ const DASHBOARD_ERRORS = errorResponses([
 
 const count = z.number().int().min(0);
 
-const SeriesSchema = z
+export const SeriesSchema = z
   .object({
     plugin: z.string(),
     version: z.string(),
@@ -44,7 +44,7 @@ const SeriesSchema = z
   .openapi('VersionSeries');
 
 /** The nodes are GET /v1/admin/fleet's. */
-const FleetViewSchema = z
+export const FleetViewSchema = z
   .object({ connected: z.boolean(), nodes: z.array(FleetNodeSchema).readonly().nullable() })
   .openapi('FleetView');
 
