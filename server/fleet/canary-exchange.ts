@@ -66,6 +66,12 @@ export class NatsCanaryExchange implements CanaryExchange {
     void kv.put(key, value).catch(() => this.#sent.delete(key));
   }
 
+  retire(name: string): void {
+    const key = `${pluginToken(name)}.${this.#node}`;
+    if (!this.#sent.delete(key)) return;
+    void this.#kv?.delete(key).catch(() => {});
+  }
+
   elsewhere(name: string, sha256: string): CanaryTotals {
     const prefix = `${pluginToken(name)}.`;
     const now = Date.now();

@@ -326,13 +326,17 @@ export class NatsControlStore implements ControlStore {
 
   /**
    * Points a backend at a build; never a conflict (the build's own key part), so retried. A new
-   * build starts a new canary: the progress the fleet recorded for the last one is dropped.
+   * build starts a new canary: the progress the fleet recorded for the last one is dropped; a
+   * withdrawn build pointed at again (an upload of it) is no longer withdrawn.
    */
   #point(name: string, backend: Backend, build: BuildRef): Promise<void> {
     return this.#write(name, false, (current) => {
       const builds = { ...current.builds, [backend]: build };
-      if (current.rollout?.canary === undefined) return { ...current, builds };
-      const { canary: _done, ...rollout } = current.rollout;
+      if (current.rollout === undefined) return { ...current, builds };
+      const { canary: _done, withdrawn, ...rest } = current.rollout;
+      // In the same write: a node loading the build must never find it still withdrawn.
+      const kept = withdrawn?.filter((gone) => gone.sha256 !== build.sha256);
+      const rollout = kept === undefined ? rest : { ...rest, withdrawn: kept };
       return { ...current, rollout, builds };
     });
   }

@@ -51,6 +51,8 @@ export interface CanaryExchange {
   publish(name: string, sha256: string, totals: CanaryTotals): void;
   /** The latest totals every other process published for this build, summed. */
   elsewhere(name: string, sha256: string): CanaryTotals;
+  /** This process's canary of the plugin ended: its totals no longer count anywhere. */
+  retire(name: string): void;
 }
 
 export type StoredRollouts = ReadonlyMap<string, StoredRollout>;

@@ -54,6 +54,8 @@ export class Rollout {
   #persisted = JSON.stringify([{}, []]);
   /** The canary's progress as the fleet decided it (fleet mode). */
   #storedCanary: StoredCanary | undefined;
+  /** The build whose canary totals this process shares with the fleet. */
+  #sharedCanary: string | undefined;
 
   constructor(name: string, deps: RolloutDeps) {
     this.name = name;
@@ -100,6 +102,11 @@ export class Rollout {
   #publish(): void {
     this.#revision += 1;
     this.#snapshot = this.#make();
+    // A canary that ended (rolled back, promoted, replaced) stops counting on the other nodes.
+    if (this.#sharedCanary !== undefined && this.#sharedCanary !== this.#canary?.sha256) {
+      this.#deps.store.canaries?.retire(this.name);
+      this.#sharedCanary = undefined;
+    }
   }
 
   /** The folder's look at this plugin (read it, register what it holds), then what it changed. */
@@ -153,7 +160,10 @@ export class Rollout {
       if (canary === undefined) return;
       const now = this.#deps.now();
       const fleet = this.#deps.store.canaries;
-      fleet?.publish(this.name, canary.sha256, canary.window.totals(now));
+      if (fleet !== undefined) {
+        fleet.publish(this.name, canary.sha256, canary.window.totals(now));
+        this.#sharedCanary = canary.sha256;
+      }
       const verdict = judge(canary, this.#deps.config.canary, now, this.#elsewhere(canary));
       if (verdict?.action === 'rollback') {
         const over = fleet === undefined ? '' : ' over the fleet';
