@@ -25,6 +25,16 @@ export class HostClock {
     if (id === 0) return BigInt(Date.now()) * 1_000_000n;
     return process.hrtime.bigint();
   }
+
+  /**
+   * Milliseconds for the host's own timing (the log limiter's window), without taking a reading:
+   * the fixed clock's current time, which moves only when the plugin reads the clock, so a
+   * deterministic run drops the same log lines every time; else a monotonic clock.
+   */
+  millis(): number {
+    if (!this.#fixed) return performance.now();
+    return Number((FIXED_CLOCK_START_NS + this.#readings * FIXED_CLOCK_STEP_NS) / 1_000_000n);
+  }
 }
 
 /** Random bytes: the system's, or sfc32 from a seed (deterministic). */

@@ -48,6 +48,8 @@ export interface ResolvedGrants {
     | undefined;
   /** Random seed of `random: 'seeded'`. */
   readonly seed: number;
+  /** Deterministic mode (conformance): the plugin's clock is fixed, log limits included. */
+  readonly deterministic: boolean;
 }
 
 export const DEFAULT_LOG = { linesPerSecond: 100, maxLineBytes: 4096 } as const;
@@ -69,6 +71,7 @@ export const NO_GRANTS: ResolvedGrants = {
   hostCalls: DEFAULT_HOST_CALLS,
   wasi: undefined,
   seed: 0,
+  deterministic: false,
 };
 
 function record(value: unknown, name: string): Record<string, unknown> {
@@ -181,13 +184,15 @@ export function resolveGrants(
   const seed = typeof deterministic === 'object' ? (deterministic.seed ?? 0) : 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
     throw invalidOptions('"deterministic.seed" must be an integer from 0 to 2^32-1');
+  const fixed = deterministic !== undefined && deterministic !== false;
   return {
     log: resolveLog(given.log),
     kv: resolveKv(given.kv),
     hostFunctions: resolveHostFunctions(given.hostFunctions),
     hostCalls: resolveHostCalls(given.hostCalls),
-    wasi: resolveWasi(given.wasi, deterministic !== undefined && deterministic !== false),
+    wasi: resolveWasi(given.wasi, fixed),
     seed,
+    deterministic: fixed,
   };
 }
 

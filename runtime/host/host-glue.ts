@@ -112,7 +112,7 @@ export class HostGlue {
     const [names, inputs] = args as [Uint8Array, Uint8Array];
     return (
       this.#kept.take(names, 0, names.length, inputs, 0, inputs.length) ??
-      this.#link.callHost(wordsOf(names), 0, names.length, inputs, 0, inputs.length)
+      this.#link.callHost(wordsOf(names), names.byteOffset, names.length, inputs, 0, inputs.length)
     );
   }
 

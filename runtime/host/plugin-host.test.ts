@@ -1,15 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TP_STATUS } from './api.js';
 import { type Capabilities, resolveGrants } from './grants.js';
 import { type HostFunction, type LogEntry, PluginHost } from './plugin-host.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
-function host(capabilities: Capabilities, functions: Record<string, HostFunction> = {}) {
+function host(
+  capabilities: Capabilities,
+  functions: Record<string, HostFunction> = {},
+  deterministic = false,
+) {
   const logs: LogEntry[] = [];
   const plugin = new PluginHost({
     label: 'p',
-    grants: resolveGrants(capabilities, undefined),
+    grants: resolveGrants(capabilities, deterministic),
     functions: new Map(Object.entries(functions)),
     onLog: (entry) => logs.push(entry),
     onHostCall: undefined,
@@ -24,6 +28,26 @@ describe('PluginHost', () => {
     expect(statuses).toEqual([0, 0, 0, TP_STATUS.RATE, TP_STATUS.RATE]);
     expect(logs.map((entry) => entry.message)).toEqual(['abcd', 'abcd', 'abcd']);
     expect(plugin.stats()).toMatchObject({ logLines: 3, logDropped: 2, logTruncated: 3 });
+  });
+
+  it('limits log lines by the fixed clock in deterministic mode, not by the time that passed', () => {
+    vi.useFakeTimers({ toFake: ['performance', 'Date'] });
+    try {
+      const lines = (plugin: PluginHost) =>
+        [1, 2, 3].map(() => plugin.invoke('log', 1, [utf8('x')]).status);
+      const { plugin: real } = host({ log: { linesPerSecond: 2 } });
+      const { plugin: fixed } = host({ log: { linesPerSecond: 2 }, wasi: true }, {}, true);
+      expect(lines(real)).toEqual([0, 0, TP_STATUS.RATE]);
+      expect(lines(fixed)).toEqual([0, 0, TP_STATUS.RATE]);
+      vi.advanceTimersByTime(5_000);
+      expect(lines(real)).toEqual([0, 0, TP_STATUS.RATE]);
+      expect(lines(fixed)).toEqual([TP_STATUS.RATE, TP_STATUS.RATE, TP_STATUS.RATE]);
+      // The plugin's clock moves 1 ms per reading: a thousand readings open the next window.
+      for (let reading = 0; reading < 1000; reading += 1) fixed.invoke('clock', 1, []);
+      expect(lines(fixed)).toEqual([0, 0, TP_STATUS.RATE]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('cuts a long line on a character boundary, never inside a UTF-8 sequence', () => {

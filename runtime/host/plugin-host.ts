@@ -92,7 +92,7 @@ export class PluginHost implements HostLink {
       report: (message) => this.#hostLog('error', message),
     });
     this.#plainCalls = options.onHostCall === undefined;
-    this.#clock = new HostClock(grants.wasi?.clock === 'fixed');
+    this.#clock = new HostClock(grants.deterministic || grants.wasi?.clock === 'fixed');
     this.#random = new HostRandom(grants.wasi?.random === 'seeded' ? grants.seed : undefined);
   }
 
@@ -143,7 +143,7 @@ export class PluginHost implements HostLink {
       const [name, input] = args as [Uint8Array, Uint8Array];
       const answer = allowAsync
         ? this.#functions.serve(name, input)
-        : this.#functions.call(wordsOf(name), 0, name.length, input, 0, input.length);
+        : this.#functions.call(wordsOf(name), name.byteOffset, name.length, input, 0, input.length);
       if (answer instanceof Promise)
         return answer.then((done) => this.#record(op, int, args, asReply(done)));
       return this.#record(op, int, args, asReply(answer));
@@ -238,7 +238,7 @@ export class PluginHost implements HostLink {
   }
 
   #emit(source: LogEntry['source'], level: LogLevel, message: string, cut: boolean): number {
-    if (this.#limiter?.admit(Date.now()) === false) return TP_STATUS.RATE;
+    if (this.#limiter?.admit(this.#clock.millis()) === false) return TP_STATUS.RATE;
     if (cut) this.#truncated += 1;
     this.#lines += 1;
     this.#options.onLog({ plugin: this.#options.label, source, level, message });

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ServerError } from '../errors/server-error.js';
+import { readIncoming } from './read-incoming.js';
 import { requestHeader } from './request-header.js';
 import type { ServerEnv } from './server-env.js';
 
@@ -47,7 +48,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler<ServerEnv> {
 export function bodyReader(maxBytes: number): (c: Context<ServerEnv>) => Promise<Uint8Array> {
   const streaming = counting(maxBytes);
   const read = (c: Context<ServerEnv>) =>
-    c.req.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+    readIncoming(c) ?? c.req.arrayBuffer().then((buffer) => new Uint8Array(buffer));
   const counted = async (c: Context<ServerEnv>) => {
     let body: Uint8Array | undefined;
     await streaming(c, async () => {

@@ -42,8 +42,10 @@ export function dataRoutes(
     const header = (key: string) => c.req.header(key);
     // The request's signal ends when the client goes: a call still queued is dropped.
     const result = await service.call(name, input, { version, backend, header }, clientSignal(c));
+    // Content-Length given here spares @hono/node-server's checks for who sets it.
     const headers: Record<string, string> = {
       'content-type': result.contentType,
+      'content-length': String(result.output.byteLength),
       'x-trace-id': traceId,
     };
     const served = result.version;

@@ -1,6 +1,2 @@
-export {
-  compileWasmModule,
-  createWasmCore,
-  openWasmPlugin,
-  type WasmCoreSettings,
-} from './wasm-plugin.js';
+export { compileWasmModule } from './compile-module.js';
+export { createWasmCore, openWasmPlugin, type WasmCoreSettings } from './wasm-plugin.js';

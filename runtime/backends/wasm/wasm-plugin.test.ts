@@ -4,7 +4,7 @@ import { loadPlugin } from '../../load-plugin.js';
 import { loadArtifact } from '../../loaded-artifact.js';
 import { type LoadPluginOptions, resolveLoadOptions } from '../../options.js';
 import { artifact, isSkipped, text, toolchainTitle, utf8 } from '../../test-support/artifacts.js';
-import { compileWasmModule } from './wasm-plugin.js';
+import { compileWasmModule } from './compile-module.js';
 
 const asc = (name: string) => artifact(name, 'asc', 'fixture');
 

@@ -4,13 +4,8 @@
 import { readSync, writeSync, writevSync } from 'node:fs';
 import { toPluginError } from '../../errors.js';
 import { type HostOp, TP_STATUS } from '../../host/api.js';
-import {
-  callHostByInvoke,
-  decodeHostReply,
-  encodeHostCall,
-  type HostLink,
-  type HostReply,
-} from '../../host/link.js';
+import { decodeHostReply, encodeHostCall } from '../../host/host-wire.js';
+import { callHostByInvoke, type HostLink, type HostReply } from '../../host/link.js';
 import { openInProcessCore } from '../../in-process-core.js';
 import { loadArtifact } from '../../loaded-artifact.js';
 import type { PluginCore } from '../../managed-plugin.js';

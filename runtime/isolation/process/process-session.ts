@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
-import { decodeHostCall, encodeHostReply, type HostReply } from '../../host/link.js';
+import { encodeHostReply, serveWireCall } from '../../host/host-wire.js';
+import type { HostReply } from '../../host/link.js';
 import type { PluginHost } from '../../host/plugin-host.js';
 import { compiledEntry } from '../entry-point.js';
 import type { Session, SessionHello } from '../session.js';
@@ -175,11 +176,10 @@ export class ProcessSession implements Session {
 
   /** Serves a host call the child made while answering the pending request. */
   #serveHostCall(payload: Uint8Array): void {
-    const { op, int, args } = decodeHostCall(payload);
     const reply = (answer: HostReply) => {
       if (this.#ended === undefined) writeFrame(this.#channel, HOST_REPLY, encodeHostReply(answer));
     };
-    const served = this.#host.serve(op, int, args);
+    const served = serveWireCall(this.#host, payload);
     if (served instanceof Promise) served.then(reply, () => undefined);
     else reply(served);
   }

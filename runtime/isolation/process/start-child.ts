@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
-import { decodeHostCall, encodeHostReply, type HostReply } from '../../host/link.js';
+import { encodeHostReply, serveWireCall } from '../../host/host-wire.js';
+import type { HostReply } from '../../host/link.js';
 import type { PluginHost } from '../../host/plugin-host.js';
 import type { SessionHello, StartSession } from '../session.js';
 import {
@@ -78,9 +79,8 @@ function diedWhileLoading(code: number | null, signal: string | null, output: st
 
 /** A host call from a WASI reactor's `_initialize` or PluginInfo, before READY. */
 function serveDuringLoad(host: PluginHost, channel: Socket, payload: Uint8Array): void {
-  const { op, int, args } = decodeHostCall(payload);
   const reply = (answer: HostReply) => writeFrame(channel, HOST_REPLY, encodeHostReply(answer));
-  const served = host.serve(op, int, args);
+  const served = serveWireCall(host, payload);
   if (served instanceof Promise) served.then(reply, () => undefined);
   else reply(served);
 }

@@ -1,6 +1,7 @@
 // The main thread's half of a worker's host calls: read the call from the shared channel, serve
 // it, write the reply and wake the worker.
-import { decodeHostCall, encodeHostReply, type HostReply } from '../../host/link.js';
+import { serveWireCall, writeHostReply } from '../../host/host-wire.js';
+import type { HostReply } from '../../host/link.js';
 import type { PluginHost } from '../../host/plugin-host.js';
 import { type ChannelViews, HOST_CALL, HOST_REPLY, LENGTH, STATE } from './channel.js';
 
@@ -20,15 +21,12 @@ export function serveHostCall(
   views: ChannelViews,
   host: PluginHost,
 ): HostReply | Promise<HostReply> {
-  const { op, int, args } = decodeHostCall(views.data.subarray(0, views.words[LENGTH]!));
-  return host.serve(op, int, args);
+  return serveWireCall(host, views.data.subarray(0, views.words[LENGTH]!));
 }
 
 /** Hands the reply to the worker waiting for it. */
 export function replyToHostCall(views: ChannelViews, reply: HostReply): void {
-  const bytes = encodeHostReply(reply);
-  views.data.set(bytes, 0);
-  views.words[LENGTH] = bytes.length;
+  views.words[LENGTH] = writeHostReply(views.data, reply);
   Atomics.store(views.words, STATE, HOST_REPLY);
   Atomics.notify(views.words, STATE);
 }

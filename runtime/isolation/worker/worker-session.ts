@@ -163,7 +163,10 @@ export class WorkerSession implements Session {
     if (budget > 0) this.#spin.record(answered);
     if (!answered) await this.#waitForResponse();
     while (Atomics.load(words, STATE) === HOST_CALL) {
-      await this.#serveHostCall();
+      // A host function that answers at once is served without a turn of the microtask queue.
+      const served = serveHostCall(this.#views, this.#host);
+      if (served instanceof Promise) await this.#replyLater(served);
+      else replyToHostCall(this.#views, served);
       if (!waitBriefly(words, MIN_SPIN_MS)) await this.#waitForResponse();
     }
     this.#typicalMs = this.#typicalMs * 0.8 + (words[BUSY_US]! / 1000) * 0.2;
@@ -176,18 +179,15 @@ export class WorkerSession implements Session {
       : Math.max(MIN_SPIN_MS, this.#typicalMs * 1.5);
   }
 
-  /** Serves the worker's host call on this thread and hands the reply back. */
-  async #serveHostCall(): Promise<void> {
-    const served = serveHostCall(this.#views, this.#host);
+  /** Hands the worker the reply of an async host function, unless the session ends first. */
+  async #replyLater(served: Promise<HostReply>): Promise<void> {
     let reply: HostReply;
-    if (served instanceof Promise) {
-      this.#worker.ref();
-      try {
-        reply = await Promise.race([served, this.#endedSignal]);
-      } finally {
-        this.#worker.unref();
-      }
-    } else reply = served;
+    this.#worker.ref();
+    try {
+      reply = await Promise.race([served, this.#endedSignal]);
+    } finally {
+      this.#worker.unref();
+    }
     if (this.#ended !== undefined) throw this.#ended;
     replyToHostCall(this.#views, reply);
   }

@@ -1,0 +1,84 @@
+import { PluginError, toPluginError } from '../../errors.js';
+import { checkWasmImports } from '../../host/wasm-imports.js';
+import type { LoadedArtifact } from '../../loaded-artifact.js';
+import type { ResolvedLoadOptions } from '../../options.js';
+import { capMemory } from './memory-cap.js';
+import { METER_IMPORT, meter } from './metering/index.js';
+import { ModuleCache } from './module-cache.js';
+
+const compiled = new ModuleCache();
+
+/**
+ * Compiles the module with its memory capped, and metered when `metered`, and checks its
+ * imports, without running any of its code: what can be known about an untrusted module
+ * before it runs (in a worker, say). The module is validated as built, then metered, then
+ * compiled once; its imports are checked on that module, the meter's own import aside (the
+ * meter refuses a module that imports from its module itself). The same bytes compiled the
+ * same way while an earlier module of them is still held are not compiled again.
+ */
+export async function compileWasmModule(
+  artifact: LoadedArtifact,
+  options: ResolvedLoadOptions,
+  metered: boolean,
+): Promise<WebAssembly.Module> {
+  const key = `${artifact.identity.sha256}/${options.maxMemoryPages}/${metered ? 'metered' : 'plain'}`;
+  let module = compiled.get(key);
+  if (module === undefined) {
+    module = await compileCapped(capMemory(artifact.bytes, options.maxMemoryPages), metered);
+    compiled.set(key, module);
+  }
+  // The import section is the same in the capped and the metered bytes, but for the meter's.
+  checkWasmImports(
+    artifact.bytes,
+    module,
+    options.grants,
+    metered ? METER_IMPORT.module : undefined,
+  );
+  checkNotCommand(module);
+  return module;
+}
+
+async function compileCapped(capped: Uint8Array, metered: boolean): Promise<WebAssembly.Module> {
+  if (!metered) return compileOrRefuse(capped);
+  // Metered only once known valid: an index one past the end must not come to name the counter.
+  if (!WebAssembly.validate(capped)) {
+    await compileOrRefuse(capped); // throws, with the engine's reason
+    throw new PluginError('PLUGIN_FORMAT_INVALID', 'invalid Wasm module');
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = meter(capped);
+  } catch (error) {
+    throw toPluginError(error, 'PLUGIN_LOAD_FAILED', 'cannot meter the Wasm module');
+  }
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (error) {
+    throw toPluginError(error, 'PLUGIN_LOAD_FAILED', 'cannot meter the Wasm module');
+  }
+}
+
+/** The bytes are no valid module (truncated, corrupt): the artifact's fault, like a bad header. */
+async function compileOrRefuse(bytes: Uint8Array): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (error) {
+    throw new PluginError(
+      'PLUGIN_FORMAT_INVALID',
+      `invalid Wasm module: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** A WASI command (`_start`, run once to exit) cannot serve calls: only reactors are plugins. */
+function checkNotCommand(module: WebAssembly.Module): void {
+  const names = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
+  if (names.has('_start') && !names.has('_initialize')) {
+    throw new PluginError(
+      'PLUGIN_FORMAT_INVALID',
+      'module is a WASI command (it exports _start): a plugin must be a reactor, built with -mexec-model=reactor (clang) or as a cdylib (Rust)',
+      { details: { export: '_start' } },
+    );
+  }
+}
