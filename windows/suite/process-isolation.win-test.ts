@@ -50,9 +50,18 @@ async function neighboursAnswer(): Promise<void> {
     assert.equal(text(await neighbour.processData(utf8('still here'))), 'STILL HERE');
 }
 
-/** Loads a fixture in a child process, closing it after the test. */
+/**
+ * Loads a fixture in a child process, closing it after the test. A crash is what these tests
+ * wait for, and under Wine on a loaded machine a child's death can take longer than the default
+ * call timeout to be seen: the generous default keeps PLUGIN_TIMEOUT for the test that asks.
+ */
 async function isolated(name: string, options: { timeoutMs?: number } = {}): Promise<Plugin> {
-  const plugin = await loadPlugin({ path: dll(name, 'fixture'), isolation: 'process', ...options });
+  const plugin = await loadPlugin({
+    path: dll(name, 'fixture'),
+    isolation: 'process',
+    timeoutMs: 120_000,
+    ...options,
+  });
   after(() => plugin.close());
   return plugin;
 }
