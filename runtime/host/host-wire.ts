@@ -11,11 +11,22 @@
 // Written straight into the channel's buffer (a worker's shared memory) and read from it in
 // place: a host call's own work is small, so the copies and the TextEncoder/TextDecoder the first
 // version made per call were most of its cost on either side.
-import { HOST_OPS, type HostOp, TP_STATUS } from './api.js';
+import { HOST_API_V1, HOST_OPS, type HostFunctionName, type HostOp, TP_STATUS } from './api.js';
 import type { HostReply } from './link.js';
 import type { PluginHost } from './plugin-host.js';
 
-const MAX_ARGS = 3;
+/** Byte arguments of each op: a call with another count is not one (PluginHost reads them all). */
+const BYTE_ARGS: Record<HostOp, number> = {
+  ...(Object.fromEntries(
+    Object.entries(HOST_API_V1).map(([name, spec]) => [
+      name,
+      spec.params.filter((kind) => kind === 'bytes').length,
+    ]),
+  ) as Record<HostFunctionName, number>),
+  wasi_write: 1,
+  clock: 0,
+  random: 0,
+};
 
 function writeU32(out: Uint8Array, at: number, value: number): void {
   out[at] = value & 0xff;
@@ -75,7 +86,7 @@ export function decodeHostCall(bytes: Uint8Array): HostCall | undefined {
   if (bytes.length < 6) return undefined;
   const op = HOST_OPS[bytes[0]!];
   const count = bytes[5]!;
-  if (op === undefined || count > MAX_ARGS) return undefined;
+  if (op === undefined || count !== BYTE_ARGS[op]) return undefined;
   const args: Uint8Array[] = [];
   let at = 6;
   for (let index = 0; index < count; index += 1) {

@@ -5,6 +5,7 @@ import { errorResponses } from '../openapi/error-responses.js';
 import {
   AuditEntrySchema,
   EventSchema,
+  FleetNodeSchema,
   MemorySchema,
   PluginSchema,
 } from '../openapi/view-schemas.js';
@@ -23,7 +24,7 @@ const DASHBOARD_ERRORS = errorResponses([
 
 const count = z.number().int().min(0);
 
-const SeriesSchema = z
+export const SeriesSchema = z
   .object({
     plugin: z.string(),
     version: z.string(),
@@ -42,42 +43,9 @@ const SeriesSchema = z
   })
   .openapi('VersionSeries');
 
-const FleetViewSchema = z
-  .object({
-    connected: z.boolean(),
-    nodes: z
-      .array(
-        z.object({
-          id: z.string(),
-          host: z.string(),
-          pid: z.number().int(),
-          startedAt: z.number(),
-          ageMs: z.number(),
-          silent: z.boolean(),
-          plugins: z
-            .array(
-              z.object({
-                name: z.string(),
-                active: z.string().nullable(),
-                versions: z
-                  .array(
-                    z.object({
-                      version: z.string(),
-                      backend: z.string(),
-                      state: z.string(),
-                      calls: count,
-                      errors: count,
-                    }),
-                  )
-                  .readonly(),
-              }),
-            )
-            .readonly(),
-        }),
-      )
-      .readonly()
-      .nullable(),
-  })
+/** The nodes are GET /v1/admin/fleet's. */
+export const FleetViewSchema = z
+  .object({ connected: z.boolean(), nodes: z.array(FleetNodeSchema).readonly().nullable() })
   .openapi('FleetView');
 
 export const DashboardSchema = z

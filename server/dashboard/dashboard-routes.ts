@@ -8,7 +8,7 @@ import type { ServerEnv } from '../http/server-env.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { PluginService } from '../service/plugin-service.js';
 import { dashboardApi } from './dashboard-api.js';
-import { type FleetData, fleetRows } from './fleet-view.js';
+import type { FleetData } from './fleet-view.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 import { redactDashboard } from './redact.js';
@@ -31,7 +31,7 @@ async function fleetData(service: PluginService): Promise<FleetData | undefined>
   if (store === undefined) return undefined;
   // A listing while the store is down would wait for the client's request timeout.
   const nodes = store.connected ? await service.fleetNodes().catch(() => undefined) : undefined;
-  return { connected: store.connected, nodes: nodes === undefined ? null : fleetRows(nodes) };
+  return { connected: store.connected, nodes: nodes ?? null };
 }
 
 /**

@@ -1,72 +1,12 @@
 import type { FleetNodeView } from '../fleet/presence.js';
 
-/** The fleet as the admin's dashboard shows it: `nodes` null while the store is unreachable. */
+/**
+ * The fleet as the admin's dashboard shows it: `nodes` null while the store is unreachable. The
+ * nodes are listNodes' (server/fleet/presence-entry.ts reads each entry: fields and types forced).
+ */
 export interface FleetData {
   readonly connected: boolean;
-  readonly nodes: readonly FleetRow[] | null;
-}
-
-/** A node as the dashboard's fleet view shows it. */
-export interface FleetRow {
-  readonly id: string;
-  readonly host: string;
-  readonly pid: number;
-  readonly startedAt: number;
-  readonly ageMs: number;
-  readonly silent: boolean;
-  readonly plugins: readonly {
-    readonly name: string;
-    readonly active: string | null;
-    readonly versions: readonly {
-      readonly version: string;
-      readonly backend: string;
-      readonly state: string;
-      readonly calls: number;
-      readonly errors: number;
-    }[];
-  }[];
-}
-
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const text = (value: unknown): string => (typeof value === 'string' ? value : String(value ?? ''));
-/** A number, 0 for anything else (NaN would travel as null in the JSON). */
-const num = (value: unknown): number => (Number.isFinite(Number(value)) ? Number(value) : 0);
-type Loose = Record<string, unknown>;
-
-/**
- * Presence entries come from the store, which any node (or anyone with the bucket's
- * credentials) writes: only the fields shown, each as the type expected.
- */
-export function fleetRows(nodes: readonly FleetNodeView[]): FleetRow[] {
-  return nodes.map((entry) => {
-    const node = entry as unknown as Loose;
-    return {
-      id: text(node.id),
-      host: text(node.host),
-      pid: num(node.pid),
-      startedAt: num(node.startedAt),
-      ageMs: num(node.ageMs),
-      silent: node.silent === true,
-      plugins: list(node.plugins).map((p) => {
-        const plugin = (p ?? {}) as Loose;
-        return {
-          name: text(plugin.name),
-          active:
-            plugin.active === undefined || plugin.active === null ? null : text(plugin.active),
-          versions: list(plugin.versions).map((v) => {
-            const version = (v ?? {}) as Loose;
-            return {
-              version: text(version.version),
-              backend: text(version.backend),
-              state: text(version.state),
-              calls: num(version.calls),
-              errors: num(version.errors),
-            };
-          }),
-        };
-      }),
-    };
-  });
+  readonly nodes: readonly FleetNodeView[] | null;
 }
 
 /**
@@ -88,7 +28,7 @@ export function renderFleet(
   for (const node of nodes)
     for (const p of node.plugins) {
       const versions = columns.get(p.name) ?? new Set<string>();
-      for (const v of p.versions) versions.add(v.version);
+      for (const v of p.versions) versions.add(v.version ?? '');
       columns.set(p.name, versions);
     }
   const plugins = [...columns.keys()].sort();
@@ -101,9 +41,9 @@ export function renderFleet(
   const sub = heads.flatMap(([, versions]) => versions.map((v) => `<th>${esc(v)}</th>`)).join('');
   const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
   const totals = new Map<string, { calls: number; errors: number }>();
-  const cell = (node: FleetRow, name: string, version: string) => {
+  const cell = (node: FleetNodeView, name: string, version: string) => {
     const plugin = node.plugins.find((p) => p.name === name);
-    const entries = plugin?.versions.filter((v) => v.version === version) ?? [];
+    const entries = plugin?.versions.filter((v) => (v.version ?? '') === version) ?? [];
     if (plugin === undefined || entries.length === 0) return '<td class="absent">–</td>';
     // Twins share a version: one line per backend.
     const total = totals.get(JSON.stringify([name, version])) ?? { calls: 0, errors: 0 };

@@ -154,3 +154,41 @@ describe('fleet-wide canary: 3 twinplug nodes on a 3-node NATS cluster', () => {
     }
   }, 120_000);
 });
+
+describe('fleet-wide canary with the store unreachable', () => {
+  let cluster: NatsCluster;
+  let node: Node | undefined;
+  beforeAll(async () => {
+    cluster = await startNatsCluster(3);
+  }, 60_000);
+  afterAll(async () => {
+    await node?.close();
+    await cluster?.close();
+  });
+
+  it('a failing canary is still rolled back on the node that sees it fail', async () => {
+    node = await fleetNode(cluster.servers, { TWINPLUG_CANARY_MIN_CALLS: '3' });
+    const url = node.server.url;
+    const response = await upload(url, V3_TRAP);
+    expect(response.status, await response.text()).toBe(201);
+    await Promise.all(cluster.nodes.map((nats) => nats.kill()));
+    await eventually(async () => {
+      const ready = (await (await fetch(`${url}/readyz`)).json()) as {
+        store: { connected: boolean };
+      };
+      return !ready.store.connected;
+    }, 20_000);
+    const statuses: number[] = [];
+    for (let call = 0; call < 6; call += 1) {
+      const answer = await fetch(`${url}/v1/plugins/versioned`, { method: 'POST', body: 'x' });
+      statuses.push(answer.status);
+      await answer.arrayBuffer();
+    }
+    // The third fault crosses the threshold (minCalls 3): the calls after it are served.
+    expect(statuses.slice(3)).toEqual([200, 200, 200]);
+    await eventually(async () => {
+      const view = await adminView(url);
+      return view.active === '1.0.0' && view.canary === undefined;
+    }, 20_000);
+  }, 90_000);
+});

@@ -1,4 +1,4 @@
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { ExponentialBackoff, handleWhen, retry, TimeoutStrategy, timeout, wrap } from 'cockatiel';
 
 /**
  * Errors a JetStream cluster gives while it heals: a node gone, a meta or stream leader being
@@ -24,12 +24,21 @@ export function isTransientJetStreamError(error: Error): boolean {
 /** How long a store operation keeps trying through a leader election before it gives up. */
 export const JETSTREAM_RETRY_ATTEMPTS = 30;
 
-const policy = retry(handleWhen(isTransientJetStreamError), {
-  maxAttempts: JETSTREAM_RETRY_ATTEMPTS,
-  backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
-});
+/**
+ * The whole budget, attempts included: with the client disconnected each attempt waits for
+ * its request timeout (5 s), so 30 attempts alone could hold a plugin's rollout for minutes.
+ */
+export const JETSTREAM_RETRY_BUDGET_MS = 30_000;
 
-/** Runs one JetStream operation, again while the cluster heals, at most ~25 s in all. */
+const policy = wrap(
+  timeout(JETSTREAM_RETRY_BUDGET_MS, TimeoutStrategy.Aggressive),
+  retry(handleWhen(isTransientJetStreamError), {
+    maxAttempts: JETSTREAM_RETRY_ATTEMPTS,
+    backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
+  }),
+);
+
+/** Runs one JetStream operation, again while the cluster heals, at most 30 s in all. */
 export function withJetStreamRetry<T>(operation: () => Promise<T>): Promise<T> {
   return policy.execute(operation);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KV } from '@nats-io/kv';
 import type { PluginView } from '../service/describe.js';
+import { readPresence } from './presence-entry.js';
 
 /** How often a node writes its presence entry; the bucket's max_age drops it after 5 misses. */
 export const PRESENCE_INTERVAL_MS = 2000;
@@ -83,13 +84,14 @@ export class Presence {
   }
 }
 
-/** Every node with a live entry, oldest first. */
+/** Every node with a live entry, oldest first; each entry as readPresence leaves it. */
 export async function listNodes(kv: KV, now = Date.now()): Promise<FleetNodeView[]> {
   const nodes: FleetNodeView[] = [];
   for await (const key of await kv.keys('node.>')) {
     const entry = await kv.get(key);
     if (entry === null || entry.operation !== 'PUT') continue;
-    const presence = entry.json<NodePresence>();
+    const presence = readPresence(entry.value);
+    if (presence === undefined) continue;
     const ageMs = now - presence.at;
     nodes.push({ ...presence, ageMs, silent: ageMs > 2 * PRESENCE_INTERVAL_MS });
   }

@@ -3,12 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempPlugins } from '../test-support/plugins-folder.js';
 import { type TestApp, testApp } from '../test-support/test-app.js';
 import { type ErrorCode, statusOf } from './error-responses.js';
-import { type ApiDocument, fetchDocument } from './test-support/api-document.js';
+import { ApiChecker, type ApiDocument, fetchDocument } from './test-support/api-document.js';
 
 interface ErrorResponse {
   content: {
     'application/json': {
-      schema: { properties: { error: { properties: { code: { enum: ErrorCode[] } } } } };
+      schema: {
+        allOf: [
+          { $ref: string },
+          { properties: { error: { properties: { code: { enum: ErrorCode[] } } } } },
+        ];
+      };
     };
   };
 }
@@ -78,13 +83,25 @@ describe('GET /openapi.json', () => {
         expect(Object.keys(responses), `${method} ${path}`).toContain('500');
         for (const [status, response] of Object.entries(responses)) {
           if (Number(status) < 400) continue;
-          const codes =
-            response.content['application/json'].schema.properties.error.properties.code.enum;
+          const [body, narrowed] = response.content['application/json'].schema.allOf;
+          expect(body.$ref).toBe('#/components/schemas/ErrorBody');
+          const codes = narrowed.properties.error.properties.code.enum;
           for (const code of codes)
             expect(statusOf(code), `${method} ${path} ${code}`).toBe(Number(status));
           checked += codes.length;
         }
       }
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it('writes the error body once: routes refer to it, and the codes a route lists are all it allows', async () => {
+    expect(JSON.stringify(document).split('"pluginCode"').length - 1).toBe(1);
+    const api = await ApiChecker.of(document);
+    const notFound = { error: { code: 'KEY_NOT_FOUND', message: 'x', traceId: 't' } };
+    expect(api.responseFits('DELETE', '/v1/admin/keys/{id}', 404, notFound)).toBe(true);
+    const otherCode = { error: { ...notFound.error, code: 'PLUGIN_NOT_FOUND' } };
+    expect(api.responseFits('DELETE', '/v1/admin/keys/{id}', 404, otherCode)).toBe(false);
+    const noTrace = { error: { code: 'KEY_NOT_FOUND', message: 'x' } };
+    expect(api.responseFits('DELETE', '/v1/admin/keys/{id}', 404, noTrace)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ServerEnv } from '../http/server-env.js';
-import { errorResponses } from './error-responses.js';
+import { ERROR_BODY, ErrorBodySchema, errorResponses } from './error-responses.js';
 
 /** How a request proves who it is: `Authorization: Bearer <admin token or API key>`. */
 export const BEARER = [{ bearer: [] }];
@@ -24,6 +24,8 @@ const openapiRoute = createRoute({
  * `app` (built once, on the first request: routes do not change after the app is built).
  */
 export function serveOpenApi(app: OpenAPIHono<ServerEnv>): void {
+  // Every error response refers to it (error-responses.ts).
+  app.openAPIRegistry.register(ERROR_BODY, ErrorBodySchema);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',

@@ -15,22 +15,32 @@ export function statusOf(code: ErrorCode): number {
     : PLUGIN_ERROR_STATUS[code as PluginErrorCode];
 }
 
-/** `{"error": {code, message, traceId, pluginCode?, details?}}` with the codes a status carries. */
-function errorBody(codes: readonly [ErrorCode, ...ErrorCode[]]) {
-  return z.object({
-    error: z.object({
-      code: z.enum(codes),
-      message: z.string(),
-      traceId: z.string(),
-      pluginCode: z.number().int().optional(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  });
+/** The component's name: serveOpenApi registers ErrorBodySchema under it. */
+export const ERROR_BODY = 'ErrorBody';
+
+/** `{"error": {code, message, traceId, pluginCode?, details?}}`: declared once, as a component. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.enum([...Object.keys(SERVER_STATUS), ...PLUGIN_CODES] as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    traceId: z.string(),
+    pluginCode: z.number().int().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+/**
+ * The error body with the codes a status carries: the component, and the code narrowed to those
+ * codes (JSON Schema, not zod: a zod intersection repeats `type` and `required` on every route).
+ */
+function errorBody(codes: readonly ErrorCode[]) {
+  const narrowed = { properties: { error: { properties: { code: { enum: codes } } } } };
+  return { allOf: [{ $ref: `#/components/schemas/${ERROR_BODY}` }, narrowed] };
 }
 
 /**
  * The error responses of a route: the codes it may answer, grouped by the status each code has
- * in the server's tables, each as the JSON error body restricted to its codes. INTERNAL_ERROR
+ * in the server's tables, each as the shared error body restricted to its codes. INTERNAL_ERROR
  * (500) is added to every route.
  */
 export function errorResponses(codes: readonly ErrorCode[]) {
@@ -40,12 +50,10 @@ export function errorResponses(codes: readonly ErrorCode[]) {
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   const responses: Record<number, { description: string; content: object }> = {};
-  for (const [status, [first, ...rest]] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const all = [first!, ...rest] as const;
+  for (const [status, all] of [...byStatus].sort(([a], [b]) => a - b))
     responses[status] = {
       description: all.join(', '),
       content: { 'application/json': { schema: errorBody(all) } },
     };
-  }
   return responses;
 }

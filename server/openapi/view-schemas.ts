@@ -3,7 +3,8 @@ import { ROLES } from '../auth/principal.js';
 
 // The JSON the admin API, the dashboard and the ops routes answer. Objects are open (a field
 // added later does not break a client validating against an older document). A handler
-// registered with app.openapi compiles only when what it answers fits its route's schema.
+// registered with app.openapi compiles only when what it answers fits its route's schema, and
+// view-agreement.ts compiles only while each schema and the server's type for it agree.
 
 const count = z.number().int().min(0);
 /** The views hand out readonly arrays. */
@@ -187,7 +188,7 @@ export const BuildSchema = z
     backend: z.enum(BACKEND).optional(),
     isolation: z.enum(['in-process', 'worker', 'process']).optional(),
     fileVersion: z.string().optional(),
-    state: z.string(),
+    state: z.enum(['loading', 'validating', 'active', 'draining', 'standby', 'closed', 'failed']),
     inFlight: count,
     resident: z.boolean(),
   })

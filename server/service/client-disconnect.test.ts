@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixture, tempPlugins } from '../test-support/plugins-folder.js';
-import { type TestApp, testApp } from '../test-support/test-app.js';
+import { realServer } from '../test-support/real-server.js';
+import { eventually, type TestApp, testApp } from '../test-support/test-app.js';
 
 let plugins: ReturnType<typeof tempPlugins>;
 let t: TestApp;
@@ -44,5 +45,31 @@ describe('a client that disconnects', () => {
     running.abort();
     expect(await code(await first)).toEqual([499, 'PLUGIN_CANCELLED']);
     expect(inFlight()).toBe(0);
+  });
+
+  it('on a real connection too: the call in a worker ends when the client goes', async () => {
+    // Over HTTP the route asks for the signal only for a call that may wait (client-signal.ts):
+    // a build in a worker gets it, and the endless call ends with the connection.
+    plugins.put('endless-loop', 'endless-loop.wasm', fixture('wasm/endless-loop.wasm'));
+    writeFileSync(
+      join(plugins.root, 'endless-loop', 'plugin.json'),
+      JSON.stringify({ isolation: 'worker', limits: { timeoutMs: 600_000 } }),
+    );
+    const server = await realServer(plugins.root, { TWINPLUG_TWINS: 'false' });
+    try {
+      const inFlight = () => server.service.describe('endless-loop')?.versions[0]?.inFlight ?? 0;
+      const client = new AbortController();
+      const call = fetch(`${server.url}/v1/plugins/endless-loop`, {
+        method: 'POST',
+        body: 'x',
+        signal: client.signal,
+      }).catch(() => undefined);
+      await eventually(() => inFlight() === 1);
+      client.abort();
+      await call;
+      await eventually(() => inFlight() === 0);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -59,6 +59,14 @@ export class ApiChecker {
     return this.#validator(schema)(body);
   }
 
+  /** Whether a JSON body fits the schema the operation declares for a status. */
+  responseFits(method: string, route: string, status: number, body: unknown): boolean {
+    const declared = this.operation(method, route).responses[String(status)];
+    const schema = declared?.content?.['application/json']?.schema;
+    if (schema === undefined) throw new Error(`${method} ${route} declares no JSON ${status}`);
+    return this.#validator(schema)(body);
+  }
+
   /**
    * Asserts that the operation declares the response's status and media type and, for JSON,
    * that the body validates against the declared schema. Returns the body (parsed JSON or text).
