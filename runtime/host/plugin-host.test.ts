@@ -1,7 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TP_STATUS } from './api.js';
 import { type Capabilities, resolveGrants } from './grants.js';
-import { type HostFunction, type LogEntry, PluginHost } from './plugin-host.js';
+import {
+  type HostCallRecord,
+  type HostFunction,
+  type LogEntry,
+  PluginHost,
+} from './plugin-host.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -120,5 +125,36 @@ describe('PluginHost', () => {
     input[0] = 0;
     expect(await answer).toEqual({ status: 0, data: utf8('done') });
     expect(seen[0]).toEqual(utf8('abc'));
+  });
+  it('records no more of an argument than the call may read (a native length is no proof of memory)', () => {
+    const records: HostCallRecord[] = [];
+    const plugin = new PluginHost({
+      label: 'p',
+      grants: resolveGrants(
+        {
+          log: { maxLineBytes: 4 },
+          kv: { maxKeyBytes: 3, maxValueBytes: 5 },
+          hostFunctions: ['acme.echo'],
+          hostCalls: { maxInputBytes: 6 },
+        },
+        true,
+      ),
+      functions: new Map([['acme.echo', (input: Uint8Array) => input]]),
+      onLog: () => {},
+      onHostCall: (record) => records.push(record),
+    });
+    const long = new Uint8Array(1000).fill(0x61);
+    plugin.invoke('log', 1, [long]);
+    plugin.invoke('kv_set', 0, [long, long]);
+    plugin.invoke('call_host', 0, [long, long]);
+    plugin.invoke('call_host', 0, [utf8('acme.echo'), long]);
+    expect(
+      records.map((record) => [record.op, record.status, record.args.map((a) => a.length)]),
+    ).toEqual([
+      ['log', TP_STATUS.OK, [4]],
+      ['kv_set', TP_STATUS.TOO_LARGE, [3, 5]],
+      ['call_host', TP_STATUS.INVALID, [128, 6]],
+      ['call_host', TP_STATUS.TOO_LARGE, [9, 6]],
+    ]);
   });
 });

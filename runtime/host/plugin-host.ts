@@ -8,6 +8,7 @@ import {
   type CallHostAnswer,
   type HostFunction,
   HostFunctions,
+  MAX_NAME_BYTES,
   wordsOf,
 } from './host-functions.js';
 import { KvStore } from './kv-store.js';
@@ -176,7 +177,7 @@ export class PluginHost implements HostLink {
   #record(op: HostOp, int: number, args: readonly Uint8Array[], answer: HostReply): HostReply {
     const record = this.#options.onHostCall;
     if (record !== undefined) {
-      const copy = args.map((arg) => arg.slice());
+      const copy = args.map((arg, index) => arg.slice(0, this.#readLimit(op, index)));
       record(
         answer.data === undefined
           ? { op, int, args: copy, status: answer.status }
@@ -184,6 +185,29 @@ export class PluginHost implements HostLink {
       );
     }
     return answer;
+  }
+
+  /**
+   * How many bytes of an argument the call itself may read, and so a record copies: a native
+   * plugin's declared length is no proof that its memory is that long (its arguments are views
+   * over raw addresses), and a call refused for its length read none of it past the limit.
+   */
+  #readLimit(op: HostOp, index: number): number {
+    const { log, kv, wasi, hostCalls } = this.#options.grants;
+    switch (op) {
+      case 'log':
+        return log === undefined ? 0 : log.maxLineBytes;
+      case 'wasi_write':
+        return wasi === undefined ? 0 : (log ?? DEFAULT_LOG).maxLineBytes;
+      case 'kv_get':
+      case 'kv_set':
+      case 'kv_delete':
+        return kv === undefined ? 0 : index === 0 ? kv.maxKeyBytes : kv.maxValueBytes;
+      case 'call_host':
+        return index === 0 ? MAX_NAME_BYTES : hostCalls.maxInputBytes;
+      default:
+        return 0;
+    }
   }
 
   #serveBuiltIn(op: HostOp, int: number, args: readonly Uint8Array[]): HostReply {
