@@ -103,6 +103,11 @@ async function perHostCall(
   ]);
 }
 
+/**
+ * A host call from a worker or a child costs a hand-over each way, as the call itself does; the
+ * issue's budget is that one host call costs at most 1.5x the mode's plain round trip. Its cost
+ * is the same processData with the call minus without it, both measured in one run.
+ */
 async function perRoundTrip(rows: string[][], label: string, plugin: Plugin) {
   const one = count(1);
   const none = count(0);
@@ -114,10 +119,10 @@ async function perRoundTrip(rows: string[][], label: string, plugin: Plugin) {
   const plain = results.plain!.nsPerOp;
   rows.push([
     label,
-    formatNs(host),
-    'the same processData without a host call',
+    formatNs(host - plain),
+    `plain processData round trip (with the call: ${formatNs(host)})`,
     formatNs(plain),
-    formatRatio(host / plain, { max: 1.5 }),
+    formatRatio((host - plain) / plain, { max: 1.5 }),
   ]);
 }
 
@@ -152,9 +157,9 @@ export const suite: BenchSuite = {
         nativeRaw.call,
         'raw koffi callback',
       );
-      await perRoundTrip(rows, 'Wasm worker, processData + 1 host call', plugins[2]);
-      await perRoundTrip(rows, 'Wasm process, processData + 1 host call', plugins[3]);
-      await perRoundTrip(rows, 'native process, processData + 1 host call', plugins[4]);
+      await perRoundTrip(rows, 'Wasm worker, one host call', plugins[2]);
+      await perRoundTrip(rows, 'Wasm process, one host call', plugins[3]);
+      await perRoundTrip(rows, 'native process, one host call', plugins[4]);
     } finally {
       nativeRaw.close();
       await Promise.all(plugins.map((plugin) => plugin.close()));
