@@ -135,8 +135,24 @@ async function serveAnswers(bin, plugins) {
       `/openapi.json answered ${described.status}`,
     );
   } finally {
-    child.kill('SIGTERM');
+    await stopped(child);
   }
+}
+
+/** SIGTERM, then the exit: a server that does not stop within 10 s fails the step (and is killed). */
+async function stopped(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exit = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  let timer;
+  const late = new Promise((done) => {
+    timer = setTimeout(() => done('late'), 10_000);
+  });
+  const outcome = await Promise.race([exit, late]);
+  clearTimeout(timer);
+  if (outcome !== 'late') return;
+  child.kill('SIGKILL');
+  throw new Error('serve did not exit within 10 s of SIGTERM');
 }
 
 const TYPED_USE = `import { isPluginError, loadPlugin, type Plugin, type PluginErrorCode } from 'twinplug';

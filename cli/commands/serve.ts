@@ -11,6 +11,9 @@ import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from '../
 import { parseCommandLine } from '../parse.js';
 import { reportPluginError, writeError } from '../report-error.js';
 
+/** How long a closed server may take to exit by itself before it is made to. */
+const LEAKED_HANDLE_GRACE_MS = 2000;
+
 async function serveHere(config: ServerConfig): Promise<number> {
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -33,6 +36,10 @@ async function serveHere(config: ServerConfig): Promise<number> {
   });
   // A cluster worker's channel to the primary would keep it alive.
   if (isClusterWorker()) process.disconnect?.();
+  // Everything is closed, but a library may have leaked a handle (chokidar can orphan an fs.watch
+  // when closed during a scan, paulmillr/chokidar#1482): a stopped server still exits. The timer
+  // itself does not hold the process, so a clean close exits at once.
+  setTimeout(() => process.exit(EXIT_OK), LEAKED_HANDLE_GRACE_MS).unref();
   return EXIT_OK;
 }
 
