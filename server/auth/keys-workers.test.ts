@@ -1,26 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempPlugins } from '../test-support/plugins-folder.js';
-import { type SpawnedServer, spawnServer } from '../test-support/spawned-server.js';
+import {
+  freshRequest,
+  killSpawned,
+  type SpawnedServer,
+  spawnServer,
+} from '../test-support/spawned-server.js';
 import { ADMIN_TOKEN } from '../test-support/test-app.js';
 
 let server: SpawnedServer | undefined;
 let plugins: ReturnType<typeof tempPlugins>;
 
 afterEach(async () => {
-  if (server !== undefined && server.child.exitCode === null) {
-    server.child.kill('SIGKILL');
-    await server.exited;
-  }
+  await killSpawned(server);
   server = undefined;
   plugins?.cleanup();
 });
-
-/** A request on a fresh connection, so that the cluster's workers take turns. */
-const fresh = (url: string, init: RequestInit = {}) =>
-  fetch(url, {
-    ...init,
-    headers: { connection: 'close', ...(init.headers as Record<string, string>) },
-  });
 
 describe('API keys with --workers 2', () => {
   it('a key works on every worker as soon as it is created, and on none once revoked', async () => {
@@ -31,9 +26,9 @@ describe('API keys with --workers 2', () => {
     const url = server.url;
     const pids = new Set<number>();
     for (let index = 0; index < 40 && pids.size < 2; index += 1)
-      pids.add(((await (await fresh(`${url}/healthz`)).json()) as { pid: number }).pid);
+      pids.add(((await (await freshRequest(`${url}/healthz`)).json()) as { pid: number }).pid);
     expect(pids.size).toBe(2);
-    const created = await fresh(`${url}/v1/admin/keys`, {
+    const created = await freshRequest(`${url}/v1/admin/keys`, {
       method: 'POST',
       body: JSON.stringify({ role: 'caller', plugins: ['upper'] }),
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -46,7 +41,7 @@ describe('API keys with --workers 2', () => {
       for (let index = 0; index < 20; index += 1)
         seen.push(
           (
-            await fresh(`${url}/v1/plugins/upper`, {
+            await freshRequest(`${url}/v1/plugins/upper`, {
               method: 'POST',
               body: 'a',
               headers: { authorization: `Bearer ${secret}` },
@@ -56,7 +51,7 @@ describe('API keys with --workers 2', () => {
       return new Set(seen);
     };
     expect(await statuses()).toEqual(new Set([200]));
-    const revoked = await fresh(`${url}/v1/admin/keys/${key.id}`, {
+    const revoked = await freshRequest(`${url}/v1/admin/keys/${key.id}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });

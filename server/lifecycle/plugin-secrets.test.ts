@@ -2,16 +2,13 @@
 // real server asks its environment for the admin token and for the cluster workers' config.
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture, tempPlugins } from '../test-support/plugins-folder.js';
-import { type SpawnedServer, spawnServer } from '../test-support/spawned-server.js';
+import { killSpawned, type SpawnedServer, spawnServer } from '../test-support/spawned-server.js';
 
 let server: SpawnedServer | undefined;
 let plugins: ReturnType<typeof tempPlugins> | undefined;
 
 afterEach(async () => {
-  if (server !== undefined && server.child.exitCode === null) {
-    server.child.kill('SIGKILL');
-    await server.exited;
-  }
+  await killSpawned(server);
   server = undefined;
   plugins?.cleanup();
 });

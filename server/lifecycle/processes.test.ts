@@ -3,17 +3,14 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixture, tempPlugins } from '../test-support/plugins-folder.js';
-import { type SpawnedServer, spawnServer } from '../test-support/spawned-server.js';
+import { killSpawned, type SpawnedServer, spawnServer } from '../test-support/spawned-server.js';
 import { ADMIN_TOKEN, eventually } from '../test-support/test-app.js';
 
 let server: SpawnedServer | undefined;
 let plugins: ReturnType<typeof tempPlugins>;
 
 afterEach(async () => {
-  if (server !== undefined && server.child.exitCode === null) {
-    server.child.kill('SIGKILL');
-    await server.exited;
-  }
+  await killSpawned(server);
   server = undefined;
   plugins?.cleanup();
 });

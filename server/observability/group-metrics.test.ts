@@ -1,23 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempPlugins } from '../test-support/plugins-folder.js';
-import { type SpawnedServer, spawnServer } from '../test-support/spawned-server.js';
+import {
+  freshRequest,
+  killSpawned,
+  type SpawnedServer,
+  spawnServer,
+} from '../test-support/spawned-server.js';
 import { eventually } from '../test-support/test-app.js';
 
 let server: SpawnedServer | undefined;
 let plugins: ReturnType<typeof tempPlugins> | undefined;
 
 afterEach(async () => {
-  if (server !== undefined && server.child.exitCode === null) {
-    server.child.kill('SIGKILL');
-    await server.exited;
-  }
+  await killSpawned(server);
   server = undefined;
   plugins?.cleanup();
 });
-
-/** A request on a fresh connection: the primary hands connections to the workers in turn. */
-const fresh = (url: string, init: RequestInit = {}) =>
-  fetch(url, { ...init, headers: { connection: 'close' } });
 
 /** The value of `name{...plugin="upper"...}` in Prometheus text. */
 function upperValue(text: string, name: string): number | undefined {
@@ -41,7 +39,10 @@ describe('/metrics with --workers 2', () => {
     let sent = 0;
     while (sent < 30 || pids('/v1/plugins/upper').size < 2) {
       expect(sent).toBeLessThan(200);
-      const response = await fresh(`${s.url}/v1/plugins/upper`, { method: 'POST', body: 'hi' });
+      const response = await freshRequest(`${s.url}/v1/plugins/upper`, {
+        method: 'POST',
+        body: 'hi',
+      });
       expect(await response.text()).toBe('HI');
       sent += 1;
       await s.waitFor((line) => line.msg === 'request' && line.path === '/v1/plugins/upper', sent);
@@ -49,7 +50,7 @@ describe('/metrics with --workers 2', () => {
     let scrapes = 0;
     while (scrapes < 6 || pids('/metrics').size < 2) {
       expect(scrapes).toBeLessThan(60);
-      const response = await fresh(`${s.url}/metrics`);
+      const response = await freshRequest(`${s.url}/metrics`);
       expect(response.status).toBe(200);
       const text = await response.text();
       expect(upperValue(text, 'twinplug_calls_total')).toBe(sent);
@@ -59,7 +60,7 @@ describe('/metrics with --workers 2', () => {
     }
     // The charts are sampled once for the group, in the primary: every call is in them once.
     await eventually(async () => {
-      const data = (await (await fresh(`${s.url}/v1/dashboard`)).json()) as {
+      const data = (await (await freshRequest(`${s.url}/v1/dashboard`)).json()) as {
         series: { plugin: string; points: { calls: number }[] }[];
       };
       const upper = data.series.find((series) => series.plugin === 'upper');
@@ -73,7 +74,7 @@ describe('/metrics with --workers 2', () => {
     process.kill(victim, 'SIGKILL');
     await s.waitFor((line) => line.msg === 'worker died; starting another');
     const scrape = async () =>
-      upperValue(await (await fresh(`${s.url}/metrics`)).text(), 'twinplug_calls_total');
+      upperValue(await (await freshRequest(`${s.url}/metrics`)).text(), 'twinplug_calls_total');
     expect(await scrape()).toBe(survived);
     await s.waitFor((line) => line.msg === 'ready', 3);
     for (let index = 0; index < 4; index += 1) expect(await scrape()).toBe(survived);

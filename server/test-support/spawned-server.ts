@@ -88,3 +88,18 @@ export async function spawnServer(
     });
   return { child, url: `http://127.0.0.1:${port}`, lines, waitFor, exited };
 }
+
+/** Ends a server a test started, if it still runs, and waits for its exit. */
+export async function killSpawned(server: SpawnedServer | undefined): Promise<void> {
+  if (server === undefined || server.child.exitCode !== null || server.child.signalCode !== null)
+    return;
+  server.child.kill('SIGKILL');
+  await server.exited;
+}
+
+/** A request on a fresh connection: the cluster's primary hands connections to the workers in turn. */
+export const freshRequest = (url: string, init: RequestInit = {}): Promise<Response> =>
+  fetch(url, {
+    ...init,
+    headers: { connection: 'close', ...(init.headers as Record<string, string>) },
+  });
