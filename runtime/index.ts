@@ -148,6 +148,7 @@ export {
   watchPluginFolder,
 } from './plugin-folder/index.js';
 export { ABI_VERSION, isSemver, isValidPluginName, PLUGIN_NAME_PATTERN } from './plugin-info.js';
+export { isProcessAlive } from './process-alive.js';
 export {
   type ArtifactChoice,
   type CloseReason,

@@ -2,18 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadPlugin } from '../load-plugin.js';
+import { isProcessAlive } from '../process-alive.js';
 import { artifact, isSkipped, text, utf8 } from '../test-support/artifacts.js';
 
 const count = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** This process's child pids (Linux: the kernel's list for the thread that spawns them). */
 function children(): number[] {
@@ -22,9 +14,9 @@ function children(): number[] {
 }
 
 async function exited(pid: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 200 && isAlive(pid); attempt += 1)
+  for (let attempt = 0; attempt < 200 && isProcessAlive(pid); attempt += 1)
     await new Promise((resolve) => setTimeout(resolve, 10));
-  return !isAlive(pid);
+  return !isProcessAlive(pid);
 }
 
 describe('isolated plugins', () => {

@@ -1,22 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { link, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { isProcessAlive } from '../../runtime/index.js';
 
 /** A lock file without an owner's pid (written by an older twinplug) is taken over at this age. */
 const OWNERLESS_STALE_MS = 30_000;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function isStale(path: string, holder: string): Promise<boolean> {
   const pid = Number.parseInt(holder, 10);
-  if (Number.isInteger(pid) && pid > 0) return !isAlive(pid);
+  if (Number.isInteger(pid) && pid > 0) return !isProcessAlive(pid);
   const age = await stat(path).then(
     (info) => Date.now() - info.mtimeMs,
     () => 0,

@@ -3,7 +3,7 @@
 // process nothing; a fresh child takes the next call.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadPlugin, type Plugin } from '../../runtime/index.js';
+import { isProcessAlive, loadPlugin, type Plugin } from '../../runtime/index.js';
 import { cli, dll, text, utf8 } from './support.js';
 
 /** NTSTATUS exit codes of a process ended by an unhandled exception. */
@@ -21,15 +21,6 @@ function crashed(exitCode?: number): (error: unknown) => boolean {
     if (exitCode !== undefined) assert.equal(details?.exitCode, exitCode);
     return true;
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 let neighbours: Plugin[] = [];
@@ -70,9 +61,9 @@ describe('process isolation on Windows', () => {
   it('null-deref.dll: the child node.exe dies with STATUS_ACCESS_VIOLATION, the call fails PLUGIN_CRASHED, this process and its neighbours go on, a fresh child takes the next call', async () => {
     const plugin = await isolated('null-deref');
     const [pid] = plugin.stats().pids;
-    assert.ok(pid !== undefined && isAlive(pid));
+    assert.ok(pid !== undefined && isProcessAlive(pid));
     await assert.rejects(plugin.processData(utf8('x')), crashed(STATUS_ACCESS_VIOLATION));
-    assert.equal(isAlive(pid), false);
+    assert.equal(isProcessAlive(pid), false);
     await neighboursAnswer();
     // The restarted child loads the DLL again and runs the call, which faults again.
     await assert.rejects(plugin.processData(utf8('x')), crashed(STATUS_ACCESS_VIOLATION));
@@ -124,7 +115,7 @@ describe('process isolation on Windows', () => {
     // TerminateProcess returns before the child is gone: wait for its exit to be seen.
     while (plugin.stats().restarts === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(plugin.stats().restarts, 1);
-    assert.equal(isAlive(pid), false);
+    assert.equal(isProcessAlive(pid), false);
   });
 
   it('twinplug call --isolation process on a crashing DLL: exit 1, PLUGIN_CRASHED on stderr', () => {

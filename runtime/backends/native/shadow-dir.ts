@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { PluginError } from '../../errors.js';
+import { isProcessAlive } from '../../process-alive.js';
 
 const PREFIX = 'twinplug-shadow-';
 const PRIVATE_NAME = /^twinplug-shadow-(\d+)-[A-Za-z0-9]{6}$/;
@@ -59,15 +60,6 @@ export function isPrivateDir(info: Stats): boolean {
   return UID === undefined || (info.uid === UID && (info.mode & 0o777) === 0o700);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes a folder tree; fs.rm unlinks links, never follows them. On Windows a DLL still mapped
  * cannot be deleted (a loader that keeps a failed image mapped a moment): that folder is left for
@@ -98,7 +90,12 @@ function sweepStale(base: string): void {
   }
   for (const entry of entries) {
     const pid = Number(PRIVATE_NAME.exec(entry.name)?.[1]);
-    if (!entry.isDirectory() || !Number.isInteger(pid) || pid === process.pid || isAlive(pid))
+    if (
+      !entry.isDirectory() ||
+      !Number.isInteger(pid) ||
+      pid === process.pid ||
+      isProcessAlive(pid)
+    )
       continue;
     const path = join(base, entry.name);
     const info = lstatOrUndefined(path);
