@@ -187,4 +187,6 @@ export const CONFIG_DOCS: readonly Doc[] = [
   bad('a host with a space', { host: 'a b' }),
   bad('an error rate of 0', { canary: { errorRate: 0 } }),
   bad('an empty plugins path', { plugins: '' }),
+  good('the object collection', { gc: { intervalMs: 0, graceMs: 60_000, keep: 0 } }),
+  bad('an object collection grace under a minute', { gc: { graceMs: 59_999 } }),
 ];

@@ -171,6 +171,15 @@ export const FIELDS = {
     parse: integer(100, DAY_MS),
     default: 60_000,
   },
+  /** Fleet mode: the collection of objects no key names (docs/fleet.md); 0 turns it off. */
+  'gc.intervalMs': { env: 'TWINPLUG_GC_INTERVAL_MS', parse: integer(0, DAY_MS), default: 600_000 },
+  /** At least a minute: longer than an upload's key write takes, its retries included. */
+  'gc.graceMs': {
+    env: 'TWINPLUG_GC_GRACE_MS',
+    parse: integer(60_000, 30 * DAY_MS),
+    default: 600_000,
+  },
+  'gc.keep': { env: 'TWINPLUG_GC_KEEP', parse: integer(0, 100), default: 2 },
 } as const;
 
 export type FieldName = keyof typeof FIELDS;

@@ -1,5 +1,6 @@
 import type { Backend } from '../../runtime/index.js';
 import type { LimitsConfig } from '../auth/rate-limits.js';
+import type { CollectionSettings } from '../fleet/collection-rule.js';
 
 /** Canary analysis and progressive delivery: see docs/server.md. */
 export interface CanaryConfig {
@@ -53,6 +54,8 @@ export interface ServerConfig {
    * rules, shortened hashes), `admin` (admin credentials required) or `off` (no dashboard).
    */
   readonly dashboard: 'off' | 'redacted' | 'admin';
+  /** Fleet mode: the collection of objects no key names (docs/fleet.md). */
+  readonly gc: CollectionSettings;
   /** From TWINPLUG_ADMIN_TOKEN only (never from a file); undefined turns the admin API off. */
   readonly adminToken: string | undefined;
 }

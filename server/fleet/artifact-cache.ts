@@ -81,6 +81,13 @@ export class ArtifactCache {
     await writePrivateFile(join(this.#dir, sha256), bytes).catch(() => {});
   }
 
+  /** The cached bytes of an object, once checked against its name; undefined when not cached. */
+  async read(sha256: string): Promise<Uint8Array | undefined> {
+    if (!SHA256.test(sha256)) return undefined;
+    const cached = await readFile(join(this.#dir, sha256)).catch(() => undefined);
+    return cached !== undefined && sha256Hex(cached) === sha256 ? cached : undefined;
+  }
+
   /** Starts downloading an object a key may soon name; kept in the cache once checked. */
   prefetch(sha256: string): void {
     if (!SHA256.test(sha256) || this.#downloads.has(sha256)) return;

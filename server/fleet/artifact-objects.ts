@@ -3,6 +3,11 @@ import type { ArtifactCache } from './artifact-cache.js';
 import type { FleetConnection } from './fleet-connection.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
 
+/** The store's answer about an object deleted (or its meta purged) since it was read. */
+function isGone(error: unknown): boolean {
+  return error instanceof Error && /not found|deleted object/i.test(error.message);
+}
+
 /** What an object says about the build it holds: plugin, backend, version and its PluginInfo. */
 export function objectMetadata(
   plugin: string,
@@ -36,19 +41,50 @@ export class ArtifactObjects {
     this.#cache = cache;
   }
 
-  /** Puts the object (named by its sha256) unless the store has it; true when this put made it. */
-  async #putObject(sha256: string, metadata: Record<string, string>, bytes: Uint8Array) {
+  /**
+   * Makes the object present with a new meta message, the time the object collection's grace
+   * counts from: a metadata update when the store has it, else a put. True when this put it.
+   */
+  async #ensure(sha256: string, metadata: Record<string, string>, bytes: Uint8Array) {
     const objects = this.#connection()!.objects;
-    const have = await withJetStreamRetry(() => objects.info(sha256));
-    if (have !== null && !have.deleted) return false;
+    if (await this.touch(sha256, metadata)) return false;
     await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
     return true;
+  }
+
+  /** Writes the object's meta message again (its metadata merged); false when it is gone. */
+  async touch(sha256: string, metadata: Record<string, string> = {}): Promise<boolean> {
+    const objects = this.#connection()!.objects;
+    const have = await withJetStreamRetry(() => objects.info(sha256));
+    if (have === null || have.deleted) return false;
+    try {
+      const merged = { ...have.metadata, ...metadata };
+      await withJetStreamRetry(() => objects.update(sha256, { name: sha256, metadata: merged }));
+      return true;
+    } catch (error) {
+      // A collection deleted it since the info: put it again.
+      if (isGone(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * After a key names the object: true when it is there. Else (a collection deleted it first:
+   * the key write took longer than the grace) it is put again from `bytes` when given.
+   */
+  async confirm(sha256: string, metadata: Record<string, string>, bytes?: Uint8Array) {
+    const objects = this.#connection()!.objects;
+    const have = await withJetStreamRetry(() => objects.info(sha256));
+    if (have !== null && !have.deleted) return true;
+    if (bytes !== undefined)
+      await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
+    return false;
   }
 
   /** Starts the put while the upload is checked; `discard` undoes it when the upload is refused. */
   begin(name: string, backend: Backend, bytes: Uint8Array) {
     const sha256 = sha256Hex(bytes);
-    const put = this.#putObject(sha256, { plugin: name, backend }, bytes);
+    const put = this.#ensure(sha256, { plugin: name, backend }, bytes);
     put.catch(() => {}); // putArtifact reports it
     this.#puts.set(sha256, put);
     void this.#cache.keep(sha256, bytes);
@@ -64,18 +100,16 @@ export class ArtifactObjects {
     };
   }
 
-  /** Stores the checked build's object: the put begun for it, or a put now. */
+  /**
+   * Stores the checked build's object, right before the key names it: the put begun for it,
+   * then a new meta message with what the upload's check learnt (its version), so the object
+   * collection's grace counts from now, not from the start of a long check.
+   */
   async put(sha256: string, metadata: Record<string, string>, bytes: Uint8Array): Promise<void> {
-    const objects = this.#connection()!.objects;
     const early = this.#puts.get(sha256);
     this.#puts.delete(sha256);
-    if (early === undefined) {
-      void this.#cache.keep(sha256, bytes);
-      await this.#putObject(sha256, metadata, bytes);
-    } else {
-      await early;
-      // What the upload's check learnt (its version) goes into the object's metadata.
-      await withJetStreamRetry(() => objects.update(sha256, { name: sha256, metadata }));
-    }
+    if (early === undefined) void this.#cache.keep(sha256, bytes);
+    else await early.catch(() => {}); // put again below
+    await this.#ensure(sha256, metadata, bytes);
   }
 }

@@ -10,7 +10,7 @@ import { withJetStreamRetry } from './jetstream-retry.js';
 /** Names each write (node and counter): a retried write that landed recognises itself. */
 const WRITE_HEADER = 'Twinplug-Write';
 
-function isWrongRevision(error: unknown): boolean {
+export function isWrongRevision(error: unknown): boolean {
   return error instanceof Error && /wrong last sequence|key exists/i.test(error.message);
 }
 

@@ -13,12 +13,15 @@ export const ARTIFACT_BUCKET = 'twinplug-artifacts';
 export const PRESENCE_BUCKET = 'twinplug-nodes';
 /** One entry per node and canary: its window's calls and faults, summed by every node. */
 export const CANARY_BUCKET = 'twinplug-canary';
+/** Whose turn it was last to collect unnamed objects, and when. */
+export const COLLECTION_BUCKET = 'twinplug-collection';
 
 export interface FleetConnection {
   readonly kv: KV;
   readonly objects: ObjectStore;
   readonly nodes: KV;
   readonly canaries: KV;
+  readonly collection: KV;
   readonly js: JetStreamClient;
   connected(): boolean;
   close(): Promise<void>;
@@ -70,11 +73,15 @@ export async function openFleetBuckets(
     const canaries = await withJetStreamRetry(() =>
       new Kvm(nc).create(CANARY_BUCKET, { replicas, history: 1, ttl: CANARY_TTL_MS }),
     );
+    const collection = await withJetStreamRetry(() =>
+      new Kvm(nc).create(COLLECTION_BUCKET, { replicas, history: 1 }),
+    );
     return {
       kv,
       objects,
       nodes,
       canaries,
+      collection,
       js: jetstream(nc),
       connected: () => up && !nc.isClosed(),
       close: () => nc.close(),

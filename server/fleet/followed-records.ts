@@ -7,6 +7,7 @@ import type { StoredRollout, StoredRollouts } from '../rollout/control-store.js'
 import type { ArtifactCache, LoadBuild, RefusedBuild } from './artifact-cache.js';
 import { nameOf } from './control-keys.js';
 import { type FleetRecord, parseFleetRecord } from './fleet-record.js';
+import { addNamesIn } from './object-references.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
 export interface FollowedRecordsOptions {
@@ -108,6 +109,13 @@ export class FollowedRecords {
         'fleet store: build refused, the build deployed before keeps serving',
       );
     }
+  }
+
+  /** Every object name (sha256) the records mention, anywhere in them. */
+  namedObjects(): Set<string> {
+    const names = new Set<string>();
+    for (const record of this.#records.values()) addNamesIn(JSON.stringify(record), names);
+    return names;
   }
 
   /** The rollout part of every record, as the rollouts take it. */

@@ -30,6 +30,7 @@ describe('a control write whose acknowledgement is lost', () => {
     const plugins = join(root, 'plugins');
     mkdirSync(plugins);
     const store = new NatsControlStore({
+      collection: { intervalMs: 0, graceMs: 600_000, keep: 2 },
       servers: proxy.url,
       plugins,
       log: createLogger('silent'),

@@ -8,12 +8,14 @@ import type { ControlStore, StoredRollout, StoredRollouts } from '../rollout/con
 import { ArtifactCache, type LoadBuild, type RefusedBuild } from './artifact-cache.js';
 import { ArtifactObjects, objectMetadata } from './artifact-objects.js';
 import { NatsCanaryExchange } from './canary-exchange.js';
+import type { CollectionSettings } from './collection-rule.js';
 import { keyOf } from './control-keys.js';
 import { ControlWriter, unavailable } from './control-writer.js';
 import { type FleetConnection, openFleetBuckets } from './fleet-connection.js';
 import { type BuildRef, withBuild } from './fleet-record.js';
 import { FollowedRecords } from './followed-records.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
+import { type CollectedObject, ObjectCollector } from './object-collector.js';
 import { newNodeId } from './presence.js';
 import { followStore, readAllKeys } from './store-follow.js';
 
@@ -25,6 +27,10 @@ export interface NatsStoreOptions {
   readonly stateDir?: string;
   /** Loads a fetched, checked build into this node's registry before it is written to the folder. */
   readonly load: LoadBuild;
+  /** The collection of objects no key names (the `gc.*` settings). */
+  readonly collection: CollectionSettings;
+  /** Each object this node's collection deleted (metrics). */
+  readonly collected?: (object: CollectedObject) => void;
 }
 
 /** What /readyz and the admin API say about the store. */
@@ -54,6 +60,8 @@ export class NatsControlStore implements ControlStore {
   readonly #records: FollowedRecords;
   readonly #writer: ControlWriter;
   readonly #objects: ArtifactObjects;
+  /** Deletes the objects no key names; its {@link ObjectCollector.collect} runs one now. */
+  readonly collector: ObjectCollector;
   #connection: FleetConnection | undefined;
   #source: 'store' | 'snapshot' = 'store';
   #onChange: (records: StoredRollouts) => void = () => {};
@@ -78,6 +86,15 @@ export class NatsControlStore implements ControlStore {
       log,
     });
     this.#objects = new ArtifactObjects(() => this.#connection, this.#cache);
+    this.collector = new ObjectCollector({
+      ...options.collection,
+      node: this.node,
+      connection: () => this.#connection,
+      followed: () => this.#records.namedObjects(),
+      log,
+      ...(options.collected === undefined ? {} : { collected: options.collected }),
+    });
+    this.collector.start();
   }
 
   /** The presence bucket, once connected. */
@@ -212,16 +229,52 @@ export class NatsControlStore implements ControlStore {
     } catch (error) {
       throw unavailable(error, this.#options.log);
     }
-    await this.#point(name, backend, version === undefined ? { sha256 } : { sha256, version });
+    const build = version === undefined ? { sha256 } : { sha256, version };
+    await this.#point(name, backend, build);
+    await this.#confirm(name, backend, build, metadata, bytes);
   }
 
   async restoreArtifact(name: string, backend: Backend, sha256: string): Promise<boolean> {
     this.#connected();
     const info = await withJetStreamRetry(() => this.#connection!.objects.info(sha256));
-    if (info === null || info.deleted) return false;
+    // The touch gives the object a new meta message before the key names it again.
+    if (info === null || info.deleted || !(await this.#objects.touch(sha256))) return false;
     const version = info.metadata?.version;
-    await this.#point(name, backend, version === undefined ? { sha256 } : { sha256, version });
+    const build = version === undefined ? { sha256 } : { sha256, version };
+    await this.#point(name, backend, build);
+    await this.#confirm(name, backend, build, info.metadata ?? {}, await this.#cache.read(sha256));
     return true;
+  }
+
+  /**
+   * The key names the object now: when a collection deleted it first (the write took longer
+   * than the grace), it is put again and the key written again, so nodes that found it missing
+   * deploy it. Never happens with a grace above the store's retry budget.
+   */
+  async #confirm(
+    name: string,
+    backend: Backend,
+    build: BuildRef,
+    metadata: Record<string, string>,
+    bytes: Uint8Array | undefined,
+  ): Promise<void> {
+    try {
+      if (await this.#objects.confirm(build.sha256, metadata, bytes)) return;
+      if (bytes === undefined) {
+        this.#options.log.error(
+          { plugin: name, sha256: build.sha256 },
+          'fleet store: the build named was collected and this node has no copy to put back',
+        );
+        return;
+      }
+      this.#options.log.warn(
+        { plugin: name, sha256: build.sha256 },
+        'fleet store: the build named was collected before its key landed; put it back',
+      );
+      await this.#point(name, backend, build);
+    } catch (error) {
+      throw unavailable(error, this.#options.log);
+    }
   }
 
   async removePlugin(name: string): Promise<void> {
@@ -245,6 +298,7 @@ export class NatsControlStore implements ControlStore {
 
   close(): void {
     this.#closed = true;
+    this.collector.stop();
     this.canaries.close();
     this.#stopCatchUp();
     void this.#connection?.close();

@@ -55,6 +55,17 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly collectedObjects = new Counter({
+    name: 'twinplug_fleet_objects_collected_total',
+    help: 'Fleet mode: Object Store objects no key named that this node deleted',
+    registers: [this.registry],
+  });
+  readonly collectedObjectBytes = new Counter({
+    name: 'twinplug_fleet_object_bytes_collected_total',
+    help: 'Fleet mode: bytes of the objects this node deleted',
+    registers: [this.registry],
+  });
+
   readonly budgetUnloads = new Counter({
     name: 'twinplug_budget_unloads_total',
     help: 'Plugin versions unloaded to keep the plugins under memoryBudget',

@@ -88,6 +88,11 @@ export class PluginService {
             plugins: config.plugins,
             log,
             load: (build) => this.#rollouts.for(build.name).followBuild(build),
+            collection: config.gc,
+            collected: ({ size }) => {
+              metrics.collectedObjects.inc();
+              metrics.collectedObjectBytes.inc(size);
+            },
           });
     this.#store = this.#fleet ?? new FolderControlStore(config.plugins);
     this.#rollouts = new Rollouts({
