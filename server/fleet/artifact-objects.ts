@@ -1,4 +1,5 @@
 import { type Backend, type PluginInfo, sha256Hex } from '../../runtime/index.js';
+import type { Logger } from '../observability/logger.js';
 import type { ArtifactCache } from './artifact-cache.js';
 import type { FleetConnection } from './fleet-connection.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
@@ -7,6 +8,13 @@ import { withJetStreamRetry } from './jetstream-retry.js';
 function isGone(error: unknown): boolean {
   return error instanceof Error && /not found|deleted object/i.test(error.message);
 }
+
+/** The object's metadata, its bytes when this node has them, and how to write its key again. */
+export type ConfirmArgs = [
+  metadata: Record<string, string>,
+  bytes: Uint8Array | undefined,
+  repoint: () => Promise<void>,
+];
 
 /** What an object says about the build it holds: plugin, backend, version and its PluginInfo. */
 export function objectMetadata(
@@ -33,12 +41,14 @@ export function objectMetadata(
 export class ArtifactObjects {
   readonly #connection: () => FleetConnection | undefined;
   readonly #cache: ArtifactCache;
+  readonly #log: Logger;
   /** Object puts started while their upload is checked, by sha256: true when this put made it. */
   readonly #puts = new Map<string, Promise<boolean>>();
 
-  constructor(connection: () => FleetConnection | undefined, cache: ArtifactCache) {
+  constructor(connection: () => FleetConnection | undefined, cache: ArtifactCache, log: Logger) {
     this.#connection = connection;
     this.#cache = cache;
+    this.#log = log;
   }
 
   /**
@@ -69,16 +79,27 @@ export class ArtifactObjects {
   }
 
   /**
-   * After a key names the object: true when it is there. Else (a collection deleted it first:
-   * the key write took longer than the grace) it is put again from `bytes` when given.
+   * After a key names the object: when a collection deleted it first (the key write took
+   * longer than the grace, or raced the delete), it is put back from `bytes` and the key
+   * written again (`repoint`), so nodes that found it missing deploy it.
    */
-  async confirm(sha256: string, metadata: Record<string, string>, bytes?: Uint8Array) {
+  async confirmNamed(name: string, sha256: string, ...[metadata, bytes, repoint]: ConfirmArgs) {
     const objects = this.#connection()!.objects;
     const have = await withJetStreamRetry(() => objects.info(sha256));
-    if (have !== null && !have.deleted) return true;
-    if (bytes !== undefined)
-      await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
-    return false;
+    if (have !== null && !have.deleted) return;
+    if (bytes === undefined) {
+      this.#log.error(
+        { plugin: name, sha256 },
+        'fleet store: the build named was collected and this node has no copy to put back',
+      );
+      return;
+    }
+    this.#log.warn(
+      { plugin: name, sha256 },
+      'fleet store: the build named was collected; put back',
+    );
+    await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
+    await repoint();
   }
 
   /** Starts the put while the upload is checked; `discard` undoes it when the upload is refused. */

@@ -6,7 +6,7 @@ import { ServerError } from '../errors/server-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { ControlStore, StoredRollout, StoredRollouts } from '../rollout/control-store.js';
 import { ArtifactCache, type LoadBuild, type RefusedBuild } from './artifact-cache.js';
-import { ArtifactObjects, objectMetadata } from './artifact-objects.js';
+import { ArtifactObjects, type ConfirmArgs, objectMetadata } from './artifact-objects.js';
 import { NatsCanaryExchange } from './canary-exchange.js';
 import type { CollectionSettings } from './collection-rule.js';
 import { keyOf } from './control-keys.js';
@@ -85,7 +85,7 @@ export class NatsControlStore implements ControlStore {
       changed: () => this.#changed(),
       log,
     });
-    this.#objects = new ArtifactObjects(() => this.#connection, this.#cache);
+    this.#objects = new ArtifactObjects(() => this.#connection, this.#cache, log);
     this.collector = new ObjectCollector({
       ...options.collection,
       node: this.node,
@@ -231,7 +231,7 @@ export class NatsControlStore implements ControlStore {
     }
     const build = version === undefined ? { sha256 } : { sha256, version };
     await this.#point(name, backend, build);
-    await this.#confirm(name, backend, build, metadata, bytes);
+    await this.#confirm(name, build, metadata, bytes, () => this.#point(name, backend, build));
   }
 
   async restoreArtifact(name: string, backend: Backend, sha256: string): Promise<boolean> {
@@ -242,36 +242,16 @@ export class NatsControlStore implements ControlStore {
     const version = info.metadata?.version;
     const build = version === undefined ? { sha256 } : { sha256, version };
     await this.#point(name, backend, build);
-    await this.#confirm(name, backend, build, info.metadata ?? {}, await this.#cache.read(sha256));
+    const bytes = await this.#cache.read(sha256);
+    const repoint = () => this.#point(name, backend, build);
+    await this.#confirm(name, build, info.metadata ?? {}, bytes, repoint);
     return true;
   }
 
-  /**
-   * The key names the object now: when a collection deleted it first (the write took longer
-   * than the grace), it is put again and the key written again, so nodes that found it missing
-   * deploy it. Never happens with a grace above the store's retry budget.
-   */
-  async #confirm(
-    name: string,
-    backend: Backend,
-    build: BuildRef,
-    metadata: Record<string, string>,
-    bytes: Uint8Array | undefined,
-  ): Promise<void> {
+  /** See {@link ArtifactObjects.confirmNamed}; a store failure is answered as unavailable. */
+  async #confirm(name: string, build: BuildRef, ...rest: ConfirmArgs): Promise<void> {
     try {
-      if (await this.#objects.confirm(build.sha256, metadata, bytes)) return;
-      if (bytes === undefined) {
-        this.#options.log.error(
-          { plugin: name, sha256: build.sha256 },
-          'fleet store: the build named was collected and this node has no copy to put back',
-        );
-        return;
-      }
-      this.#options.log.warn(
-        { plugin: name, sha256: build.sha256 },
-        'fleet store: the build named was collected before its key landed; put it back',
-      );
-      await this.#point(name, backend, build);
+      await this.#objects.confirmNamed(name, build.sha256, ...rest);
     } catch (error) {
       throw unavailable(error, this.#options.log);
     }

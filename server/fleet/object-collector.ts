@@ -145,7 +145,7 @@ export class ObjectCollector {
     const fields = { deleted: deleted.length, bytes, young, archived, skipped };
     if (deleted.length > 0)
       this.#options.log.info(
-        { ...fields, objects: deleted.map((object) => object.name) },
+        { ...fields, objects: deleted.slice(0, 100).map((object) => object.name) },
         'fleet store: deleted objects no key names',
       );
     else this.#options.log.debug(fields, 'fleet store: no object to collect');

@@ -50,7 +50,13 @@ export async function readObjectVersion(
 
 const DELETE_HEADER = 'Twinplug-Delete';
 
-/** The tombstone's sequence, or undefined when the meta message is no longer `version`. */
+/**
+ * The tombstone's sequence, or undefined when the meta message is no longer `version` or
+ * another collector's tombstone replaced it. The message id names the version replaced, not
+ * the collector: nats-server before 2.9.21 checks the expected sequence before consensus, so
+ * two collectors racing on a cluster may both pass it (nats-io/nats-server#4320); the id makes
+ * the later one a duplicate. The header tells this collector's own retry (an ack lost) apart.
+ */
 async function publishTombstone(
   connection: FleetConnection,
   version: ObjectVersion,
@@ -60,31 +66,30 @@ async function publishTombstone(
   const named = headers();
   named.set('Nats-Rollup', 'sub');
   named.set(DELETE_HEADER, deletion);
+  let there: { seq: number } | { last_by_subj: string };
   try {
     const ack = await withJetStreamRetry(() =>
       connection.js.publish(version.subject, JSON.stringify(tombstone), {
         headers: named,
-        msgID: `${deletion}:${version.name}`,
+        msgID: `delete:${version.name}@${version.revision}`,
         expect: { lastSubjectSequence: version.revision },
       }),
     );
-    return ack.seq;
+    if (!ack.duplicate) return ack.seq;
+    there = { seq: ack.seq };
   } catch (error) {
     if (!isWrongRevision(error)) throw error;
+    there = { last_by_subj: version.subject };
   }
-  // A retry whose first attempt landed (its ack lost) finds its own tombstone there.
   const jsm = await connection.js.jetstreamManager(false);
-  const there = await jsm.streams
-    .getMessage(STREAM, { last_by_subj: version.subject })
-    .catch(() => null);
-  return there?.header?.get(DELETE_HEADER) === deletion ? there.seq : undefined;
+  const found = await jsm.streams.getMessage(STREAM, there).catch(() => null);
+  return found?.header?.get(DELETE_HEADER) === deletion ? found.seq : undefined;
 }
 
 /**
  * Deletes the object only if its meta message is still `version`: a compare-and-set on the meta
  * subject's last sequence. An upload or rollback that named the object since (a new meta
- * message), or another collector that deleted it first, makes it a no-op: false. The message id
- * names this collector, so its own retry after a lost ack is a duplicate, still its deletion.
+ * message), or another collector that deleted it first, makes it a no-op: false.
  */
 export async function deleteObjectVersion(
   connection: FleetConnection,

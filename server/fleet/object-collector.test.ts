@@ -1,0 +1,245 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../observability/logger.js';
+import { takeTurn } from './collection-turn.js';
+import { keyOf } from './control-keys.js';
+import { type FleetConnection, openFleetBuckets } from './fleet-connection.js';
+import { type FleetRecord, parseFleetRecord } from './fleet-record.js';
+import { NatsControlStore } from './nats-control-store.js';
+import { type CollectedObject, ObjectCollector } from './object-collector.js';
+import { deleteObjectVersion, readObjectVersion } from './object-versions.js';
+import { allServe, fleetNode, upload, V2 } from './test-support/fleet-nodes.js';
+import { type NatsCluster, startNatsCluster } from './test-support/nats-cluster.js';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const HOUR = 3_600_000;
+const GRACE = 600_000;
+
+/** An object as an upload leaves it: named by its sha256, metadata plugin and backend. */
+async function putObject(fleet: FleetConnection, plugin: string): Promise<string> {
+  const bytes = randomBytes(300);
+  const name = sha256(bytes);
+  await fleet.objects.putBlob({ name, metadata: { plugin, backend: 'wasm' } }, bytes);
+  return name;
+}
+
+async function present(fleet: FleetConnection, name: string): Promise<boolean> {
+  const info = await fleet.objects.info(name);
+  return info !== null && !info.deleted;
+}
+
+function writeRecord(fleet: FleetConnection, plugin: string, record: FleetRecord) {
+  return fleet.kv.put(keyOf(plugin), JSON.stringify(record));
+}
+
+describe('the collection of objects no key names, on a real 3-node JetStream cluster', () => {
+  let cluster: NatsCluster;
+  const fleets: FleetConnection[] = [];
+  beforeAll(async () => {
+    cluster = await startNatsCluster(3);
+    for (const node of cluster.nodes)
+      fleets.push(await openFleetBuckets(node.clientUrl, async () => {}));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(fleets.map((fleet) => fleet.close()));
+    await cluster?.close();
+  });
+
+  /**
+   * A collector on connection `index`, run by hand; `aheadMs` moves its clock forward so every
+   * object is past the grace without waiting. It follows no records (a node that knows
+   * nothing, or only an old snapshot): what it keeps comes from the bucket itself.
+   */
+  function collector(index: number, aheadMs: number, keep = 0, collected?: CollectedObject[]) {
+    return new ObjectCollector({
+      intervalMs: 0,
+      graceMs: GRACE,
+      keep,
+      node: `test-${index}`,
+      connection: () => fleets[index],
+      followed: () => new Set(),
+      log: createLogger('silent'),
+      now: () => Date.now() + aheadMs,
+      ...(collected === undefined ? {} : { collected: (object) => collected.push(object) }),
+    });
+  }
+
+  it('deletes an old unnamed object; keeps active, previous, canary, withdrawn, the last command and the archive', async () => {
+    const fleet = fleets[0]!;
+    const [older, gone] = [await putObject(fleet, 'kept'), await putObject(fleet, 'removed')];
+    const named = [];
+    for (let index = 0; index < 5; index += 1) named.push(await putObject(fleet, 'kept'));
+    const [active, previous, canary, withdrawn, from] = named as [string, ...string[]];
+    const archived = await putObject(fleet, 'kept'); // the most recent unnamed of `kept`
+    await writeRecord(fleet, 'kept', {
+      builds: { wasm: { sha256: active, version: '2.0.0' } },
+      previous: { wasm: { sha256: previous!, version: '1.0.0' } },
+      rollout: {
+        canary: { sha256: canary!, weight: 10 },
+        withdrawn: [{ sha256: withdrawn!, version: '0.9.0', backend: 'wasm', reason: 'x' }],
+        command: {
+          seq: 1,
+          type: 'rollback',
+          sha256: previous!,
+          from: from!,
+          trigger: 'manual',
+          reason: 'x',
+        },
+      },
+    });
+    const collected: CollectedObject[] = [];
+    const report = await collector(1, HOUR, 1, collected).collect();
+    expect(report.deleted.map((object) => object.name).sort()).toEqual([older, gone].sort());
+    expect(report).toMatchObject({ archived: 1, young: 0, skipped: 0 });
+    expect(collected.map((object) => object.size)).toEqual([300, 300]);
+    for (const name of [...named, archived]) expect(await present(fleet, name)).toBe(true);
+    for (const name of [older, gone]) expect(await present(fleet, name)).toBe(false);
+    // The kept objects still read whole; a second run finds nothing to do.
+    expect((await fleet.objects.getBlob(active))?.length).toBe(300);
+    expect((await collector(2, HOUR, 1).collect()).deleted).toEqual([]);
+  }, 60_000);
+
+  it('keeps an unnamed object within the grace (its upload has not written its key yet)', async () => {
+    const fleet = fleets[0]!;
+    const fresh = await putObject(fleet, 'uploading');
+    const report = await collector(0, 0).collect();
+    expect(report.deleted.map((object) => object.name)).not.toContain(fresh);
+    expect(report.young).toBeGreaterThanOrEqual(1);
+    expect(await present(fleet, fresh)).toBe(true);
+  }, 60_000);
+
+  it('leaves an object alone when its meta message changed after the collector read it (an upload named it again)', async () => {
+    const fleet = fleets[0]!;
+    const name = await putObject(fleet, 'raced');
+    const read = await readObjectVersion(fleet, name);
+    // What an upload of the same bytes does before its key write: a new meta message.
+    await fleets[1]!.objects.update(name, { name, metadata: { plugin: 'raced', backend: 'wasm' } });
+    expect(await deleteObjectVersion(fleet, read!, 'test-0')).toBe(false);
+    expect(await present(fleet, name)).toBe(true);
+    // Read again, it goes, once: the second delete of the same version is a no-op.
+    const again = await readObjectVersion(fleet, name);
+    expect(await deleteObjectVersion(fleet, again!, 'test-0')).toBe(true);
+    expect(await deleteObjectVersion(fleets[2]!, again!, 'test-2')).toBe(false);
+    expect(await present(fleet, name)).toBe(false);
+  }, 60_000);
+
+  it('collectors on three nodes at once delete each object once, without an error', async () => {
+    const names: string[] = [];
+    for (let index = 0; index < 16; index += 1) names.push(await putObject(fleets[0]!, 'orphan'));
+    const reports = await Promise.all([0, 1, 2].map((index) => collector(index, HOUR).collect()));
+    const deleted = reports.flatMap((report) => report.deleted.map((object) => object.name));
+    // Each once (objects left by the tests above may go too, also once).
+    for (const name of names) expect(deleted.filter((one) => one === name)).toHaveLength(1);
+    expect(new Set(deleted).size).toBe(deleted.length);
+    for (const name of names) expect(await present(fleets[2]!, name)).toBe(false);
+  }, 60_000);
+
+  it("takes the fleet's turn once per interval", async () => {
+    const [a, b] = [fleets[0]!.collection, fleets[1]!.collection];
+    const now = Date.now();
+    const turns = await Promise.all([takeTurn(a, 'a', HOUR, now), takeTurn(b, 'b', HOUR, now)]);
+    expect(turns.filter(Boolean)).toHaveLength(1);
+    expect(await takeTurn(a, 'a', HOUR, now + 1000)).toBe(false);
+    expect(await takeTurn(b, 'b', HOUR, now + HOUR + 1)).toBe(true);
+    // A turn dated far in the future (a clock ahead) does not stop collections.
+    expect(await takeTurn(a, 'a', HOUR, now - 2 * HOUR)).toBe(true);
+  }, 60_000);
+
+  it('an upload whose object a collection deleted before its key write puts it back', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'twinplug-collect-'));
+    const plugins = join(root, 'plugins');
+    mkdirSync(plugins);
+    const store = new NatsControlStore({
+      collection: { intervalMs: 0, graceMs: GRACE, keep: 0 },
+      servers: cluster.servers,
+      plugins,
+      log: createLogger('silent'),
+      load: async () => {},
+    });
+    try {
+      await store.start(() => {});
+      const bytes = readFileSync(V2);
+      const name = sha256(bytes);
+      store.beginArtifact('early', 'wasm', bytes);
+      await waitFor(() => present(fleets[0]!, name));
+      // Its upload is still checked: the key does not name it; a collection past the grace.
+      expect((await collector(1, HOUR).collect()).deleted.map((o) => o.name)).toContain(name);
+      await store.putArtifact('early', 'wasm', bytes, { version: '2.0.0' });
+      expect(await present(fleets[0]!, name)).toBe(true);
+      const entry = await fleets[2]!.kv.get(keyOf('early'));
+      expect(parseFleetRecord(entry!.value).builds?.wasm?.sha256).toBe(name);
+      expect((await fleets[2]!.objects.getBlob(name))?.length).toBe(bytes.length);
+    } finally {
+      store.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('a deploy racing collections', () => {
+  let cluster: NatsCluster;
+  let fleet: FleetConnection;
+  const nodes: Awaited<ReturnType<typeof fleetNode>>[] = [];
+  beforeAll(async () => {
+    cluster = await startNatsCluster(3);
+    fleet = await openFleetBuckets(cluster.servers, async () => {});
+    for (const node of cluster.nodes.slice(0, 2)) nodes.push(await fleetNode(node.clientUrl));
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(nodes.map((node) => node.close()));
+    await fleet?.close();
+    await cluster?.close();
+  });
+
+  it('never loses its build, even to collectors that count every object as past the grace', async () => {
+    const collectors = [0, 1].map(
+      (index) =>
+        new ObjectCollector({
+          intervalMs: 0,
+          graceMs: GRACE,
+          keep: 0,
+          node: `racer-${index}`,
+          connection: () => fleet,
+          followed: () => new Set(),
+          log: createLogger('silent'),
+          now: () => Date.now() + HOUR,
+        }),
+    );
+    let answered = false;
+    const uploaded = upload(nodes[0]!.server.url, V2).finally(() => {
+      answered = true;
+    });
+    // Collect without pause until the upload answers (bounded), then once more after it.
+    let runs = 0;
+    const name = sha256(readFileSync(V2));
+    const race = collectors.map(async (one) => {
+      while (!answered && runs < 2000) {
+        runs += 1;
+        await one.collect();
+      }
+      await one.collect();
+    });
+    const response = await uploaded;
+    await Promise.all(race);
+    expect(response.status, await response.text()).toBe(201);
+    const urls = nodes.map((node) => node.server.url);
+    await allServe(urls, '2.0.0');
+    expect((await fleet.objects.getBlob(name))?.length).toBe(readFileSync(V2).length);
+    // A node that joins now fetches the build from the store.
+    const late = await fleetNode(cluster.nodes[2]!.clientUrl);
+    nodes.push(late);
+    await allServe([late.server.url], '2.0.0');
+  }, 120_000);
+});
+
+/** Polls `check` (a store read) until true, at most 10 s. */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
