@@ -14,3 +14,14 @@ export function echo(
   out.bytes(inPtr, inLen);
   return out.finish(outLenPtr);
 }
+
+/** The ABI's ProcessData for a fixture whose fault is elsewhere: output = input. */
+export function ProcessData(
+  inPtr: usize,
+  inLen: u32,
+  outPtr: usize,
+  outCap: u32,
+  outLenPtr: usize,
+): i32 {
+  return echo(inPtr, inLen, outPtr, outCap, outLenPtr);
+}
