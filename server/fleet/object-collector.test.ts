@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../observability/logger.js';
+import { ADMIN_TOKEN, eventually } from '../test-support/test-app.js';
 import { takeTurn } from './collection-turn.js';
 import { keyOf } from './control-keys.js';
 import { type FleetConnection, openFleetBuckets } from './fleet-connection.js';
@@ -11,7 +12,7 @@ import { type FleetRecord, parseFleetRecord } from './fleet-record.js';
 import { NatsControlStore } from './nats-control-store.js';
 import { type CollectedObject, ObjectCollector } from './object-collector.js';
 import { deleteObjectVersion, readObjectVersion } from './object-versions.js';
-import { allServe, fleetNode, upload, V2 } from './test-support/fleet-nodes.js';
+import { allServe, fleetNode, servedVersion, upload, V2 } from './test-support/fleet-nodes.js';
 import { type NatsCluster, startNatsCluster } from './test-support/nats-cluster.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -233,6 +234,42 @@ describe('a deploy racing collections', () => {
     nodes.push(late);
     await allServe([late.server.url], '2.0.0');
   }, 120_000);
+
+  it('a node started with gc.intervalMs collects on its own: it takes the turn, /metrics counts', async () => {
+    const node = await fleetNode(cluster.nodes[0]!.clientUrl, { TWINPLUG_GC_INTERVAL_MS: '200' });
+    nodes.push(node);
+    const ids = async () => {
+      const response = await fetch(`${node.server.url}/v1/admin/fleet`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      return ((await response.json()) as { nodes: { id: string }[] }).nodes.map((one) => one.id);
+    };
+    // The others run with the default interval (10 min): the turn can only be the new node's.
+    await eventually(async () => {
+      const turn = await fleet.collection.get('turn');
+      if (turn === null) return false;
+      const { node: taker } = turn.json<{ node: string }>();
+      return (await ids()).includes(taker) && Date.now() - turn.created.getTime() < 60_000;
+    }, 20_000);
+    const metrics = await (await fetch(`${node.server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^twinplug_fleet_objects_collected_total 0$/m);
+  }, 60_000);
+
+  it('with the store down, a collection fails with a typed error and every node keeps serving', async () => {
+    const one = new ObjectCollector({
+      intervalMs: 0,
+      graceMs: GRACE,
+      keep: 0,
+      node: 'down',
+      connection: () => fleet,
+      followed: () => new Set(),
+      log: createLogger('silent'),
+    });
+    await Promise.all(cluster.nodes.map((node) => node.kill()));
+    await eventually(() => !fleet.connected());
+    await expect(one.collect()).rejects.toMatchObject({ code: 'CONTROL_STORE_UNAVAILABLE' });
+    for (const node of nodes) expect(await servedVersion(node.server.url)).toBe('2.0.0');
+  }, 60_000);
 });
 
 /** Polls `check` (a store read) until true, at most 10 s. */

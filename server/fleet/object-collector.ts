@@ -121,7 +121,8 @@ export class ObjectCollector {
       deleted.push(object);
       this.#options.collected?.(object);
     }
-    const report = { ...selection, deleted, skipped: selection.collect.length - deleted.length };
+    const { young, archived } = selection;
+    const report = { deleted, young, archived, skipped: selection.collect.length - deleted.length };
     this.#log(report);
     return report;
   }
