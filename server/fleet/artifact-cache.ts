@@ -36,7 +36,10 @@ export class ArtifactCache {
   readonly #plugins: string;
   readonly #objects: () => ObjectStore | undefined;
   /** Downloads in flight (a prefetch, a deploy), by sha256: one per object at a time. */
-  readonly #downloads = new Map<string, Promise<Uint8Array | null>>();
+  readonly #downloads = new Map<
+    string,
+    { readonly bytes: Promise<Uint8Array | null>; readonly abandon: () => void }
+  >();
 
   constructor(dir: string, plugins: string, objects: () => ObjectStore | undefined) {
     this.#dir = dir;
@@ -102,14 +105,30 @@ export class ArtifactCache {
   /** One download per object at a time: a deploy joins the prefetch already running. */
   #download(sha256: string): Promise<Uint8Array | null> {
     const running = this.#downloads.get(sha256);
-    if (running !== undefined) return running;
+    if (running !== undefined) return running.bytes;
     const objects = this.#objects();
     if (objects === undefined) return Promise.resolve(null);
-    const download = withJetStreamRetry(() => objects.getBlob(sha256));
+    let abandon: () => void = () => {};
+    const abandoned = new Promise<never>((_, reject) => {
+      abandon = () => reject(new AbandonedDownload(sha256));
+    });
+    const bytes = Promise.race([withJetStreamRetry(() => objects.getBlob(sha256)), abandoned]);
+    const download = { bytes, abandon };
     this.#downloads.set(sha256, download);
-    const forget = () => this.#downloads.delete(sha256);
-    download.then(forget, forget);
-    return download;
+    const forget = () => {
+      if (this.#downloads.get(sha256) === download) this.#downloads.delete(sha256);
+    };
+    bytes.then(forget, forget);
+    return bytes;
+  }
+
+  /**
+   * The object was deleted (a collection): a download of it running now may wait forever for
+   * chunks that were purged; it fails, and a deploy that joined it downloads again (the object
+   * may have been put back).
+   */
+  abandon(sha256: string): void {
+    this.#downloads.get(sha256)?.abandon();
   }
 
   async #fetch(sha256: string): Promise<{ bytes: Uint8Array; downloaded: boolean } | undefined> {
@@ -120,7 +139,19 @@ export class ArtifactCache {
         : undefined;
     if (cached !== undefined && sha256Hex(cached) === sha256)
       return { bytes: cached, downloaded: false };
-    const bytes = await this.#download(sha256);
-    return bytes === null ? undefined : { bytes, downloaded: true };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const bytes = await this.#download(sha256);
+        return bytes === null ? undefined : { bytes, downloaded: true };
+      } catch (error) {
+        if (!(error instanceof AbandonedDownload) || attempt === 3) throw error;
+      }
+    }
+  }
+}
+
+class AbandonedDownload extends Error {
+  constructor(sha256: string) {
+    super(`object ${sha256} was deleted while it downloaded`);
   }
 }

@@ -3,11 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ArtifactCache } from './artifact-cache.js';
 import type { FleetConnection } from './fleet-connection.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
-
-/** The store's answer about an object deleted (or its meta purged) since it was read. */
-function isGone(error: unknown): boolean {
-  return error instanceof Error && /not found|deleted object/i.test(error.message);
-}
+import { touchObject } from './object-meta.js';
 
 /** The object's metadata, its bytes when this node has them, and how to write its key again. */
 export type ConfirmArgs = [
@@ -53,7 +49,7 @@ export class ArtifactObjects {
 
   /**
    * Makes the object present with a new meta message, the time the object collection's grace
-   * counts from: a metadata update when the store has it, else a put. True when this put it.
+   * counts from: a touch when the store has it, else a put. True when this put it.
    */
   async #ensure(sha256: string, metadata: Record<string, string>, bytes: Uint8Array) {
     const objects = this.#connection()!.objects;
@@ -62,44 +58,33 @@ export class ArtifactObjects {
     return true;
   }
 
-  /** Writes the object's meta message again (its metadata merged); false when it is gone. */
-  async touch(sha256: string, metadata: Record<string, string> = {}): Promise<boolean> {
-    const objects = this.#connection()!.objects;
-    const have = await withJetStreamRetry(() => objects.info(sha256));
-    if (have === null || have.deleted) return false;
-    try {
-      const merged = { ...have.metadata, ...metadata };
-      await withJetStreamRetry(() => objects.update(sha256, { name: sha256, metadata: merged }));
-      return true;
-    } catch (error) {
-      // A collection deleted it since the info: put it again.
-      if (isGone(error)) return false;
-      throw error;
-    }
+  /** See {@link touchObject}. */
+  touch(sha256: string, metadata: Record<string, string> = {}): Promise<boolean> {
+    return touchObject(this.#connection()!, sha256, metadata);
   }
 
   /**
-   * After a key names the object: when a collection deleted it first (the key write took
-   * longer than the grace, or raced the delete), it is put back from `bytes` and the key
-   * written again (`repoint`), so nodes that found it missing deploy it.
+   * After a key names the object, it is touched: a collection that read it before the key
+   * write landed then fails its compare-and-set. When a collection deleted it first, it is put
+   * back from `bytes` and the key written again (`repoint`), so nodes that found it missing
+   * deploy it; then touched again, as that key write may race a collection in turn.
    */
   async confirmNamed(name: string, sha256: string, ...[metadata, bytes, repoint]: ConfirmArgs) {
-    const objects = this.#connection()!.objects;
-    const have = await withJetStreamRetry(() => objects.info(sha256));
-    if (have !== null && !have.deleted) return;
-    if (bytes === undefined) {
-      this.#log.error(
+    for (let round = 0; round < 3; round += 1) {
+      if (await this.touch(sha256)) return;
+      if (bytes === undefined) break;
+      this.#log.warn(
         { plugin: name, sha256 },
-        'fleet store: the build named was collected and this node has no copy to put back',
+        'fleet store: the build named was collected; put back',
       );
-      return;
+      const objects = this.#connection()!.objects;
+      await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
+      await repoint();
     }
-    this.#log.warn(
+    this.#log.error(
       { plugin: name, sha256 },
-      'fleet store: the build named was collected; put back',
+      'fleet store: the build named kept being collected, or this node has no copy to put back',
     );
-    await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
-    await repoint();
   }
 
   /** Starts the put while the upload is checked; `discard` undoes it when the upload is refused. */

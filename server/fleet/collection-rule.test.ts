@@ -14,6 +14,8 @@ function object(name: string, ageMs: number, plugin = 'p', backend = 'wasm'): Ob
     size: 10,
     plugin,
     backend,
+    deleted: false,
+    nuid: 'n',
     subject: `$O.b.M.${sha}`,
     meta: {},
   };

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { headers } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../observability/logger.js';
 import { ADMIN_TOKEN, eventually } from '../test-support/test-app.js';
@@ -11,7 +12,9 @@ import { type FleetConnection, openFleetBuckets } from './fleet-connection.js';
 import { type FleetRecord, parseFleetRecord } from './fleet-record.js';
 import { NatsControlStore } from './nats-control-store.js';
 import { type CollectedObject, ObjectCollector } from './object-collector.js';
-import { deleteObjectVersion, readObjectVersion } from './object-versions.js';
+import { deleteObjectVersion } from './object-delete.js';
+import { touchObject } from './object-meta.js';
+import { chunkSubject, listObjectVersions, OBJECT_STREAM } from './object-versions.js';
 import { allServe, fleetNode, servedVersion, upload, V2 } from './test-support/fleet-nodes.js';
 import { type NatsCluster, startNatsCluster } from './test-support/nats-cluster.js';
 
@@ -25,6 +28,19 @@ async function putObject(fleet: FleetConnection, plugin: string): Promise<string
   const name = sha256(bytes);
   await fleet.objects.putBlob({ name, metadata: { plugin, backend: 'wasm' } }, bytes);
   return name;
+}
+
+/** The object's last meta message, as a collector lists it. */
+async function versionOf(fleet: FleetConnection, name: string) {
+  const versions = await listObjectVersions(fleet);
+  return versions.find((version) => version.name === name && !version.deleted);
+}
+
+/** Whether the stream still holds a message on `subject`. */
+async function holds(fleet: FleetConnection, subject: string): Promise<boolean> {
+  const jsm = await fleet.js.jetstreamManager();
+  const found = await jsm.streams.getMessage(OBJECT_STREAM, { last_by_subj: subject });
+  return found !== null;
 }
 
 async function present(fleet: FleetConnection, name: string): Promise<boolean> {
@@ -115,16 +131,35 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
   it('leaves an object alone when its meta message changed after the collector read it (an upload named it again)', async () => {
     const fleet = fleets[0]!;
     const name = await putObject(fleet, 'raced');
-    const read = await readObjectVersion(fleet, name);
+    const read = await versionOf(fleet, name);
     // What an upload of the same bytes does before its key write: a new meta message.
-    await fleets[1]!.objects.update(name, { name, metadata: { plugin: 'raced', backend: 'wasm' } });
-    expect(await deleteObjectVersion(fleet, read!, 'test-0')).toBe(false);
+    expect(await touchObject(fleets[1]!, name)).toBe(true);
+    expect(await deleteObjectVersion(fleet, read!)).toBe(false);
     expect(await present(fleet, name)).toBe(true);
     // Read again, it goes, once: the second delete of the same version is a no-op.
-    const again = await readObjectVersion(fleet, name);
-    expect(await deleteObjectVersion(fleet, again!, 'test-0')).toBe(true);
-    expect(await deleteObjectVersion(fleets[2]!, again!, 'test-2')).toBe(false);
+    const again = await versionOf(fleet, name);
+    expect(await deleteObjectVersion(fleet, again!)).toBe(true);
+    expect(await deleteObjectVersion(fleets[2]!, again!)).toBe(false);
+    expect(await touchObject(fleets[1]!, name)).toBe(false);
     expect(await present(fleet, name)).toBe(false);
+    expect(await holds(fleet, again!.subject)).toBe(false);
+    expect(await holds(fleet, chunkSubject(again!.nuid))).toBe(false);
+  }, 60_000);
+
+  it('purges the chunks and tombstone a delete left behind when it stopped before its purge', async () => {
+    const fleet = fleets[0]!;
+    const name = await putObject(fleet, 'stopped');
+    const version = await versionOf(fleet, name);
+    const rollup = headers();
+    rollup.set('Nats-Rollup', 'sub');
+    await fleet.js.publish(version!.subject, JSON.stringify({ ...version!.meta, deleted: true }), {
+      headers: rollup,
+    });
+    expect(await holds(fleet, chunkSubject(version!.nuid))).toBe(true);
+    const report = await collector(1, HOUR).collect();
+    expect(report.swept).toBeGreaterThanOrEqual(1);
+    expect(await holds(fleet, chunkSubject(version!.nuid))).toBe(false);
+    expect(await holds(fleet, version!.subject)).toBe(false);
   }, 60_000);
 
   it('collectors on three nodes at once delete each object once, without an error', async () => {
@@ -195,7 +230,11 @@ describe('a deploy racing collections', () => {
     await cluster?.close();
   });
 
-  it('never loses its build, even to collectors that count every object as past the grace', async () => {
+  // Every object counts as past the grace (the clock an hour ahead): an object put when the
+  // upload began may go while it is checked (put back before the key write), or between the
+  // collection's key read and its delete (the meta message written after the key write makes
+  // that delete fail, or finds the object gone and puts it back).
+  it('an upload raced by collections that count every object as past the grace lands on every node; a node started later fetches it', async () => {
     const collectors = [0, 1].map(
       (index) =>
         new ObjectCollector({

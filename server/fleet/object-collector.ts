@@ -3,9 +3,9 @@ import type { Logger } from '../observability/logger.js';
 import { type CollectionSettings, selectCollectable } from './collection-rule.js';
 import { takeTurn } from './collection-turn.js';
 import type { FleetConnection } from './fleet-connection.js';
-import { withJetStreamRetry } from './jetstream-retry.js';
+import { deleteObjectVersion, purgeDeleted } from './object-delete.js';
 import { readNamedObjects } from './object-references.js';
-import { deleteObjectVersion, type ObjectVersion, readObjectVersion } from './object-versions.js';
+import { listObjectVersions, type ObjectVersion } from './object-versions.js';
 
 /** An object a collection deleted (this node's delete won). */
 export interface CollectedObject {
@@ -23,6 +23,8 @@ export interface CollectionReport {
   readonly archived: number;
   /** Left alone: named again (a new meta message) or deleted by another node since they were read. */
   readonly skipped: number;
+  /** Tombstones of deletes that stopped before their purge, purged now. */
+  readonly swept: number;
 }
 
 export interface ObjectCollectorOptions extends CollectionSettings {
@@ -37,7 +39,7 @@ export interface ObjectCollectorOptions extends CollectionSettings {
   readonly now?: () => number;
 }
 
-const NOTHING: CollectionReport = { deleted: [], young: 0, archived: 0, skipped: 0 };
+const NOTHING = { deleted: [], young: 0, archived: 0, skipped: 0 } as const;
 
 /**
  * Deletes the Object Store's objects no plugin's key names (see {@link selectCollectable} for
@@ -108,43 +110,47 @@ export class ObjectCollector {
   }
 
   async #collect(connection: FleetConnection): Promise<CollectionReport> {
-    const versions = await this.#unnamedVersions(connection);
-    if (versions.length === 0) return NOTHING;
+    const listed = await listObjectVersions(connection);
+    const swept = await this.#sweep(connection, listed);
+    const followed = this.#options.followed();
+    const versions = listed.filter((version) => !version.deleted && !followed.has(version.name));
+    if (versions.length === 0) return { ...NOTHING, swept };
     // Read after the objects' versions: a key naming one of them written before that read is
     // seen here, one written after it follows a new meta message, which fails the delete.
-    const named = await readNamedObjects(connection.kv);
+    const named = await readNamedObjects(connection);
     const selection = selectCollectable(versions, named, this.#options, this.#now());
     const deleted: CollectedObject[] = [];
     for (const version of selection.collect) {
-      if (!(await deleteObjectVersion(connection, version, this.#options.node))) continue;
+      if (!(await deleteObjectVersion(connection, version))) continue;
       const object = { name: version.name, size: version.size, plugin: version.plugin };
       deleted.push(object);
       this.#options.collected?.(object);
     }
     const { young, archived } = selection;
-    const report = { deleted, young, archived, skipped: selection.collect.length - deleted.length };
+    const skipped = selection.collect.length - deleted.length;
+    const report = { deleted, young, archived, skipped, swept };
     this.#log(report);
     return report;
   }
 
-  /** The objects this node's records do not name, each as its last meta message left it. */
-  async #unnamedVersions(connection: FleetConnection): Promise<ObjectVersion[]> {
-    const listed = await withJetStreamRetry(() => connection.objects.list());
-    const followed = this.#options.followed();
-    const versions: ObjectVersion[] = [];
-    for (const info of listed) {
-      if (info.deleted || followed.has(info.name)) continue;
-      const version = await readObjectVersion(connection, info.name);
-      if (version !== undefined) versions.push(version);
-    }
-    return versions;
+  /**
+   * Purges what tombstones still hold: a delete that stopped before its purge, or a refused
+   * upload's. Past the grace only, so a collector finishing its own delete does it itself.
+   */
+  async #sweep(connection: FleetConnection, listed: readonly ObjectVersion[]): Promise<number> {
+    const now = this.#now();
+    const stale = listed.filter(
+      (version) => version.deleted && now - version.time >= this.#options.graceMs,
+    );
+    for (const tombstone of stale) await purgeDeleted(connection, tombstone);
+    return stale.length;
   }
 
   #log(report: CollectionReport): void {
-    const { deleted, young, archived, skipped } = report;
+    const { deleted, young, archived, skipped, swept } = report;
     const bytes = deleted.reduce((sum, object) => sum + object.size, 0);
-    const fields = { deleted: deleted.length, bytes, young, archived, skipped };
-    if (deleted.length > 0)
+    const fields = { deleted: deleted.length, bytes, young, archived, skipped, swept };
+    if (deleted.length > 0 || swept > 0)
       this.#options.log.info(
         { ...fields, objects: deleted.slice(0, 100).map((object) => object.name) },
         'fleet store: deleted objects no key names',

@@ -1,5 +1,5 @@
-import type { KV } from '@nats-io/kv';
 import { nameOf, PLUGIN_KEYS } from './control-keys.js';
+import { CONTROL_BUCKET, type FleetConnection } from './fleet-connection.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
 
 /** An object's name: the sha256 of its bytes, wherever a record holds one. */
@@ -20,24 +20,31 @@ export interface NamedObjects {
   readonly plugins: ReadonlySet<string>;
 }
 
+const STREAM = `KV_${CONTROL_BUCKET}`;
+const PREFIX = `$KV.${CONTROL_BUCKET}.`;
+
 /**
- * Reads every plugin's key from the bucket itself (never a node's copy, which may be old): a
- * key that cannot be read throws, so nothing is decided on part of the bucket.
+ * Reads every plugin's key from the bucket itself (never a node's copy, which may be an old
+ * snapshot), through the stream's leader: a KV get may be answered by a replica that has not
+ * applied the last write yet (the bucket allows direct gets), and the keys must include every
+ * write that landed before this read. A key that cannot be read throws, so nothing is decided
+ * on part of the bucket.
  */
-export async function readNamedObjects(kv: KV): Promise<NamedObjects> {
-  const keys = await withJetStreamRetry(async () => {
-    const found: string[] = [];
-    for await (const key of await kv.keys(PLUGIN_KEYS)) found.push(key);
-    return found;
-  });
+export async function readNamedObjects(connection: FleetConnection): Promise<NamedObjects> {
+  const jsm = await connection.js.jetstreamManager(false);
+  const info = await withJetStreamRetry(() =>
+    jsm.streams.info(STREAM, { subjects_filter: PREFIX + PLUGIN_KEYS }),
+  );
   const names = new Set<string>();
   const plugins = new Set<string>();
-  const decoder = new TextDecoder();
-  for (const key of keys) {
-    const entry = await withJetStreamRetry(() => kv.get(key));
-    if (entry === null || entry.operation !== 'PUT') continue;
-    plugins.add(nameOf(key));
-    addNamesIn(decoder.decode(entry.value), names);
+  for (const subject of Object.keys(info.state.subjects ?? {})) {
+    const message = await withJetStreamRetry(() =>
+      jsm.streams.getMessage(STREAM, { last_by_subj: subject }),
+    );
+    const operation = message?.header?.get('KV-Operation');
+    if (message === null || operation === 'DEL' || operation === 'PURGE') continue;
+    plugins.add(nameOf(subject.slice(PREFIX.length)));
+    addNamesIn(new TextDecoder().decode(message.data), names);
   }
   return { names, plugins };
 }

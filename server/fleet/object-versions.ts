@@ -1,16 +1,22 @@
-import { headers } from '@nats-io/transport-node';
-import { isWrongRevision } from './control-writer.js';
+import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import { ARTIFACT_BUCKET, type FleetConnection } from './fleet-connection.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
 
-/** The Object Store's stream and chunk subjects (NATS ADR-20, the Object Store's wire format). */
-const STREAM = `OBJ_${ARTIFACT_BUCKET}`;
-const chunkSubject = (nuid: string) => `$O.${ARTIFACT_BUCKET}.C.${nuid}`;
+/** The Object Store's stream and subjects (NATS ADR-20, the Object Store's wire format). */
+export const OBJECT_STREAM = `OBJ_${ARTIFACT_BUCKET}`;
+const META_SUBJECTS = `$O.${ARTIFACT_BUCKET}.M.>`;
+export const chunkSubject = (nuid: string) => `$O.${ARTIFACT_BUCKET}.C.${nuid}`;
+
+const SHA256 = /^[0-9a-f]{64}$/;
+/** A nuid names a chunk subject: never a wildcard (`>` would purge every object's chunks). */
+const NUID = /^[A-Za-z0-9]{1,64}$/;
+const BATCH = 256;
 
 /**
  * An object as its last meta message left it: the message's stream sequence (the object's
  * revision) and the server's time of that message. Every put and every metadata update (an
- * upload or a rollback naming the object again: {@link ArtifactObjects}) writes a new one.
+ * upload or a rollback naming the object again: {@link ArtifactObjects}) writes a new one; a
+ * delete writes a tombstone (`deleted`).
  */
 export interface ObjectVersion {
   readonly name: string;
@@ -20,91 +26,72 @@ export interface ObjectVersion {
   readonly size: number;
   readonly plugin: string | undefined;
   readonly backend: string | undefined;
+  readonly deleted: boolean;
+  /** Names the object's chunk subject. */
+  readonly nuid: string;
   readonly subject: string;
-  readonly meta: Record<string, unknown>;
+  readonly meta: Readonly<Record<string, unknown>>;
 }
 
-/** The object's current meta message; undefined when it is gone or deleted. */
-export async function readObjectVersion(
-  connection: FleetConnection,
-  name: string,
-): Promise<ObjectVersion | undefined> {
-  const info = await withJetStreamRetry(() => connection.objects.info(name));
-  if (info === null || info.deleted) return undefined;
-  const jsm = await connection.js.jetstreamManager(false);
-  const message = await withJetStreamRetry(() =>
-    jsm.streams.getMessage(STREAM, { seq: info.revision }),
-  );
-  if (message === null) return undefined;
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/**
+ * A meta message as a version; undefined for anything twinplug does not put (a name that is
+ * not a sha256, a nuid that could be a wildcard): written by whoever holds the bucket's
+ * credentials, so read field by field.
+ */
+function toVersion(message: JsMsg): ObjectVersion | undefined {
+  let meta: unknown;
+  try {
+    meta = message.json();
+  } catch {
+    return undefined;
+  }
+  if (typeof meta !== 'object' || meta === null) return undefined;
+  const { name, nuid, size, deleted, metadata } = meta as Record<string, unknown>;
+  if (typeof name !== 'string' || !SHA256.test(name)) return undefined;
+  if (typeof nuid !== 'string' || !NUID.test(nuid)) return undefined;
+  const about = (typeof metadata === 'object' && metadata !== null ? metadata : {}) as Record<
+    string,
+    unknown
+  >;
   return {
     name,
-    revision: info.revision,
-    time: message.time.getTime(),
-    size: info.size,
-    plugin: info.metadata?.plugin,
-    backend: info.metadata?.backend,
+    revision: message.seq,
+    time: Math.floor(message.info.timestampNanos / 1e6),
+    size: Number.isSafeInteger(size) && (size as number) > 0 ? (size as number) : 0,
+    plugin: text(about.plugin),
+    backend: text(about.backend),
+    deleted: deleted === true,
+    nuid,
     subject: message.subject,
-    meta: message.json<Record<string, unknown>>(),
+    meta: meta as Record<string, unknown>,
   };
 }
 
-const DELETE_HEADER = 'Twinplug-Delete';
-
 /**
- * The tombstone's sequence, or undefined when the meta message is no longer `version` or
- * another collector's tombstone replaced it. The message id names the version replaced, not
- * the collector: nats-server before 2.9.21 checks the expected sequence before consensus, so
- * two collectors racing on a cluster may both pass it (nats-io/nats-server#4320); the id makes
- * the later one a duplicate. The header tells this collector's own retry (an ack lost) apart.
+ * Every object's last meta message, tombstones included, with its sequence and time: one
+ * ordered consumer delivering the last message of each meta subject.
  */
-async function publishTombstone(
-  connection: FleetConnection,
-  version: ObjectVersion,
-  deletion: string,
-): Promise<number | undefined> {
-  const tombstone = { ...version.meta, deleted: true, size: 0, chunks: 0, digest: '' };
-  const named = headers();
-  named.set('Nats-Rollup', 'sub');
-  named.set(DELETE_HEADER, deletion);
-  let there: { seq: number } | { last_by_subj: string };
-  try {
-    const ack = await withJetStreamRetry(() =>
-      connection.js.publish(version.subject, JSON.stringify(tombstone), {
-        headers: named,
-        msgID: `delete:${version.name}@${version.revision}`,
-        expect: { lastSubjectSequence: version.revision },
-      }),
-    );
-    if (!ack.duplicate) return ack.seq;
-    there = { seq: ack.seq };
-  } catch (error) {
-    if (!isWrongRevision(error)) throw error;
-    there = { last_by_subj: version.subject };
-  }
-  const jsm = await connection.js.jetstreamManager(false);
-  const found = await jsm.streams.getMessage(STREAM, there).catch(() => null);
-  return found?.header?.get(DELETE_HEADER) === deletion ? found.seq : undefined;
-}
-
-/**
- * Deletes the object only if its meta message is still `version`: a compare-and-set on the meta
- * subject's last sequence. An upload or rollback that named the object since (a new meta
- * message), or another collector that deleted it first, makes it a no-op: false.
- */
-export async function deleteObjectVersion(
-  connection: FleetConnection,
-  version: ObjectVersion,
-  collector: string,
-): Promise<boolean> {
-  const seq = await publishTombstone(connection, version, `${collector}@${version.revision}`);
-  if (seq === undefined) return false;
-  const jsm = await connection.js.jetstreamManager(false);
-  const nuid = version.meta.nuid;
-  if (typeof nuid === 'string')
-    await withJetStreamRetry(() => jsm.streams.purge(STREAM, { filter: chunkSubject(nuid) }));
-  // The tombstone too, once the chunks are gone; only up to it: a put of the same name since stays.
-  await withJetStreamRetry(() =>
-    jsm.streams.purge(STREAM, { filter: version.subject, seq: seq + 1 }),
-  );
-  return true;
+export function listObjectVersions(connection: FleetConnection): Promise<ObjectVersion[]> {
+  return withJetStreamRetry(async () => {
+    const consumer = await connection.js.consumers.get(OBJECT_STREAM, {
+      filter_subjects: META_SUBJECTS,
+      deliver_policy: DeliverPolicy.LastPerSubject,
+    });
+    const pending = (await consumer.info()).num_pending;
+    const versions: ObjectVersion[] = [];
+    for (let read = 0; read < pending; ) {
+      const max = Math.min(BATCH, pending - read);
+      const batch = await consumer.fetch({ max_messages: max, expires: 5000 });
+      const before = read;
+      for await (const message of batch) {
+        read += 1;
+        const version = toVersion(message);
+        if (version !== undefined) versions.push(version);
+      }
+      if (read === before) throw new Error('the Object Store listing stalled');
+    }
+    return versions;
+  });
 }

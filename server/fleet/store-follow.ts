@@ -52,12 +52,14 @@ export function followStore(connection: FleetConnection, follower: Follower): ()
   );
   // Each object is downloaded as it lands, before a key names it: an upload's bytes are put
   // while the uploading node checks them, so this node has them by the time the key points at
-  // them. Only cached once their sha256 matches their name.
+  // them. Only cached once their sha256 matches their name. A deleted object's download stops.
   void keepWatching(
     closed,
-    () => objects.watch({ ignoreDeletes: true }),
+    () => objects.watch(),
     (info) => {
-      if (info !== null && !info.deleted) follower.cache.prefetch(info.name);
+      if (info === null) return;
+      if (info.deleted) follower.cache.abandon(info.name);
+      else follower.cache.prefetch(info.name);
     },
   );
   const timer = setInterval(() => void catchUp(connection, follower), CATCH_UP_MS);
