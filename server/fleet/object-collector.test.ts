@@ -8,7 +8,7 @@ import { createLogger } from '../observability/logger.js';
 import { ADMIN_TOKEN, eventually } from '../test-support/test-app.js';
 import { takeTurn } from './collection-turn.js';
 import { keyOf } from './control-keys.js';
-import { type FleetConnection, openFleetBuckets } from './fleet-connection.js';
+import { ARTIFACT_BUCKET, type FleetConnection, openFleetBuckets } from './fleet-connection.js';
 import { type FleetRecord, parseFleetRecord } from './fleet-record.js';
 import { NatsControlStore } from './nats-control-store.js';
 import { type CollectedObject, ObjectCollector } from './object-collector.js';
@@ -160,6 +160,17 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
     expect(report.swept).toBeGreaterThanOrEqual(1);
     expect(await holds(fleet, chunkSubject(version!.nuid))).toBe(false);
     expect(await holds(fleet, version!.subject)).toBe(false);
+  }, 60_000);
+
+  it('skips a hand-written meta message whose nuid is a wildcard (its purge would take every chunk)', async () => {
+    const fleet = fleets[0]!;
+    const kept = await putObject(fleet, 'hostile');
+    await writeRecord(fleet, 'hostile', { builds: { wasm: { sha256: kept } } });
+    const tombstone = { name: 'f'.repeat(64), nuid: '>', deleted: true, size: 0, chunks: 0 };
+    await fleet.js.publish(`$O.${ARTIFACT_BUCKET}.M.hostile`, JSON.stringify(tombstone));
+    await collector(1, HOUR).collect();
+    const { nuid } = (await versionOf(fleet, kept))!;
+    expect(await holds(fleet, chunkSubject(nuid))).toBe(true);
   }, 60_000);
 
   it('collectors on three nodes at once delete each object once, without an error', async () => {
