@@ -1,6 +1,7 @@
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { CanaryExchange, CanaryTotals } from '../rollout/control-store.js';
-import { withJetStreamRetry } from './jetstream-retry.js';
+import { pluginToken } from './control-keys.js';
+import { keepWatching } from './keep-watching.js';
 
 /** How long a node's totals count without being published again (the bucket's max_age too). */
 export const CANARY_TTL_MS = 10_000;
@@ -12,9 +13,6 @@ interface Published {
   readonly calls: number;
   readonly faults: number;
 }
-
-/** Key `<plugin>.<node>`: a plugin's dots written as in the control bucket (`=2E`). */
-const pluginToken = (name: string) => name.replaceAll('.', '=2E');
 
 function parse(entry: KvEntry): Published | undefined {
   if (entry.operation !== 'PUT') return undefined;
@@ -34,7 +32,8 @@ function parse(entry: KvEntry): Published | undefined {
  * The fleet's canary counts: every node puts its canary window's totals under its own key of
  * the canary bucket (at most once per judging tick, when they changed or grow stale) and
  * follows the bucket's watch, so the sum over the other nodes is read from memory, never from
- * the store, when a call faults.
+ * the store, when a call faults. Key `<plugin>.<node>`: a plugin's dots written as in the
+ * control bucket (`=2E`).
  */
 export class NatsCanaryExchange implements CanaryExchange {
   readonly #node: string;
@@ -86,23 +85,18 @@ export class NatsCanaryExchange implements CanaryExchange {
     return { calls, faults };
   }
 
-  async #watch(kv: KV): Promise<void> {
+  #watch(kv: KV): Promise<void> {
     const mine = `.${this.#node}`;
-    while (!this.#closed) {
-      try {
-        const watch = await withJetStreamRetry(() => kv.watch({ key: '>' }));
-        for await (const entry of watch) {
-          if (this.#closed) break;
-          if (entry.key.endsWith(mine)) continue;
-          const published = parse(entry);
-          if (published === undefined) this.#seen.delete(entry.key);
-          else this.#seen.set(entry.key, { ...published, at: Date.now() });
-        }
-      } catch {
-        // the connection went away: opened again below
-      }
-      if (!this.#closed) await new Promise((resolve) => setTimeout(resolve, 250).unref());
-    }
+    return keepWatching(
+      () => this.#closed,
+      () => kv.watch({ key: '>' }),
+      (entry) => {
+        if (entry.key.endsWith(mine)) return;
+        const published = parse(entry);
+        if (published === undefined) this.#seen.delete(entry.key);
+        else this.#seen.set(entry.key, { ...published, at: Date.now() });
+      },
+    );
   }
 
   close(): void {

@@ -46,6 +46,21 @@ export function parseFleetRecord(bytes: Uint8Array): FleetRecord {
   return rollout === undefined ? { builds } : { rollout: rollout as StoredRollout, builds };
 }
 
+/**
+ * The record with `backend` pointed at `build`. A new build starts a new canary: the progress
+ * the fleet recorded for the last one is dropped; a withdrawn build pointed at again (an upload
+ * of it) is no longer withdrawn.
+ */
+export function withBuild(current: FleetRecord, backend: Backend, build: BuildRef): FleetRecord {
+  const builds = { ...current.builds, [backend]: build };
+  if (current.rollout === undefined) return { ...current, builds };
+  const { canary: _done, withdrawn, ...rest } = current.rollout;
+  // In the same write: a node loading the build must never find it still withdrawn.
+  const kept = withdrawn?.filter((gone) => gone.sha256 !== build.sha256);
+  const rollout = kept === undefined ? rest : { ...rest, withdrawn: kept };
+  return { ...current, rollout, builds };
+}
+
 export function encodeFleetRecord(record: FleetRecord): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(record));
 }

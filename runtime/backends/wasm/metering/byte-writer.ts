@@ -33,6 +33,17 @@ export class ByteWriter {
     } while (rest !== 0);
   }
 
+  /** `i32.const value`: the opcode and a signed LEB128 of a non-negative value. */
+  i32Const(value: number): void {
+    // A trailing zero byte keeps the sign bit clear when the last group has bit 6 set.
+    this.byte(0x41);
+    this.u32(value);
+    if ((this.#buffer[this.#length - 1]! & 0x40) !== 0) {
+      this.#buffer[this.#length - 1]! |= 0x80;
+      this.byte(0);
+    }
+  }
+
   bytes(view: Uint8Array): void {
     this.#reserve(view.length);
     this.#buffer.set(view, this.#length);

@@ -1,110 +1,150 @@
 import { ByteReader, malformed } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
-import { INSERT_CHARGE, INSERT_TICK, scanExpression } from './instructions.js';
-import { copyShifted, type FunctionShift } from './module-parts.js';
+import {
+  type ExpressionEdits,
+  INSERT_CHARGE,
+  INSERT_LOOP_OPEN,
+  INSERT_LOOP_TICK,
+  INSERT_NO_WAIT,
+  INSERT_TICK,
+  type LoopWrapping,
+} from './edits.js';
+import { scanExpression } from './instructions.js';
+import { type LoopCode, loopCode, loopOpen, type MeterCode } from './meter-code.js';
+import type { FunctionShift } from './module-parts.js';
 import { skipValueType } from './value-types.js';
 
-/** Bytes charged as one tick by a bulk operation (2^6 = 64). */
-const BULK_BYTES_PER_TICK_LOG2 = 6;
+const I32 = 0x7f;
 
-/** The code a rewrite inserts, built once per module (the indices differ between modules). */
-export interface MeterCode {
-  /** At each function entry and loop header. */
-  readonly tick: Uint8Array;
-  /** Before a bulk operation, whose length is on top of the stack. */
-  readonly charge: Uint8Array;
-  /** Before an atomic wait, whose timeout is on top of the stack. */
-  readonly noWait: Uint8Array;
-  /** The body of the charge function the module gains. */
-  readonly chargeBody: Uint8Array;
-}
+/** V8's limit on a function's locals (parameters included); one under it leaves room for the counter. */
+const MAX_LOCALS = 50_000;
 
-/**
- * A tick counts the counter global down by one; below zero it calls the charge function with
- * 0. The charge function counts down its argument's worth of ticks and, below zero, asks the
- * host (`check`) for a new allowance, trapping when the host answers 0 (the call is past its
- * deadline or cancelled). A trap, unlike an exception thrown from the import, cannot be caught
- * by the module's own exception handlers.
- */
-export function meterCode(counter: number, check: number, charge: number): MeterCode {
-  const code = (build: (writer: ByteWriter) => void): Uint8Array => {
-    const writer = new ByteWriter();
-    build(writer);
-    return writer.finish();
-  };
-  const op = (writer: ByteWriter, opcode: number, index: number) => {
-    writer.byte(opcode);
-    writer.u32(index);
-  };
-  const GLOBAL_GET = 0x23;
-  const GLOBAL_SET = 0x24;
-  const CALL = 0x10;
-  const belowZero = (writer: ByteWriter) => {
-    op(writer, GLOBAL_GET, counter);
-    writer.bytes(Uint8Array.of(0x41, 0x00, 0x48, 0x04, 0x40)); // i32.const 0, i32.lt_s, if
-  };
-  return {
-    tick: code((writer) => {
-      op(writer, GLOBAL_GET, counter);
-      writer.bytes(Uint8Array.of(0x41, 0x01, 0x6b)); // i32.const 1, i32.sub
-      op(writer, GLOBAL_SET, counter);
-      belowZero(writer);
-      writer.bytes(Uint8Array.of(0x41, 0x00)); // i32.const 0
-      op(writer, CALL, charge);
-      writer.bytes(Uint8Array.of(0x1a, 0x0b)); // drop, end
-    }),
-    charge: code((writer) => op(writer, CALL, charge)),
-    noWait: Uint8Array.of(0x1a, 0x42, 0x00), // drop, i64.const 0
-    chargeBody: code((writer) => {
-      writer.byte(0); // no locals
-      op(writer, GLOBAL_GET, counter);
-      writer.bytes(Uint8Array.of(0x20, 0x00, 0x41, BULK_BYTES_PER_TICK_LOG2, 0x76, 0x6b)); // local.get 0, i32.const 6, i32.shr_u, i32.sub
-      op(writer, GLOBAL_SET, counter);
-      belowZero(writer);
-      op(writer, CALL, check);
-      op(writer, GLOBAL_SET, counter);
-      op(writer, GLOBAL_GET, counter);
-      writer.bytes(Uint8Array.of(0x45, 0x04, 0x40, 0x00, 0x0b, 0x0b)); // i32.eqz, if, unreachable, end, end
-      writer.bytes(Uint8Array.of(0x20, 0x00, 0x0b)); // local.get 0, end
-    }),
-  };
-}
-
-function skipLocals(reader: ByteReader): void {
+/** Counts the declared locals, refusing a total V8 could never compile. */
+function countLocals(reader: ByteReader): number {
+  let total = 0;
   for (let groups = reader.u32(); groups > 0; groups -= 1) {
-    reader.u32();
+    total += reader.u32();
     skipValueType(reader);
+    if (total > MAX_LOCALS) throw malformed(`function declares more than ${MAX_LOCALS} locals`);
   }
+  return total;
 }
 
-function meterBody(body: Uint8Array, code: MeterCode, shift: FunctionShift, out: ByteWriter): void {
+/** What metering needs to know of the module's types and functions. */
+export interface FunctionTypes {
+  /** Parameter count of each type in the type section. */
+  readonly typeParams: readonly number[];
+  /** Type index of each function the module defines, in code-section order. */
+  readonly functionTypes: readonly number[];
+}
+
+function paramsOf(types: FunctionTypes, defined: number): number {
+  const params = types.typeParams[types.functionTypes[defined] ?? -1];
+  if (params === undefined) throw malformed(`function ${defined} has no valid type`);
+  return params;
+}
+
+/** Copies body[from, to) with function indices shifted and label depths replaced. */
+function copyEdited(
+  out: ByteWriter,
+  body: Uint8Array,
+  from: number,
+  to: number,
+  edits: ExpressionEdits,
+  cursor: { functionRef: number; labelRef: number },
+  shift: FunctionShift,
+): void {
+  const { functionRefs, labelRefs } = edits;
+  let at = from;
+  for (;;) {
+    const nextFunction = functionRefs[cursor.functionRef] ?? Number.POSITIVE_INFINITY;
+    const nextLabel = labelRefs[cursor.labelRef] ?? Number.POSITIVE_INFINITY;
+    const next = Math.min(nextFunction, nextLabel);
+    if (next >= to) break;
+    out.bytes(body.subarray(at, next));
+    if (nextFunction < nextLabel) {
+      out.u32(shift(functionRefs[cursor.functionRef + 2]!));
+      at = functionRefs[cursor.functionRef + 1]!;
+      cursor.functionRef += 3;
+    } else {
+      out.u32(labelRefs[cursor.labelRef + 2]!);
+      at = labelRefs[cursor.labelRef + 1]!;
+      cursor.labelRef += 3;
+    }
+  }
+  out.bytes(body.subarray(at, to));
+}
+
+interface BodyContext {
+  readonly code: MeterCode;
+  readonly types: FunctionTypes;
+  readonly shift: FunctionShift;
+}
+
+function meterBody(body: Uint8Array, defined: number, context: BodyContext, out: ByteWriter): void {
   const reader = new ByteReader(body);
-  skipLocals(reader);
-  const edits = { inserts: [reader.offset, INSERT_TICK], functionRefs: [] as number[] };
+  reader.u32();
+  const groupsStart = reader.offset;
+  reader.offset = 0;
+  const counter = paramsOf(context.types, defined) + countLocals(reader);
+  const localsEnd = reader.offset;
+  const loops: LoopWrapping | undefined =
+    counter < MAX_LOCALS
+      ? { typeParams: context.types.typeParams, wrapped: 0, wrappedUpTo: [0] }
+      : undefined;
+  const edits: ExpressionEdits = {
+    inserts: [localsEnd, INSERT_TICK, 0],
+    functionRefs: [],
+    labelRefs: [],
+    ...(loops === undefined ? {} : { loops }),
+  };
   scanExpression(reader, edits);
   if (!reader.done) throw malformed('function body has bytes after its end');
-  // Inserts and function indices interleave in byte order: copy between them in order.
-  const { inserts, functionRefs } = edits;
-  let at = 0;
-  let ref = 0;
-  for (let index = 0; index < inserts.length; index += 2) {
-    const offset = inserts[index]!;
-    const kind = inserts[index + 1]!;
-    const first = ref;
-    while (ref < functionRefs.length && functionRefs[ref]! < offset) ref += 3;
-    copyShifted(out, body, at, offset, functionRefs, shift, first, ref);
-    out.bytes(
-      kind === INSERT_TICK ? code.tick : kind === INSERT_CHARGE ? code.charge : code.noWait,
-    );
-    at = offset;
+  const wrapped = loops !== undefined && loops.wrapped > 0;
+  const local = wrapped ? loopCode(counter, context.code) : undefined;
+  if (local === undefined) out.bytes(body.subarray(0, localsEnd));
+  else {
+    // One more local group: the loops' counter, an i32 after every existing local.
+    out.u32(new ByteReader(body).u32() + 1);
+    out.bytes(body.subarray(groupsStart, localsEnd));
+    out.bytes(Uint8Array.of(0x01, I32));
   }
-  copyShifted(out, body, at, body.length, functionRefs, shift, ref);
+  const cursor = { functionRef: 0, labelRef: 0 };
+  let at = localsEnd;
+  const { inserts } = edits;
+  for (let index = 0; index < inserts.length; index += 3) {
+    const offset = inserts[index]!;
+    copyEdited(out, body, at, offset, edits, cursor, context.shift);
+    at = offset;
+    if (index > 0 || local === undefined)
+      writeInsert(out, body, inserts[index + 1]!, inserts[index + 2]!, offset, context.code, local);
+    else out.bytes(local.entry);
+  }
+  copyEdited(out, body, at, body.length, edits, cursor, context.shift);
+}
+
+function writeInsert(
+  out: ByteWriter,
+  body: Uint8Array,
+  kind: number,
+  argument: number,
+  offset: number,
+  code: MeterCode,
+  local: LoopCode | undefined,
+): void {
+  if (kind === INSERT_TICK) out.bytes(code.tick);
+  else if (kind === INSERT_CHARGE) out.bytes(code.charge);
+  else if (kind === INSERT_NO_WAIT) out.bytes(code.noWait);
+  else if (kind === INSERT_LOOP_OPEN) loopOpen(body, offset + 1, argument, out);
+  else if (kind === INSERT_LOOP_TICK) out.bytes(local!.tick);
+  else out.bytes(local!.close);
 }
 
 /** The code section with every body metered, function indices shifted, and the charge function appended. */
 export function meterBodies(
   payload: Uint8Array,
   code: MeterCode,
+  types: FunctionTypes,
   shift: FunctionShift,
 ): Uint8Array {
   const reader = new ByteReader(payload);
@@ -115,7 +155,7 @@ export function meterBodies(
   for (let index = 0; index < functions; index += 1) {
     const body = reader.vecBytes();
     metered.reset();
-    meterBody(body, code, shift, metered);
+    meterBody(body, index, { code, types, shift }, metered);
     writer.vec(metered.finish());
   }
   if (!reader.done) throw malformed('code section has trailing bytes');

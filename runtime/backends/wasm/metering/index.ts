@@ -1,2 +1,2 @@
-export { METER_IMPORT, meter } from './meter.js';
+export { METER_IMPORT, type MeterOptions, meter } from './meter.js';
 export { MeterClock, TICKS_PER_CHECK } from './meter-clock.js';

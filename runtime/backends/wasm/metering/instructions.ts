@@ -1,19 +1,7 @@
 import { type ByteReader, malformed } from './byte-reader.js';
+import { closeFrame, label, openFrame, openLoop } from './control-frames.js';
+import { type ExpressionEdits, INSERT_CHARGE, INSERT_LOOP_CLOSE, INSERT_NO_WAIT } from './edits.js';
 import { skipBlockType, skipValueType } from './value-types.js';
-
-/** What the metering rewrite changes inside an expression, found while skipping it. */
-export interface ExpressionEdits {
-  /** Flat pairs (offset, kind): where the rewrite inserts code of an {@link InsertKind}. */
-  readonly inserts: number[];
-  /** Flat triples (start, end, index): each function-index immediate (call, return_call, ref.func). */
-  readonly functionRefs: number[];
-}
-
-/** What the rewrite inserts: a tick, a charge for a bulk operation's length, a wait made non-blocking. */
-export const INSERT_TICK = 0;
-export const INSERT_CHARGE = 1;
-export const INSERT_NO_WAIT = 2;
-export type InsertKind = typeof INSERT_TICK | typeof INSERT_CHARGE | typeof INSERT_NO_WAIT;
 
 const OP_BLOCK = 0x02;
 const OP_LOOP = 0x03;
@@ -68,35 +56,40 @@ function skipImmediates(reader: ByteReader, opcode: number, edits: ExpressionEdi
     case OP_IF:
     case OP_TRY:
       skipBlockType(reader);
+      openFrame(edits, false);
       return 1;
     case OP_LOOP:
-      skipBlockType(reader);
-      edits.inserts.push(reader.offset, INSERT_TICK);
+      openLoop(reader, edits);
       return 1;
     case OP_END:
+      if (closeFrame(edits)) edits.inserts.push(reader.offset, INSERT_LOOP_CLOSE, 0);
       return -1;
     case OP_DELEGATE:
-      reader.u32();
+      closeFrame(edits); // the label counts from outside the try it ends
+      label(reader, edits);
       return -1;
     case OP_TRY_TABLE:
       skipBlockType(reader);
-      skipCatchClauses(reader);
+      skipCatchClauses(reader, edits); // catch labels count from outside the try_table
+      openFrame(edits, false);
       return 1;
-    case 0x07: // catch tag
-    case 0x08: // throw tag
     case 0x09: // rethrow label
     case 0x0c: // br
     case 0x0d: // br_if
+    case 0xd5: // br_on_null
+    case 0xd6: // br_on_non_null
+      label(reader, edits);
+      return 0;
+    case 0x07: // catch tag
+    case 0x08: // throw tag
     case 0x14: // call_ref type
     case 0x15: // return_call_ref type
     case 0x3f: // memory.size
     case 0x40: // memory.grow
-    case 0xd5: // br_on_null
-    case 0xd6: // br_on_non_null
       reader.u32();
       return 0;
     case 0x0e: // br_table
-      for (let count = reader.u32() + 1; count > 0; count -= 1) reader.u32();
+      for (let count = reader.u32() + 1; count > 0; count -= 1) label(reader, edits);
       return 0;
     case 0x10: // call
     case 0x12: // return_call
@@ -140,12 +133,12 @@ function skipImmediates(reader: ByteReader, opcode: number, edits: ExpressionEdi
   }
 }
 
-function skipCatchClauses(reader: ByteReader): void {
+function skipCatchClauses(reader: ByteReader, edits: ExpressionEdits): void {
   for (let count = reader.u32(); count > 0; count -= 1) {
     const kind = reader.byte();
     if (kind > 3) throw malformed(`unknown catch clause ${kind}`);
     if (kind < 2) reader.u32(); // the tag of catch and catch_ref
-    reader.u32(); // the label
+    label(reader, edits);
   }
 }
 
@@ -161,7 +154,7 @@ function skipMiscPrefixed(reader: ByteReader, edits: ExpressionEdits): void {
   const start = reader.offset - 1;
   const op = reader.u32();
   if (op <= 7) return;
-  if (CHARGED_BULK_OPS.has(op)) edits.inserts.push(start, INSERT_CHARGE);
+  if (CHARGED_BULK_OPS.has(op)) edits.inserts.push(start, INSERT_CHARGE, 0);
   if (op === 8 || op === 10 || op === 12 || op === 14) {
     reader.u32();
     reader.u32();
@@ -194,7 +187,7 @@ function skipSimd(reader: ByteReader): void {
 function skipAtomic(reader: ByteReader, edits: ExpressionEdits): void {
   const start = reader.offset - 1;
   const op = reader.u32();
-  if (op === 1 || op === 2) edits.inserts.push(start, INSERT_NO_WAIT);
+  if (op === 1 || op === 2) edits.inserts.push(start, INSERT_NO_WAIT, 0);
   if (op === 3) reader.skip(1);
   else if (op <= 2 || (op >= 0x10 && op <= 0x4e)) skipMemarg(reader);
   else throw malformed(`unknown 0xfe opcode ${op}`);

@@ -1,14 +1,16 @@
 import { PluginError } from '../../../errors.js';
 import { ByteWriter } from './byte-writer.js';
-import { countBodies, meterBodies, meterCode } from './code.js';
+import { countBodies, meterBodies } from './code.js';
+import { LOOP_TICKS_PER_REFILL, MIN_LOOP_TICKS_PER_REFILL, meterCode } from './meter-code.js';
 import {
   appendCounterGlobal,
   appendFunctionDeclaration,
   appendFunctionImport,
   appendFunctionType,
   countImports,
-  countTypes,
   type FunctionShift,
+  readFunctionTypes,
+  readTypeParams,
   shiftElements,
   shiftExports,
   shiftStart,
@@ -62,14 +64,31 @@ function keepCustom(entry: Section, shift: FunctionShift): boolean {
   }
 }
 
+/** How the rewrite meters; the defaults are what the runtime uses. */
+export interface MeterOptions {
+  /**
+   * Iterations a function's loops run between two charges to the counter global (at least 2,
+   * at most 2^20). Small values make every loop take its refill path often (tests do that).
+   */
+  readonly loopTicksPerRefill?: number;
+}
+
 /**
- * Returns the module with metering compiled in: every function entry and loop header counts a
- * tick down on a new mutable global, and each time the allowance runs out the module calls
- * {@link METER_IMPORT}, which can stop it with a trap. The new import takes the function index
- * after the existing imports, so every later function index (calls, `ref.func`, exports,
- * start, element segments, names) moves up by one. Anything else is copied byte for byte.
- * A module without code is returned unchanged. Throws PLUGIN_LOAD_FAILED on bytes it cannot
- * decode, and PLUGIN_IMPORT_UNSUPPORTED when the module imports from the meter's own module.
+ * Returns the module with metering compiled in. Each function entry counts ticks down on a new
+ * mutable global. A loop that takes no parameters counts down a new local of its function
+ * instead, and is wrapped so that when the local runs out, control leaves the loop, charges
+ * its allowance to the global and re-enters the loop at its header: no call stays inside the
+ * loop, which V8 can then unroll and keep in registers. (A function pays its loops' first
+ * allowance at entry, so the global never counts less than what ran.) A loop that takes
+ * parameters ticks the global at its header. Each time the global's allowance runs out, the
+ * module calls {@link METER_IMPORT}, which can stop it with a trap.
+ *
+ * The new import takes the function index after the existing imports, so every later function
+ * index (calls, `ref.func`, exports, start, element segments, names) moves up by one, and the
+ * depth of every branch that leaves a wrapped loop grows by the three labels around it.
+ * Anything else is copied byte for byte. A module without code is returned unchanged. Throws
+ * PLUGIN_LOAD_FAILED on bytes it cannot decode, and PLUGIN_IMPORT_UNSUPPORTED when the module
+ * imports from the meter's own module.
  *
  * @example
  * const metered = meter(bytes);
@@ -77,7 +96,13 @@ function keepCustom(entry: Section, shift: FunctionShift): boolean {
  *   twinplug_meter: { check: () => (performance.now() < deadline ? 10_000 : 0) },
  * });
  */
-export function meter(bytes: Uint8Array): Uint8Array {
+export function meter(bytes: Uint8Array, options: MeterOptions = {}): Uint8Array {
+  const loopTicks = options.loopTicksPerRefill ?? LOOP_TICKS_PER_REFILL;
+  if (!Number.isInteger(loopTicks) || loopTicks < MIN_LOOP_TICKS_PER_REFILL || loopTicks > 2 ** 20)
+    throw new PluginError(
+      'PLUGIN_INVALID_OPTIONS',
+      `loopTicksPerRefill must be an integer from ${MIN_LOOP_TICKS_PER_REFILL} to 2^20, not ${loopTicks}`,
+    );
   const sections = readSections(bytes);
   const code = section(sections, SECTION.code);
   if (code === undefined) return bytes;
@@ -90,13 +115,15 @@ export function meter(bytes: Uint8Array): Uint8Array {
       { details: { module: METER_IMPORT.module } },
     );
   }
-  const checkType = countTypes(types);
+  const typeParams = readTypeParams(types);
+  const functionTypes = readFunctionTypes(section(sections, SECTION.function)?.payload);
+  const checkType = typeParams.length;
   const check = imports.functions;
   const shift: FunctionShift = (index) => (index >= check ? index + 1 : index);
   const globals = appendCounterGlobal(section(sections, SECTION.global)?.payload, shift);
   const charge = imports.functions + 1 + countBodies(code.payload);
-  const inserted = meterCode(imports.globals + globals.defined, check, charge);
-  code.payload = meterBodies(code.payload, inserted, shift);
+  const inserted = meterCode(imports.globals + globals.defined, check, charge, loopTicks);
+  code.payload = meterBodies(code.payload, inserted, { typeParams, functionTypes }, shift);
   put(
     sections,
     SECTION.type,

@@ -2,7 +2,8 @@
 // what the rewrite needs to know or copies a section with every function index shifted.
 import { ByteReader, malformed } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
-import { type ExpressionEdits, scanExpression } from './instructions.js';
+import type { ExpressionEdits } from './edits.js';
+import { scanExpression } from './instructions.js';
 import { skipLimits, skipValueType } from './value-types.js';
 
 const FUNC_TYPE = 0x60;
@@ -39,25 +40,39 @@ export function copyShifted(
 }
 
 function newEdits(): ExpressionEdits {
-  return { inserts: [], functionRefs: [] };
+  return { inserts: [], functionRefs: [], labelRefs: [] };
 }
 
-/** Counts the type section's types; only function types are accepted (GC types are refused). */
-export function countTypes(payload: Uint8Array | undefined): number {
-  if (payload === undefined) return 0;
+/**
+ * The parameter count of each type in the type section; only function types are accepted (GC
+ * types are refused).
+ */
+export function readTypeParams(payload: Uint8Array | undefined): number[] {
+  if (payload === undefined) return [];
   const reader = new ByteReader(payload);
-  const count = reader.u32();
-  for (let index = 0; index < count; index += 1) {
+  const params: number[] = [];
+  for (let count = reader.u32(), index = 0; index < count; index += 1) {
     const form = reader.byte();
     if (form !== FUNC_TYPE)
       throw malformed(
         `type ${index} is not a function type (0x${form.toString(16)}): metering supports function types only`,
       );
-    for (let list = 0; list < 2; list += 1)
-      for (let value = reader.u32(); value > 0; value -= 1) skipValueType(reader);
+    params.push(reader.u32());
+    for (let value = params[index]!; value > 0; value -= 1) skipValueType(reader);
+    for (let value = reader.u32(); value > 0; value -= 1) skipValueType(reader);
   }
   if (!reader.done) throw malformed('type section has trailing bytes');
-  return count;
+  return params;
+}
+
+/** The type index of each function the module defines (the function section). */
+export function readFunctionTypes(payload: Uint8Array | undefined): number[] {
+  if (payload === undefined) return [];
+  const reader = new ByteReader(payload);
+  const types: number[] = [];
+  for (let count = reader.u32(); count > 0; count -= 1) types.push(reader.u32());
+  if (!reader.done) throw malformed('function section has trailing bytes');
+  return types;
 }
 
 /** The type section with one more function type appended. */

@@ -23,18 +23,28 @@ export function skipValueType(reader: ByteReader): void {
   if (!SHORT_TYPES.has(code)) throw malformed(`unknown value type 0x${code.toString(16)}`);
 }
 
-/** Skips a block type: empty, one value type, or a type index (a signed 33-bit LEB). */
-export function skipBlockType(reader: ByteReader): void {
+/**
+ * Reads a block type: empty or one value type (undefined: no parameters), or a type index
+ * (a non-negative signed 33-bit LEB), which it returns.
+ */
+export function blockTypeIndex(reader: ByteReader): number | undefined {
   const code = reader.bytes[reader.offset];
-  if (code === EMPTY_BLOCK) {
+  if (code === EMPTY_BLOCK && reader.offset < reader.end) {
     reader.offset += 1;
-    return;
+    return undefined;
   }
   if (code !== undefined && (code === REF_NULL || code === REF || SHORT_TYPES.has(code))) {
     skipValueType(reader);
-    return;
+    return undefined;
   }
-  if (reader.s33() < 0) throw malformed(`bad block type at byte ${reader.offset}`);
+  const index = reader.s33();
+  if (index < 0) throw malformed(`bad block type at byte ${reader.offset}`);
+  return index;
+}
+
+/** Skips a block type: empty, one value type, or a type index. */
+export function skipBlockType(reader: ByteReader): void {
+  blockTypeIndex(reader);
 }
 
 /** Skips table or memory limits: flags, minimum, maximum when flagged. 64-bit limits take 10 bytes. */

@@ -138,9 +138,13 @@ export function assemble(path: string): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), 'twinplug-wat-'));
   try {
     const out = join(dir, 'out.wasm');
-    const result = spawnSync('wat2wasm', ['--enable-tail-call', '--debug-names', path, '-o', out], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      'wat2wasm',
+      ['--enable-tail-call', '--enable-exceptions', '--debug-names', path, '-o', out],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (result.status !== 0) throw new Error(`wat2wasm failed: ${result.stderr}`);
     return new Uint8Array(readFileSync(out));
   } finally {
