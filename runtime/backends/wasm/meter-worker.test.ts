@@ -47,10 +47,23 @@ describe('the metering worker', () => {
     ];
     for (const bytes of modules) {
       const here = await meterValid(bytes);
-      const there = await worker.meter(bytes);
+      const there = await worker.meter(bytes.slice());
       expect(there.length).toBeGreaterThan(bytes.length);
       expect(Buffer.from(there).equals(Buffer.from(here))).toBe(true);
     }
+  });
+
+  it('takes a whole buffer over without a copy, and copies a view into a larger one', async () => {
+    const whole = LARGE.slice();
+    const metering = worker.meter(whole);
+    expect(whole.byteLength).toBe(0); // moved to the worker
+    const padded = new Uint8Array(LARGE.length + 16);
+    padded.set(LARGE, 8);
+    const view = padded.subarray(8, 8 + LARGE.length);
+    const expected = await meterValid(LARGE);
+    expect(Buffer.from(await worker.meter(view)).equals(expected)).toBe(true);
+    expect(Buffer.from(view).equals(LARGE)).toBe(true); // left as it was
+    expect(Buffer.from(await metering).equals(expected)).toBe(true);
   });
 
   it('refuses what the loading thread refuses, with the same code and message', async () => {
@@ -62,19 +75,20 @@ describe('the metering worker', () => {
     for (const [bytes, code] of cases) {
       const here = await refusal(meterValid(bytes));
       expect(here.code).toBe(code);
-      expect(await refusal(worker.meter(bytes))).toEqual(here);
+      expect(await refusal(worker.meter(bytes.slice()))).toEqual(here);
     }
     // The worker that refused them still serves.
-    expect(await worker.meter(LARGE)).toEqual(await meterValid(LARGE));
+    expect(await worker.meter(LARGE.slice())).toEqual(await meterValid(LARGE));
   });
 
   it('a worker ended mid-request fails it with PLUGIN_LOAD_FAILED; the next request starts another', async () => {
-    const held = worker.meter(LARGE);
+    const held = worker.meter(LARGE.slice());
     expect(worker.pending).toBe(1);
     await worker.terminate();
     expect(await refusal(held)).toMatchObject({ code: 'PLUGIN_LOAD_FAILED' });
     expect(worker.pending).toBe(0);
-    expect(Buffer.from(await worker.meter(LARGE)).equals(await meterValid(LARGE))).toBe(true);
+    const metered = await worker.meter(LARGE.slice());
+    expect(Buffer.from(metered).equals(await meterValid(LARGE))).toBe(true);
   });
 
   it('a worker that throws or exits fails its requests with PLUGIN_LOAD_FAILED', async () => {
@@ -84,7 +98,10 @@ describe('the metering worker', () => {
     ];
     for (const script of scripts) {
       const failing = new MeterWorker({ entry: new URL(`data:text/javascript,${script}`) });
-      const results = await Promise.allSettled([failing.meter(LARGE), failing.meter(LARGE)]);
+      const results = await Promise.allSettled([
+        failing.meter(LARGE.slice()),
+        failing.meter(LARGE.slice()),
+      ]);
       for (const result of results) {
         expect(result.status).toBe('rejected');
         const reason = (result as PromiseRejectedResult).reason as PluginError;

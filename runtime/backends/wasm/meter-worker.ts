@@ -15,7 +15,7 @@ export type MeterReply =
 export const MAX_MODULE_BYTES = 1024 * 1024 * 1024;
 
 /** A worker left idle this long is ended; a load after that starts another. */
-const IDLE_MS = 2000;
+const IDLE_MS = 10_000;
 
 /** The worker's JS heap: the meter's own working set (the bytes themselves are off the heap). */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
@@ -60,7 +60,11 @@ export class MeterWorker {
     return this.#pending.size;
   }
 
-  /** The module metered in the worker, with the errors {@link meterValid} gives. */
+  /**
+   * The module metered in the worker, with the errors `meterValid` gives. The bytes are handed
+   * over: when they cover their buffer whole, it is moved to the worker (detached here, no copy);
+   * a view into a larger buffer is copied. A caller that keeps its bytes passes a copy.
+   */
   meter(capped: Uint8Array): Promise<Uint8Array> {
     if (capped.length > MAX_MODULE_BYTES)
       return Promise.reject(
@@ -72,11 +76,11 @@ export class MeterWorker {
       );
     const worker = this.#busy();
     const id = ++this.#nextId;
-    // A copy of exactly these bytes (a view may sit in a larger buffer), handed over whole.
-    const bytes = capped.slice();
+    const whole = capped.byteOffset === 0 && capped.byteLength === capped.buffer.byteLength;
+    const bytes = whole && capped.buffer instanceof ArrayBuffer ? capped : capped.slice();
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ id, bytes } satisfies MeterRequest, [bytes.buffer]);
+      worker.postMessage({ id, bytes } satisfies MeterRequest, [bytes.buffer as ArrayBuffer]);
     });
   }
 
