@@ -17,7 +17,10 @@ interface FloorExports {
   ): number;
 }
 
-/** Raw Wasm export call with one preallocated region: copy in, call, copy out. */
+/**
+ * Raw Wasm export call with one preallocated region: copy in, call, copy out, through views
+ * made once (and again only if the memory grew and detached them): the least a host can do.
+ */
 export function wasmFloor(path: string): (input: Uint8Array) => Uint8Array {
   const module = new WebAssembly.Module(readFileSync(path));
   const instance = new WebAssembly.Instance(module, { env: { abort: () => {} } });
@@ -26,12 +29,20 @@ export function wasmFloor(path: string): (input: Uint8Array) => Uint8Array {
   const inPtr = exports.alloc(capacity);
   const outPtr = exports.alloc(capacity);
   const outLenPtr = exports.alloc(8);
+  let memory = new Uint8Array(exports.memory.buffer);
+  let words = new DataView(exports.memory.buffer);
   return (input) => {
-    const memory = new Uint8Array(exports.memory.buffer);
+    if (memory.length === 0) {
+      memory = new Uint8Array(exports.memory.buffer);
+      words = new DataView(exports.memory.buffer);
+    }
     memory.set(input, inPtr);
     exports.ProcessData(inPtr, input.length, outPtr, capacity, outLenPtr);
-    const length = new DataView(exports.memory.buffer).getUint32(outLenPtr, true);
-    return memory.slice(outPtr, outPtr + length);
+    if (memory.length === 0) {
+      memory = new Uint8Array(exports.memory.buffer);
+      words = new DataView(exports.memory.buffer);
+    }
+    return memory.slice(outPtr, outPtr + words.getUint32(outLenPtr, true));
   };
 }
 

@@ -149,7 +149,9 @@ export const suite: BenchSuite = {
       for (const metering of [true, false]) {
         const plugin = await loadPlugin({ path: artifact.path, metering });
         const label = `wasm (${toolchain})${metering ? ', metered' : ', metering: false'}`;
-        await runBackend(label, plugin, wasmFloor(artifact.path), rows);
+        const floor = wasmFloor(artifact.path);
+        await runBackend(label, plugin, floor, rows);
+        if (metering) await runBackend(`${label}, processDataSync`, plugin, floor, rows, true);
         await plugin.close();
       }
     }

@@ -1,4 +1,21 @@
-import type { NodePresence } from './presence.js';
+import type { PluginView } from '../service/describe.js';
+
+/** What a node says about itself (nats-server 2.9 has no per-key TTL: the bucket's max_age). */
+export interface NodePresence {
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly startedAt: number;
+  readonly at: number;
+  readonly plugins: readonly {
+    readonly name: string;
+    readonly active: string | undefined;
+    readonly versions: readonly Pick<
+      PluginView['versions'][number],
+      'version' | 'backend' | 'isolation' | 'state' | 'calls' | 'errors' | 'faults'
+    >[];
+  }[];
+}
 
 /** The longest string kept from an entry (host names are at most 253). */
 export const MAX_PRESENCE_TEXT = 256;

@@ -2,28 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KV } from '@nats-io/kv';
 import type { PluginView } from '../service/describe.js';
-import { readPresence } from './presence-entry.js';
+import { type NodePresence, readPresence } from './presence-entry.js';
+
+export type { NodePresence } from './presence-entry.js';
 
 /** How often a node writes its presence entry; the bucket's max_age drops it after 5 misses. */
 export const PRESENCE_INTERVAL_MS = 2000;
 export const PRESENCE_TTL_MS = PRESENCE_INTERVAL_MS * 5;
-
-/** What a node says about itself (nats-server 2.9 has no per-key TTL: the bucket's max_age). */
-export interface NodePresence {
-  readonly id: string;
-  readonly host: string;
-  readonly pid: number;
-  readonly startedAt: number;
-  readonly at: number;
-  readonly plugins: readonly {
-    readonly name: string;
-    readonly active: string | undefined;
-    readonly versions: readonly Pick<
-      PluginView['versions'][number],
-      'version' | 'backend' | 'isolation' | 'state' | 'calls' | 'errors' | 'faults'
-    >[];
-  }[];
-}
 
 /** A node as the admin API shows it: silent when its last entry is older than two intervals. */
 export type FleetNodeView = NodePresence & { readonly ageMs: number; readonly silent: boolean };

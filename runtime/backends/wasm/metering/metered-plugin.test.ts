@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadPlugin } from '../../../load-plugin.js';
 import { artifact, text, utf8 } from '../../../test-support/artifacts.js';
+import { meter } from './meter.js';
 
 const asc = (name: string) => artifact(name, 'asc', 'fixture');
 
@@ -57,5 +61,30 @@ describe('metered Wasm in-process (the default)', () => {
     await expect(
       loadPlugin({ path: asc('spin-on-demand'), metering: false, timeoutMs: 100 }),
     ).rejects.toMatchObject({ code: 'PLUGIN_INVALID_OPTIONS' });
+  });
+});
+
+describe('metered Wasm: what a module cannot reach', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'twinplug-meter-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // (func (export "f") (result i32) (loop) (local.get 0)) with no local 0: invalid as built,
+  // but once metered local 0 is the loop counter the rewrite adds (and global 0 its counter).
+  const header = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 3, 2, 1, 0];
+  const exportF = [7, 5, 1, 1, 0x66, 0, 0];
+  const reading = (op: number) =>
+    Uint8Array.of(...header, ...exportF, ...[10, 9, 1, 7, 0, 0x03, 0x40, 0x0b, op, 0x00, 0x0b]);
+
+  it.each([
+    ['local', 0x20],
+    ['global', 0x23],
+  ])('a module naming the %s the meter adds is refused as built, never metered', async (_, op) => {
+    const bytes = reading(op);
+    expect(WebAssembly.validate(bytes)).toBe(false);
+    // The refusal matters: metered, the same bytes would validate and read the meter's counter.
+    expect(WebAssembly.validate(meter(bytes))).toBe(true);
+    const path = join(dir, `names-${op}.wasm`);
+    writeFileSync(path, bytes);
+    await expect(loadPlugin(path)).rejects.toMatchObject({ code: 'PLUGIN_FORMAT_INVALID' });
   });
 });
