@@ -5,22 +5,19 @@ function source(name: string): string {
 // through twinplug's AssemblyScript PDK (docs/authoring.md), which asc finds in
 // node_modules/twinplug after npm install.
 import {
-  encodePluginInfo,
+  definePluginInfo,
   log,
   LOG_INFO,
   TP_BUFFER_TOO_SMALL,
   TP_OK,
 } from "twinplug/pdk/assemblyscript";
 
-// Only the entry file's exports become the module's: the host's allocator comes from the PDK.
-export { alloc, dealloc } from "twinplug/pdk/assemblyscript";
+// Only the entry file's exports become the module's: the host's allocator and PluginInfo come
+// from the PDK.
+export { alloc, dealloc, PluginInfo } from "twinplug/pdk/assemblyscript";
 
-// A global, so the GC keeps it and the pointer handed to the host stays valid.
-const INFO = encodePluginInfo("${name}", "0.1.0", "reverses its input");
-
-export function PluginInfo(): usize {
-  return changetype<usize>(INFO);
-}
+// What PluginInfo returns; this runs when the module is instantiated.
+definePluginInfo("${name}", "0.1.0", "reverses its input");
 
 export function ProcessData(
   inPtr: usize,

@@ -1,6 +1,7 @@
 // Pieces of the twinplug ABI v1 that every AssemblyScript plugin shares.
-// An entry file re-exports alloc/dealloc (`export { alloc, dealloc } from "../common/abi"`)
-// because only the entry file's exports become module exports.
+// An entry file re-exports alloc, dealloc and, when definePluginInfo sets its JSON, PluginInfo
+// (`export { alloc, dealloc, PluginInfo } from "twinplug/pdk/assemblyscript"`), because only the
+// entry file's exports become module exports.
 
 /** ABI version this code implements; PluginInfo reports it. */
 export const ABI_VERSION: i32 = 1;
@@ -45,4 +46,32 @@ export function encodePluginInfo(
     '","abi":' + abi.toString() +
     ',"description":"' + description + '"}';
   return String.UTF8.encode(json, true);
+}
+
+// A global, so the GC keeps it and the pointer PluginInfo hands the host stays valid.
+let pluginInfo: ArrayBuffer | null = null;
+
+/**
+ * Sets the JSON the PDK's PluginInfo returns (encodePluginInfo's). Call it once, at the top level
+ * of the entry file, which runs when the module is instantiated, before the host asks:
+ *
+ *   export { alloc, dealloc, PluginInfo } from "twinplug/pdk/assemblyscript";
+ *   definePluginInfo("upper", "1.0.0", "ASCII upper-case");
+ */
+export function definePluginInfo(
+  name: string,
+  version: string,
+  description: string,
+  abi: i32 = ABI_VERSION,
+): void {
+  pluginInfo = encodePluginInfo(name, version, description, abi);
+}
+
+/**
+ * The ABI's PluginInfo: the JSON definePluginInfo set, or 0 before it is called (the host
+ * refuses that with PLUGIN_INFO_INVALID). A plugin that writes its own PluginInfo does not
+ * re-export this one.
+ */
+export function PluginInfo(): usize {
+  return changetype<usize>(pluginInfo);
 }

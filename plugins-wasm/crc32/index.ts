@@ -1,9 +1,9 @@
 // crc32: CRC-32/IEEE 802.3 of the input, as 4 bytes big-endian (docs/samples.md).
-import { encodePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../../pdk/assemblyscript";
+import { definePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../../pdk/assemblyscript";
 
-export { alloc, dealloc } from "../../pdk/assemblyscript";
+export { alloc, dealloc, PluginInfo } from "../../pdk/assemblyscript";
 
-const INFO = encodePluginInfo("crc32", "1.0.0", "CRC-32/IEEE of the input, 4 bytes big-endian");
+definePluginInfo("crc32", "1.0.0", "CRC-32/IEEE of the input, 4 bytes big-endian");
 
 const POLYNOMIAL: u32 = 0xedb88320; // reflected
 const DIGEST_SIZE: u32 = 4;
@@ -27,10 +27,6 @@ function crc32(ptr: usize, len: u32): u32 {
     crc = unchecked(TABLE[(crc ^ load<u8>(ptr + i)) & 0xff]) ^ (crc >>> 8);
   }
   return crc ^ 0xffffffff;
-}
-
-export function PluginInfo(): usize {
-  return changetype<usize>(INFO);
 }
 
 export function ProcessData(

@@ -1,19 +1,15 @@
 // pricing: a JSON order in, a JSON price breakdown out, all in integer cents (docs/samples.md).
-import { encodePluginInfo } from "../../pdk/assemblyscript";
+import { definePluginInfo } from "../../pdk/assemblyscript";
 import { isValidJson, JsonCursor } from "../common/json";
 import { OutputWriter } from "../../pdk/assemblyscript";
 import { Coupon, Order, OrderReader } from "./order";
 
-export { alloc, dealloc } from "../../pdk/assemblyscript";
+export { alloc, dealloc, PluginInfo } from "../../pdk/assemblyscript";
 
 const MALFORMED_JSON: i32 = -2;
 const VOLUME_THRESHOLD_CENTS: u64 = 100000;
 
-const INFO = encodePluginInfo("pricing", "1.0.0", "Prices a JSON order in integer cents");
-
-export function PluginInfo(): usize {
-  return changetype<usize>(INFO);
-}
+definePluginInfo("pricing", "1.0.0", "Prices a JSON order in integer cents");
 
 export function ProcessData(
   inPtr: usize,

@@ -1,20 +1,16 @@
 // redact: replaces configured words with a mask (docs/samples.md).
-import { encodePluginInfo } from "../../pdk/assemblyscript";
+import { definePluginInfo } from "../../pdk/assemblyscript";
 import { OutputWriter } from "../../pdk/assemblyscript";
 import { foldCase, parseConfig, RedactConfig } from "./config";
 
-export { alloc, dealloc } from "../../pdk/assemblyscript";
+export { alloc, dealloc, PluginInfo } from "../../pdk/assemblyscript";
 
 const INVALID_CONFIG: i32 = -1;
 
-const INFO = encodePluginInfo("redact", "1.0.0", "Replaces configured words with a mask");
+definePluginInfo("redact", "1.0.0", "Replaces configured words with a mask");
 
 /** No words until Initialize configures some, and again after Cleanup. */
 let config = new RedactConfig();
-
-export function PluginInfo(): usize {
-  return changetype<usize>(INFO);
-}
 
 export function Initialize(configPtr: usize, len: u32): i32 {
   const parsed = parseConfig(configPtr, len);

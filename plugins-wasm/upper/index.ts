@@ -1,13 +1,9 @@
 // upper: ASCII upper-case, byte for byte (docs/samples.md).
-import { encodePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../../pdk/assemblyscript";
+import { definePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../../pdk/assemblyscript";
 
-export { alloc, dealloc } from "../../pdk/assemblyscript";
+export { alloc, dealloc, PluginInfo } from "../../pdk/assemblyscript";
 
-const INFO = encodePluginInfo("upper", "1.0.0", "ASCII upper-case; other bytes unchanged");
-
-export function PluginInfo(): usize {
-  return changetype<usize>(INFO);
-}
+definePluginInfo("upper", "1.0.0", "ASCII upper-case; other bytes unchanged");
 
 export function ProcessData(
   inPtr: usize,

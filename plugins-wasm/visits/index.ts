@@ -1,23 +1,19 @@
 // visits: visits per visitor in the host's key-value store, each one logged (docs/samples.md).
 // The AssemblyScript twin of plugins-dll/visits/visits.c, through the AssemblyScript PDK's host API.
-import { encodePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../../pdk/assemblyscript";
+import { definePluginInfo, TP_BUFFER_TOO_SMALL, TP_OK } from "../../pdk/assemblyscript";
 import { kvDelete, kvGet, kvSet, log, LOG_INFO, TP_ERR_NOT_FOUND } from "../../pdk/assemblyscript";
 
-export { alloc, dealloc } from "../../pdk/assemblyscript";
+export { alloc, dealloc, PluginInfo } from "../../pdk/assemblyscript";
 
 const INVALID_NAME: i32 = -2;
 const HOST_ERROR: i32 = -3;
 const MAX_NAME: u32 = 64;
 
-const INFO = encodePluginInfo(
+definePluginInfo(
   "visits",
   "1.0.0",
   "visits per visitor, kept in the host's key-value store",
 );
-
-export function PluginInfo(): usize {
-  return changetype<usize>(INFO);
-}
 
 /** The count a stored value holds: 1 to 18 decimal digits, else -1. */
 function parseCount(value: ArrayBuffer): i64 {

@@ -2,6 +2,7 @@
 // AssemblyScript PDK (pdk/assemblyscript/).
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { stampFixtures } from './asc-stamped.mjs';
 import { SAMPLES } from './catalog.mjs';
 import { abs, ensureDirFor, rel, report, unavailable } from './util.mjs';
 
@@ -13,7 +14,10 @@ async function filesUnder(dir) {
   return entries.filter((e) => e.isFile()).map((e) => rel(`${e.parentPath ?? e.path}/${e.name}`));
 }
 
-/** The sources present: samples as plugins-wasm/<name>/index.ts, fixtures as plugins-wasm/fixtures/*.ts. */
+/**
+ * The sources present: samples as plugins-wasm/<name>/index.ts, fixtures as
+ * plugins-wasm/fixtures/*.ts and the copies stamped from plugins-wasm/fixtures/templates/.
+ */
 async function findTargets() {
   const files = await filesUnder('plugins-wasm');
   const targets = [];
@@ -38,6 +42,13 @@ async function findTargets() {
       });
     }
   }
+  for (const stamped of await stampFixtures()) {
+    if (targets.some((t) => t.output === stamped.output))
+      throw new Error(
+        `${stamped.name}: both stamped from a template and in plugins-wasm/fixtures/`,
+      );
+    targets.push(stamped);
+  }
   targets.sort((a, b) => a.output.localeCompare(b.output));
   return { targets, inputs: files };
 }
@@ -52,14 +63,15 @@ async function loadAsc() {
   }
 }
 
-/** Compiles one source; returns null or the compiler's diagnostics. */
-async function compile(asc, source, output) {
+/** Compiles one target; returns null or the compiler's diagnostics. */
+async function compile(asc, { source, baseDir, entry, output }) {
   await ensureDirFor(output);
   const stdout = asc.createMemoryStream();
   const stderr = asc.createMemoryStream();
-  const { error } = await asc.main([source, '-o', output, ...FLAGS], { stdout, stderr });
+  const from = baseDir ? [entry, '--baseDir', baseDir, '-o', abs(output)] : [source, '-o', output];
+  const { error } = await asc.main([...from, ...FLAGS], { stdout, stderr });
   return error
-    ? `asc ${source} -o ${output} ${FLAGS.join(' ')}\n${stderr.toString().trim() || error.message}`
+    ? `asc ${from.join(' ')} ${FLAGS.join(' ')}\n${stderr.toString().trim() || error.message}`
     : null;
 }
 
@@ -81,9 +93,10 @@ export async function buildAsc({ state }) {
   let compiled = 0;
   for (const target of targets) {
     const stamp = JSON.stringify([asc.version, target.source, FLAGS]);
-    if (!(await state.isFresh(target.output, watched, stamp))) {
+    const inputs = target.baseDir ? [...watched, target.source] : watched;
+    if (!(await state.isFresh(target.output, inputs, stamp))) {
       state.forget(target.output);
-      const error = await compile(asc, target.source, target.output);
+      const error = await compile(asc, target);
       if (error) {
         failures.push({ target, error });
         continue;
