@@ -28,6 +28,36 @@ async function everyTurn(done: Promise<unknown>, check: () => boolean): Promise<
   return held;
 }
 
+function uleb(bytes: Uint8Array, offset: number): { value: number; next: number } {
+  let value = 0;
+  let shift = 0;
+  for (let index = offset; ; index += 1) {
+    value += (bytes[index]! & 0x7f) * 2 ** shift;
+    if ((bytes[index]! & 0x80) === 0) return { value, next: index + 1 };
+    shift += 7;
+  }
+}
+
+/**
+ * The module with its memory imported (`env.memory`) instead of defined: no memory section, so
+ * the capped module is the caller's own bytes; the runtime refuses the import after metering.
+ */
+function withImportedMemory(bytes: Uint8Array): Uint8Array {
+  const sections: number[][] = [];
+  for (let offset = 8; offset < bytes.length; ) {
+    const size = uleb(bytes, offset + 1);
+    const end = size.next + size.value;
+    if (bytes[offset] !== 5) sections.push([...bytes.subarray(offset, end)]);
+    if (bytes[offset] === 1) {
+      const name = (text: string) => [text.length, ...new TextEncoder().encode(text)];
+      const entry = [1, ...name('env'), ...name('memory'), 0x02, 0x01, 1, 0x80, 0x02];
+      sections.push([2, entry.length, ...entry]);
+    }
+    offset = end;
+  }
+  return Uint8Array.from([...bytes.subarray(0, 8), ...sections.flat()]);
+}
+
 async function untilTurnWhere(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((next) => setImmediate(next));
 }
@@ -62,6 +92,18 @@ describe('metering a large module off the loading thread', () => {
     const here = await failure(meterValid(capMemory(bytes, DEFAULT_MAX_MEMORY_PAGES)));
     expect(here.code).toBe('PLUGIN_FORMAT_INVALID');
     expect(await failure(loadPlugin({ bytes }))).toEqual(here);
+  });
+
+  it("the caller's bytes stay as they were, also when the module is metered as given", async () => {
+    const module = withImportedMemory(largeWasmModule(256 * 1024));
+    expect(WebAssembly.validate(module)).toBe(true);
+    const bytes = Buffer.from(module); // a Buffer's slice would be a view, not a copy
+    const failed = await failure(loadPlugin({ bytes }));
+    expect(failed.code).toBe('PLUGIN_IMPORT_UNSUPPORTED');
+    expect(bytes.equals(module)).toBe(true);
+    const plugin = await loadPlugin({ bytes: largeWasmModule(300 * 1024) });
+    expect(text(await plugin.processData(utf8('intact')))).toBe('intact');
+    await plugin.close();
   });
 
   it('the worker ending mid-load fails that load with PLUGIN_LOAD_FAILED; the next load works', async () => {

@@ -60,7 +60,7 @@ async function compileCapped(
   if (!metered) return compileOrRefuse(capped);
   const bytes =
     capped.length >= OFF_THREAD_METER_BYTES
-      ? await meterWorker.meter(owned ? capped : capped.slice())
+      ? await meterWorker.meter(owned ? capped : new Uint8Array(capped))
       : await meterValid(capped);
   try {
     return await WebAssembly.compile(bytes);

@@ -63,6 +63,10 @@ describe('the metering worker', () => {
     const expected = await meterValid(LARGE);
     expect(Buffer.from(await worker.meter(view)).equals(expected)).toBe(true);
     expect(Buffer.from(view).equals(LARGE)).toBe(true); // left as it was
+    // A Buffer's slice is a view, not a copy: its pool must not be handed over either.
+    const pooled = Buffer.from(padded.buffer, 8, LARGE.length);
+    expect(Buffer.from(await worker.meter(pooled)).equals(expected)).toBe(true);
+    expect(pooled.equals(LARGE)).toBe(true);
     expect(Buffer.from(await metering).equals(expected)).toBe(true);
   });
 

@@ -77,7 +77,8 @@ export class MeterWorker {
     const worker = this.#busy();
     const id = ++this.#nextId;
     const whole = capped.byteOffset === 0 && capped.byteLength === capped.buffer.byteLength;
-    const bytes = whole && capped.buffer instanceof ArrayBuffer ? capped : capped.slice();
+    // `new Uint8Array(view)` copies; a Buffer's `slice` would not, and would hand its pool over.
+    const bytes = whole && capped.buffer instanceof ArrayBuffer ? capped : new Uint8Array(capped);
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       worker.postMessage({ id, bytes } satisfies MeterRequest, [bytes.buffer as ArrayBuffer]);
