@@ -13,6 +13,12 @@ describe('artifactSha256', () => {
     }
   });
 
+  it('hashes bytes in a SharedArrayBuffer too', async () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(128 * 1024));
+    shared.set(pattern(shared.length));
+    expect(await artifactSha256(shared)).toBe(sha256Hex(pattern(shared.length)));
+  });
+
   it('hashes only the bytes of a view into a larger buffer', async () => {
     const buffer = pattern(300 * 1024);
     const view = buffer.subarray(1000, 1000 + 200 * 1024);

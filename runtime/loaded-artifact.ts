@@ -29,7 +29,9 @@ const POOLED_HASH_BYTES = 64 * 1024;
 
 /** {@link sha256Hex} of a whole artifact, large ones hashed off the calling thread. */
 export async function artifactSha256(bytes: Uint8Array): Promise<string> {
-  if (bytes.length < POOLED_HASH_BYTES) return sha256Hex(bytes);
+  // WebCrypto takes no view of a SharedArrayBuffer.
+  if (bytes.length < POOLED_HASH_BYTES || !(bytes.buffer instanceof ArrayBuffer))
+    return sha256Hex(bytes);
   return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 }
 
