@@ -82,7 +82,8 @@ describe('the metering worker', () => {
       expect(await refusal(worker.meter(bytes.slice()))).toEqual(here);
     }
     // The worker that refused them still serves.
-    expect(await worker.meter(LARGE.slice())).toEqual(await meterValid(LARGE));
+    const metered = await worker.meter(LARGE.slice());
+    expect(Buffer.from(metered).equals(await meterValid(LARGE))).toBe(true);
   });
 
   it('a worker ended mid-request fails it with PLUGIN_LOAD_FAILED; the next request starts another', async () => {
@@ -93,6 +94,16 @@ describe('the metering worker', () => {
     expect(worker.pending).toBe(0);
     const metered = await worker.meter(LARGE.slice());
     expect(Buffer.from(metered).equals(await meterValid(LARGE))).toBe(true);
+  });
+
+  it('a worker left idle is ended; the next request starts another', async () => {
+    const brief = new MeterWorker({ idleMs: 1 });
+    const expected = await meterValid(LARGE);
+    expect(Buffer.from(await brief.meter(LARGE.slice())).equals(expected)).toBe(true);
+    while (brief.running) await new Promise((next) => setImmediate(next));
+    expect(Buffer.from(await brief.meter(LARGE.slice())).equals(expected)).toBe(true);
+    expect(brief.running).toBe(true);
+    await brief.terminate();
   });
 
   it('a worker that throws or exits fails its requests with PLUGIN_LOAD_FAILED', async () => {

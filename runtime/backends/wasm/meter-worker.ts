@@ -55,6 +55,11 @@ export class MeterWorker {
     this.#idleMs = options.idleMs ?? IDLE_MS;
   }
 
+  /** Whether a worker is started (and not ended for idleness or by dying). */
+  get running(): boolean {
+    return this.#worker !== undefined;
+  }
+
   /** Requests sent and not answered yet. */
   get pending(): number {
     return this.#pending.size;
@@ -123,9 +128,10 @@ export class MeterWorker {
     const worker = this.#worker;
     if (worker === undefined) return;
     worker.unref();
+    clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => {
       // Forgotten first: a request from now on starts another worker, never this ending one.
-      this.#worker = undefined;
+      if (this.#worker === worker) this.#worker = undefined;
       void worker.terminate();
     }, this.#idleMs);
     this.#idleTimer.unref();
