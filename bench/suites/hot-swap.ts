@@ -7,13 +7,15 @@ import {
   createRegistry,
   type PluginFolder,
   type PluginRegistry,
-  sha256Hex,
   watchPluginFolder,
 } from '../../runtime/index.js';
 import { findArtifact, readArtifactManifest, type Toolchain } from '../../scripts/artifacts.js';
+import { largeWasmModule } from '../../scripts/large-wasm-module.js';
+import { freshBuild } from '../fresh-build.js';
 import { formatRatio, printTable } from '../harness.js';
 import { HttpSwapRig } from '../http-swap.js';
 import type { BenchSuite } from '../main.js';
+import type { Deployed, DeployerSetup, DeployOrder } from '../swap-deployer.js';
 
 const SWAPS = 40;
 const THROUGHPUT_ROUNDS = 15;
@@ -24,36 +26,7 @@ const INPUT = new TextEncoder().encode(
   'a 64-byte input, long enough to be a realistic small request.',
 );
 
-/**
- * Deploys from another thread, as a deploy tool would from another process: writes the build
- * beside the artifact, renames it into place, and answers with the rename's time.
- */
-const DEPLOYER = `
-const { parentPort } = require('node:worker_threads');
-const { writeFileSync, renameSync } = require('node:fs');
-parentPort.on('message', ({ temp, target, bytes }) => {
-  writeFileSync(temp, bytes);
-  const renamedAt = performance.timeOrigin + performance.now();
-  renameSync(temp, target);
-  parentPort.postMessage(renamedAt);
-});
-`;
-
 const now = () => performance.timeOrigin + performance.now();
-
-const SERIAL_SECTION = new TextEncoder().encode('twinplug-bench-swap');
-
-/**
- * The build with a custom section holding `serial` appended (a Wasm module stays the same
- * module): each swap deploys bytes never seen before, so no compiled module held by the version
- * kept for rollback serves the candidate, as with a real new build. Native builds go as they are.
- */
-function fresh(build: Uint8Array, file: string, serial: number): Uint8Array {
-  if (!file.endsWith('.wasm')) return build;
-  const payload = new TextEncoder().encode(String(serial));
-  const body = [SERIAL_SECTION.length, ...SERIAL_SECTION, ...payload];
-  return Uint8Array.from([...build, 0x00, body.length, ...body]);
-}
 
 interface SwapSubject {
   readonly label: string;
@@ -69,16 +42,29 @@ class SwapRig {
   readonly root = mkdtempSync(join(tmpdir(), 'twinplug-bench-swap-'));
   readonly registry: PluginRegistry = createRegistry();
   folder: PluginFolder | undefined;
-  readonly deployer = new Worker(DEPLOYER, { eval: true });
+  readonly #deployer: Worker;
   calls = 0;
   #deployed = 0;
   #activeSha = '';
+  /** The build the last call was routed to, and when the first call routed to it ended. */
+  #servedSha = '';
+  #servedAt = 0;
   #waiting: { sha: string; done: (servedAt: number) => void } | undefined;
   #calling = false;
 
   constructor(readonly subject: SwapSubject) {
     this.registry.events.on('activated', (event) => {
       this.#activeSha = event.version.sha256;
+    });
+    const dir = join(this.root, subject.name);
+    const setup: DeployerSetup = {
+      builds: subject.builds,
+      temp: join(dir, `${subject.file}.tmp`),
+      target: join(dir, subject.file),
+      file: subject.file,
+    };
+    this.#deployer = new Worker(new URL('../swap-deployer.js', import.meta.url), {
+      workerData: setup,
     });
   }
 
@@ -95,27 +81,24 @@ class SwapRig {
     void this.#callLoop();
   }
 
-  /** Deploys a build; resolves with the ms from its rename to the first call it served. */
-  async swapTo(build: Uint8Array): Promise<number> {
+  /** Deploys a build (fresh bytes); resolves with the ms from its rename to the first call it served. */
+  async swapTo(build: 0 | 1): Promise<number> {
     this.#deployed += 1;
-    const bytes = fresh(build, this.subject.file, this.#deployed);
-    const dir = join(this.root, this.subject.name);
-    const served = new Promise<number>((done) => {
-      this.#waiting = { sha: sha256Hex(bytes), done };
-    });
-    const renamed = new Promise<number>((done) => this.deployer.once('message', done));
-    this.deployer.postMessage({
-      temp: join(dir, `${this.subject.file}.tmp`),
-      target: join(dir, this.subject.file),
-      bytes,
-    });
-    const [renamedAt, servedAt] = await Promise.all([renamed, served]);
+    const deployed = new Promise<Deployed>((done) => this.#deployer.once('message', done));
+    this.#deployer.postMessage({ build, serial: this.#deployed } satisfies DeployOrder);
+    const { renamedAt, sha256 } = await deployed;
+    const servedAt =
+      this.#servedSha === sha256
+        ? this.#servedAt
+        : await new Promise<number>((done) => {
+            this.#waiting = { sha: sha256, done };
+          });
     return servedAt - renamedAt;
   }
 
   async stop(): Promise<void> {
     this.#calling = false;
-    await this.deployer.terminate();
+    await this.#deployer.terminate();
     await this.folder?.close();
     await this.registry.close();
     rmSync(this.root, { recursive: true, force: true });
@@ -126,9 +109,13 @@ class SwapRig {
       const servedBy = this.#activeSha;
       await this.registry.call(this.subject.name, INPUT);
       this.calls += 1;
-      if (this.#waiting !== undefined && servedBy === this.#waiting.sha) {
-        this.#waiting.done(now());
-        this.#waiting = undefined;
+      if (servedBy !== this.#servedSha) {
+        this.#servedSha = servedBy;
+        this.#servedAt = now();
+        if (this.#waiting?.sha === servedBy) {
+          this.#waiting.done(this.#servedAt);
+          this.#waiting = undefined;
+        }
       }
       // Yield to I/O every call, as a server's request loop does.
       await nextTurn();
@@ -145,8 +132,7 @@ async function swapLatency(subject: SwapSubject): Promise<string[]> {
   const rig = new SwapRig(subject);
   await rig.start();
   const times: number[] = [];
-  for (let swap = 1; swap <= SWAPS; swap += 1)
-    times.push(await rig.swapTo(subject.builds[swap % 2]!));
+  for (let swap = 1; swap <= SWAPS; swap += 1) times.push(await rig.swapTo(swap % 2 === 0 ? 0 : 1));
   await rig.stop();
   if (process.env.TWINPLUG_BENCH_VERBOSE)
     process.stdout.write(`${times.map((t) => t.toFixed(0)).join(' ')}\n`);
@@ -173,7 +159,7 @@ async function httpSwapLatency(subject: SwapSubject): Promise<string[]> {
   const versions = ['1.0.0', '2.0.0'] as const;
   const build = (swap: number) => ({
     version: versions[swap % 2]!,
-    bytes: fresh(subject.builds[swap % 2]!, subject.file, swap),
+    bytes: freshBuild(subject.builds[swap % 2]!, subject.file, swap),
   });
   await rig.start(build(0));
   const times: number[] = [];
@@ -197,7 +183,7 @@ async function swapFor(
   while (performance.now() - started < ms) {
     const slot = performance.now();
     swaps += 1;
-    await rig.swapTo(rig.subject.builds[(first + swaps) % 2]!);
+    await rig.swapTo((first + swaps) % 2 === 0 ? 0 : 1);
     if (paceMs !== undefined) await sleep(Math.max(0, paceMs - (performance.now() - slot)));
   }
   return swaps;
@@ -299,6 +285,20 @@ function subjects(): SwapSubject[] {
   });
 }
 
+/** Above the size metered off the event loop: swapping it shows what a large load costs the calls. */
+const LARGE_MODULE_BYTES = 512 * 1024;
+
+/** Two builds of a generated echo plugin made of loops (the densest work for the meter). */
+function largeSubject(): SwapSubject {
+  return {
+    label: `large wasm (${LARGE_MODULE_BYTES / 1024} KiB of loops)`,
+    name: 'large',
+    file: 'large.wasm',
+    builds: [largeWasmModule(LARGE_MODULE_BYTES), largeWasmModule(LARGE_MODULE_BYTES + 4096)],
+    cases: undefined,
+  };
+}
+
 export const suite: BenchSuite = {
   name: 'hot swap through a watched folder: rename to first call on the new build, and throughput while swapping',
   async run() {
@@ -312,7 +312,7 @@ export const suite: BenchSuite = {
     printTable(['plugin', 'p50', 'p95', 'p99', `p50 < 50 ms (${SWAPS} swaps)`], latency);
     process.stdout.write('\n');
     const throughput: string[][] = [];
-    for (const subject of list.filter((entry) => entry.cases === undefined)) {
+    for (const subject of [...list.filter((entry) => entry.cases === undefined), largeSubject()]) {
       for (const pace of [PACE_MS, undefined]) throughput.push(await swapThroughput(subject, pace));
     }
     printTable(

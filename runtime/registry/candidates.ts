@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isPluginError, PluginError, toPluginError } from '../errors.js';
-import { sha256Hex } from '../loaded-artifact.js';
+import { artifactSha256 } from '../loaded-artifact.js';
 import type { LoadPluginOptions } from '../options.js';
 import type { Plugin } from '../plugin.js';
 import type { FailedStage, SlotEvent } from './events.js';
@@ -124,7 +124,7 @@ async function identify(
   } catch (error) {
     return fail(ctx, artifact.path, 'read', error as PluginError);
   }
-  const sha256 = sha256Hex(bytes);
+  const sha256 = await artifactSha256(bytes);
   const loadKey = `${sha256}/${source.optionsKey}`;
   const active = ctx.peers.active;
   if (active?.source.loadKey === loadKey) return { kind: 'unchanged', version: active };

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { compiledEntry } from '../../compiled-entry.js';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
 import { encodeHostReply, serveWireCall } from '../../host/host-wire.js';
 import type { HostReply } from '../../host/link.js';
 import type { PluginHost } from '../../host/plugin-host.js';
-import { compiledEntry } from '../entry-point.js';
 import type { Session, SessionHello } from '../session.js';
 import {
   CALL,
@@ -55,7 +55,7 @@ export function writeFrame(channel: Socket, type: number, payload: Uint8Array): 
  * environment given (plugin-env.ts: an allow-list, so no NODE_OPTIONS, no server secrets).
  */
 export function spawnChild(env: Readonly<Record<string, string>>): ChildProcess {
-  return spawn(process.execPath, [compiledEntry('process/child-main.js')], {
+  return spawn(process.execPath, [compiledEntry('isolation/process/child-main.js')], {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     env,
     windowsHide: true,

@@ -1,8 +1,8 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { compiledEntry } from '../../compiled-entry.js';
 import { PluginError, type SerializedPluginError } from '../../errors.js';
 import type { PluginHost } from '../../host/plugin-host.js';
 import type { PluginInfo } from '../../plugin.js';
-import { compiledEntry } from '../entry-point.js';
 import { workerEnv } from '../plugin-env.js';
 import type { SessionHello, StartSession } from '../session.js';
 import { channelViews, createChannel, type WorkerHello, type WorkerStart } from './channel.js';
@@ -21,7 +21,7 @@ function spawn(
 ): Worker {
   const { env, ...settings } = options;
   const start: WorkerStart = { ...settings, buffer, port };
-  return new Worker(compiledEntry('worker/worker-main.js'), {
+  return new Worker(compiledEntry('isolation/worker/worker-main.js'), {
     workerData: start,
     // The worker's own process.env: the names the options give, not a copy of the host's.
     env: workerEnv(env),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PluginError } from '../errors.js';
+import { PluginError } from './errors.js';
 
 const HERE = fileURLToPath(import.meta.url);
 
@@ -16,11 +16,12 @@ function packageRoot(from: string): string {
 }
 
 /**
- * The compiled JavaScript of a worker or child entry (`worker/worker-main.js`, say), which must
- * run without a TypeScript loader. From dist/ (the package as installed, `npm run bench`) it is
- * the sibling of this module. When this module runs from its TypeScript source (vitest), it is
- * the same path under `<package root>/dist/`, which `npm run build` writes: `npm test` builds
- * before it runs the tests, so the entry is never older than the sources under test.
+ * The compiled JavaScript of a worker or child entry, named from the runtime's folder
+ * (`isolation/worker/worker-main.js`, say), which must run without a TypeScript loader. From
+ * dist/ (the package as installed, `npm run bench`) it is found from this module's own folder.
+ * When this module runs from its TypeScript source (vitest), it is the same path under
+ * `<package root>/dist/`, which `npm run build` writes: `npm test` builds before it runs the
+ * tests, so the entry is never older than the sources under test.
  */
 export function compiledEntry(relativePath: string): string {
   const fromDist = HERE.endsWith('.js');
@@ -31,7 +32,7 @@ export function compiledEntry(relativePath: string): string {
   if (!existsSync(path)) {
     throw new PluginError(
       'PLUGIN_LOAD_FAILED',
-      `the isolation entry ${path} is missing: run \`npm run build\``,
+      `the worker or child entry ${path} is missing: run \`npm run build\``,
       { details: { path } },
     );
   }
