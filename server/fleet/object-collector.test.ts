@@ -15,7 +15,7 @@ import { type CollectedObject, ObjectCollector } from './object-collector.js';
 import { deleteObjectVersion } from './object-delete.js';
 import { touchObject } from './object-meta.js';
 import { chunkSubject, listObjectVersions, OBJECT_STREAM } from './object-versions.js';
-import { allServe, fleetNode, servedVersion, upload, V2 } from './test-support/fleet-nodes.js';
+import { allServe, fleetNode, servedVersion, upload, V1, V2 } from './test-support/fleet-nodes.js';
 import { type NatsCluster, startNatsCluster } from './test-support/nats-cluster.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -305,6 +305,37 @@ describe('a deploy racing collections', () => {
     expect(metrics).toMatch(/^twinplug_fleet_objects_collected_total 0$/m);
   }, 60_000);
 
+  it('a collection between two uploads keeps the previous build: a rollback after it lands on every node', async () => {
+    const urls = nodes.map((node) => node.server.url);
+    for (const path of [V1, V2]) {
+      const response = await upload(urls[0]!, path);
+      expect(response.status, await response.text()).toBe(201);
+    }
+    await allServe(urls, '2.0.0');
+    const [v1, v2] = [sha256(readFileSync(V1)), sha256(readFileSync(V2))];
+    const report = await new ObjectCollector({
+      intervalMs: 0,
+      graceMs: GRACE,
+      keep: 0,
+      node: 'between',
+      connection: () => fleet,
+      followed: () => new Set(),
+      log: createLogger('silent'),
+      now: () => Date.now() + HOUR,
+    }).collect();
+    expect(report.deleted.map((object) => object.name)).not.toContain(v1);
+    const rolled = await fetch(`${urls[1]}/v1/admin/plugins/versioned/rollback`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(rolled.status, await rolled.text()).toBe(200);
+    await allServe(urls, '1.0.0');
+    const record = parseFleetRecord((await fleet.kv.get(keyOf('versioned')))!.value);
+    expect(record.builds?.wasm?.sha256).toBe(v1);
+    expect(record.previous?.wasm?.sha256).toBe(v2);
+    expect(await present(fleet, v1)).toBe(true);
+  }, 120_000);
+
   it('with the store down, a collection fails with a typed error and every node keeps serving', async () => {
     const one = new ObjectCollector({
       intervalMs: 0,
@@ -318,7 +349,7 @@ describe('a deploy racing collections', () => {
     await Promise.all(cluster.nodes.map((node) => node.kill()));
     await eventually(() => !fleet.connected());
     await expect(one.collect()).rejects.toMatchObject({ code: 'CONTROL_STORE_UNAVAILABLE' });
-    for (const node of nodes) expect(await servedVersion(node.server.url)).toBe('2.0.0');
+    for (const node of nodes) expect(await servedVersion(node.server.url)).toBe('1.0.0');
   }, 60_000);
 });
 
