@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ArtifactCache } from './artifact-cache.js';
 import type { FleetConnection } from './fleet-connection.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
+import { deleteObjectAt } from './object-delete.js';
 import { touchObject } from './object-meta.js';
 
 /** The object's metadata, its bytes when this node has them, and how to write its key again. */
@@ -38,8 +39,8 @@ export class ArtifactObjects {
   readonly #connection: () => FleetConnection | undefined;
   readonly #cache: ArtifactCache;
   readonly #log: Logger;
-  /** Object puts started while their upload is checked, by sha256: true when this put made it. */
-  readonly #puts = new Map<string, Promise<boolean>>();
+  /** Object puts started while their upload is checked, by sha256: the revision this put made. */
+  readonly #puts = new Map<string, Promise<number | undefined>>();
 
   constructor(connection: () => FleetConnection | undefined, cache: ArtifactCache, log: Logger) {
     this.#connection = connection;
@@ -49,13 +50,13 @@ export class ArtifactObjects {
 
   /**
    * Makes the object present with a new meta message, the time the object collection's grace
-   * counts from: a touch when the store has it, else a put. True when this put it.
+   * counts from: a touch when the store has it, else a put. The put's revision when this put it.
    */
   async #ensure(sha256: string, metadata: Record<string, string>, bytes: Uint8Array) {
     const objects = this.#connection()!.objects;
-    if (await this.touch(sha256, metadata)) return false;
-    await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
-    return true;
+    if (await this.touch(sha256, metadata)) return undefined;
+    const put = await withJetStreamRetry(() => objects.putBlob({ name: sha256, metadata }, bytes));
+    return put.revision;
   }
 
   /** See {@link touchObject}. */
@@ -97,11 +98,12 @@ export class ArtifactObjects {
     return {
       discard: async () => {
         if (this.#puts.get(sha256) === put) this.#puts.delete(sha256);
-        // A refused upload leaves no object behind (unless another upload had put it).
-        if (await put.catch(() => false))
-          await this.#connection()
-            ?.objects.delete(sha256)
-            .catch(() => {});
+        // A refused upload leaves no object behind, unless another upload had put it or
+        // touched it since (a compare-and-set on the revision this put made).
+        const revision = await put.catch(() => undefined);
+        const connection = this.#connection();
+        if (revision !== undefined && connection !== undefined)
+          await deleteObjectAt(connection, sha256, revision).catch(() => {});
       },
     };
   }

@@ -1,7 +1,7 @@
 import type { FleetConnection } from './fleet-connection.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
 import { replaceMeta } from './object-meta.js';
-import { chunkSubject, OBJECT_STREAM, type ObjectVersion } from './object-versions.js';
+import { chunkSubject, OBJECT_STREAM, type ObjectVersion, toVersion } from './object-versions.js';
 
 /**
  * Deletes the object only if its meta message is still `version`: a compare-and-set on the meta
@@ -10,13 +10,31 @@ import { chunkSubject, OBJECT_STREAM, type ObjectVersion } from './object-versio
  */
 export async function deleteObjectVersion(
   connection: FleetConnection,
-  version: ObjectVersion,
+  version: Pick<ObjectVersion, 'name' | 'subject' | 'revision' | 'nuid' | 'meta'>,
 ): Promise<boolean> {
   const tombstone = { ...version.meta, deleted: true, size: 0, chunks: 0, digest: '' };
   const seq = await replaceMeta(connection, version, tombstone);
   if (seq === undefined) return false;
   await purgeDeleted(connection, { ...version, revision: seq });
   return true;
+}
+
+/**
+ * Deletes the object only if its meta message is still the one at `revision` (a put this node
+ * made): a refused upload's object, unless another upload touched it since.
+ */
+export async function deleteObjectAt(
+  connection: FleetConnection,
+  name: string,
+  revision: number,
+): Promise<boolean> {
+  const jsm = await connection.js.jetstreamManager(false);
+  const message = await withJetStreamRetry(() =>
+    jsm.streams.getMessage(OBJECT_STREAM, { seq: revision }),
+  ).catch(() => null);
+  const version = message === null ? undefined : toVersion(message, message.time.getTime());
+  if (version === undefined || version.name !== name || version.deleted) return false;
+  return deleteObjectVersion(connection, version);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy } from '@nats-io/jetstream';
 import { ARTIFACT_BUCKET, type FleetConnection } from './fleet-connection.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
 
@@ -33,14 +33,21 @@ export interface ObjectVersion {
   readonly meta: Readonly<Record<string, unknown>>;
 }
 
+/** A meta message as a consumer or a message get gives it. */
+interface MetaMessage {
+  readonly seq: number;
+  readonly subject: string;
+  json(): unknown;
+}
+
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /**
- * A meta message as a version; undefined for anything twinplug does not put (a name that is
+ * A meta message (stored at `time`, the server's) as a version; undefined for anything twinplug does not put (a name that is
  * not a sha256, a nuid that could be a wildcard): written by whoever holds the bucket's
  * credentials, so read field by field.
  */
-function toVersion(message: JsMsg): ObjectVersion | undefined {
+export function toVersion(message: MetaMessage, time: number): ObjectVersion | undefined {
   let meta: unknown;
   try {
     meta = message.json();
@@ -58,7 +65,7 @@ function toVersion(message: JsMsg): ObjectVersion | undefined {
   return {
     name,
     revision: message.seq,
-    time: Math.floor(message.info.timestampNanos / 1e6),
+    time,
     size: Number.isSafeInteger(size) && (size as number) > 0 ? (size as number) : 0,
     plugin: text(about.plugin),
     backend: text(about.backend),
@@ -87,7 +94,7 @@ export function listObjectVersions(connection: FleetConnection): Promise<ObjectV
       const before = read;
       for await (const message of batch) {
         read += 1;
-        const version = toVersion(message);
+        const version = toVersion(message, Math.floor(message.info.timestampNanos / 1e6));
         if (version !== undefined) versions.push(version);
       }
       if (read === before) throw new Error('the Object Store listing stalled');
