@@ -14,9 +14,9 @@ const BATCH = 256;
 
 /**
  * An object as its last meta message left it: the message's stream sequence (the object's
- * revision) and the server's time of that message. Every put and every metadata update (an
- * upload or a rollback naming the object again: {@link ArtifactObjects}) writes a new one; a
- * delete writes a tombstone (`deleted`).
+ * revision) and the server's time of that message. Every put and every touch (an upload or a
+ * rollback naming the object again: {@link touchObject}) writes a new one; a delete writes a
+ * tombstone (`deleted`).
  */
 export interface ObjectVersion {
   readonly name: string;
@@ -43,9 +43,9 @@ interface MetaMessage {
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /**
- * A meta message (stored at `time`, the server's) as a version; undefined for anything twinplug does not put (a name that is
- * not a sha256, a nuid that could be a wildcard): written by whoever holds the bucket's
- * credentials, so read field by field.
+ * A meta message (stored at `time`, the server's clock) as a version; undefined for anything
+ * twinplug does not put (a name that is not a sha256, a nuid that could be a wildcard): written
+ * by whoever holds the bucket's credentials, so read field by field.
  */
 export function toVersion(message: MetaMessage, time: number): ObjectVersion | undefined {
   let meta: unknown;
