@@ -20,7 +20,7 @@ export interface ExpressionEdits {
  * A function body's loops are wrapped (see code.ts) when they take no parameters: their counter
  * is a local, and the refill call sits outside the loop, so V8 still unrolls and register-
  * allocates the loop. Every label outside a wrapped loop is three labels further away from the
- * code inside it; the control stack below keeps count.
+ * code inside it; control-frames.ts keeps count.
  */
 export interface LoopWrapping {
   /** Parameter count of each type in the type section (a loop of a type with any is not wrapped). */

@@ -123,7 +123,7 @@ describe('meter: differential fuzz', () => {
 
 describe('meter: loops', () => {
   const LOOPS = join(import.meta.dirname, 'test-support', 'loop-labels.wat');
-  const EXPORTS = ['nested', 'table', 'result', 'param', 'exceptions'] as const;
+  const EXPORTS = ['nested', 'table', 'result', 'param', 'exceptions', 'delegates'] as const;
 
   /** Each export's answers for a few loop counts, and how many times the meter asked the host. */
   function runLoops(module: Uint8Array, allowance?: number) {
@@ -156,6 +156,7 @@ describe('meter: loops', () => {
       const bytes = assemble(LOOPS);
       const plain = runLoops(bytes).answers;
       expect(plain[0]).toEqual([3009, 12025, 1002056]);
+      expect(plain[5]).toEqual([3, 70000, 70000]);
       for (const options of [{}, { loopTicksPerRefill: 2 }, { loopTicksPerRefill: 3 }])
         for (const allowance of [1, 10_000])
           expect(runLoops(meter(bytes, options), allowance).answers).toEqual(plain);

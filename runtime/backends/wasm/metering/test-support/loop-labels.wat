@@ -75,4 +75,21 @@
               (rethrow 1))))
         (i32.const -1))
       (catch $e (i32.add (local.get $i)))))
+  ;; delegate from inside a wrapped loop to the try around it (1), and to the loop's own label,
+  ;; which passes the exception on to that same try (0)
+  (func (export "delegates") (param $n i32) (result i32)
+    (local $i i32) (local $r i32)
+    (try
+      (do
+        (loop $l
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (try
+            (do (if (i32.ge_u (local.get $i) (local.get $n)) (then (throw $e (local.get $i)))))
+            (delegate 1))
+          (try
+            (do (if (i32.eq (local.get $i) (i32.const 7)) (then (throw $e (i32.const 70000)))))
+            (delegate 0))
+          (br $l)))
+      (catch $e (local.set $r)))
+    (local.get $r))
   (func (export "endless") (loop $forever (br $forever))))
