@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObjectStore } from '@nats-io/obj';
 import { type Backend, sha256Hex } from '../../runtime/index.js';
@@ -125,10 +125,12 @@ export class ArtifactCache {
   /**
    * The object was deleted (a collection): a download of it running now may wait forever for
    * chunks that were purged; it fails, and a deploy that joined it downloads again (the object
-   * may have been put back).
+   * may have been put back). The cached copy goes too: a collection deletes only builds no key
+   * names, and should one come back, it is downloaded again.
    */
-  abandon(sha256: string): void {
+  forget(sha256: string): void {
     this.#downloads.get(sha256)?.abandon();
+    if (SHA256.test(sha256)) void unlink(join(this.#dir, sha256)).catch(() => {});
   }
 
   async #fetch(sha256: string): Promise<{ bytes: Uint8Array; downloaded: boolean } | undefined> {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { headers } from '@nats-io/transport-node';
@@ -219,6 +219,32 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
       const entry = await fleets[2]!.kv.get(keyOf('early'));
       expect(parseFleetRecord(entry!.value).builds?.wasm?.sha256).toBe(name);
       expect((await fleets[2]!.objects.getBlob(name))?.length).toBe(bytes.length);
+    } finally {
+      store.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("a node's cached copy of an object goes when a collection deletes the object", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'twinplug-cache-'));
+    const plugins = join(root, 'plugins');
+    mkdirSync(plugins);
+    const store = new NatsControlStore({
+      collection: { intervalMs: 0, graceMs: GRACE, keep: 0 },
+      servers: cluster.servers,
+      plugins,
+      log: createLogger('silent'),
+      load: async () => {},
+    });
+    try {
+      await store.start(() => {});
+      const name = await putObject(fleets[0]!, 'cached');
+      // The node downloads each object as it lands (before any key names it) into its cache.
+      const cached = join(`${plugins}.fleet`, 'cache', name);
+      await waitFor(async () => existsSync(cached));
+      const report = await collector(1, HOUR).collect();
+      expect(report.deleted.map((object) => object.name)).toContain(name);
+      await waitFor(async () => !existsSync(cached));
     } finally {
       store.close();
       rmSync(root, { recursive: true, force: true });

@@ -52,13 +52,14 @@ export function followStore(connection: FleetConnection, follower: Follower): ()
   );
   // Each object is downloaded as it lands, before a key names it: an upload's bytes are put
   // while the uploading node checks them, so this node has them by the time the key points at
-  // them. Only cached once their sha256 matches their name. A deleted object's download stops.
+  // them. Only cached once their sha256 matches their name. A deleted object's download stops and
+  // its cached copy goes.
   void keepWatching(
     closed,
     () => objects.watch(),
     (info) => {
       if (info === null) return;
-      if (info.deleted) follower.cache.abandon(info.name);
+      if (info.deleted) follower.cache.forget(info.name);
       else follower.cache.prefetch(info.name);
     },
   );
