@@ -1,4 +1,4 @@
-import { mkdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObjectStore } from '@nats-io/obj';
 import { type Backend, sha256Hex } from '../../runtime/index.js';
@@ -131,6 +131,17 @@ export class ArtifactCache {
   forget(sha256: string): void {
     this.#downloads.get(sha256)?.abandon();
     if (SHA256.test(sha256)) void unlink(join(this.#dir, sha256)).catch(() => {});
+  }
+
+  /**
+   * Removes the cached copies of objects the store no longer holds (`present` lists those it
+   * does): deleted while this node was not following it. Returns how many went.
+   */
+  async sweep(present: ReadonlySet<string>): Promise<number> {
+    const names = await readdir(this.#dir).catch(() => [] as string[]);
+    const gone = names.filter((name) => SHA256.test(name) && !present.has(name));
+    await Promise.all(gone.map((name) => unlink(join(this.#dir, name)).catch(() => {})));
+    return gone.length;
   }
 
   async #fetch(sha256: string): Promise<{ bytes: Uint8Array; downloaded: boolean } | undefined> {

@@ -17,7 +17,7 @@ import { FollowedRecords } from './followed-records.js';
 import { withJetStreamRetry } from './jetstream-retry.js';
 import { type CollectedObject, ObjectCollector } from './object-collector.js';
 import { newNodeId } from './presence.js';
-import { followStore, readAllKeys } from './store-follow.js';
+import { followStore, readAllKeys, sweepCache } from './store-follow.js';
 
 export interface NatsStoreOptions {
   readonly servers: string;
@@ -163,6 +163,7 @@ export class NatsControlStore implements ControlStore {
 
   #follow(connection: FleetConnection): void {
     this.canaries.attach(connection.canaries);
+    void sweepCache(connection.objects, this.#cache, this.#options.log);
     this.#stopCatchUp = followStore(connection, {
       closed: () => this.#closed,
       records: this.#records,

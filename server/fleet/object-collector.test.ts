@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { headers } from '@nats-io/transport-node';
@@ -245,6 +245,34 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
       const report = await collector(1, HOUR).collect();
       expect(report.deleted.map((object) => object.name)).toContain(name);
       await waitFor(async () => !existsSync(cached));
+    } finally {
+      store.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a node starting drops the cached copies of objects deleted while it was away', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'twinplug-sweep-'));
+    const plugins = join(root, 'plugins');
+    const cache = join(`${plugins}.fleet`, 'cache');
+    mkdirSync(plugins);
+    mkdirSync(cache, { recursive: true, mode: 0o700 });
+    const kept = await putObject(fleets[0]!, 'swept');
+    const deleted = sha256(randomBytes(300)); // never in the store, or deleted long ago
+    for (const name of [kept, deleted, 'not-a-sha256']) writeFileSync(join(cache, name), 'x');
+    const store = new NatsControlStore({
+      collection: { intervalMs: 0, graceMs: GRACE, keep: 0 },
+      servers: cluster.servers,
+      plugins,
+      log: createLogger('silent'),
+      load: async () => {},
+    });
+    try {
+      await store.start(() => {});
+      await waitFor(async () => !existsSync(join(cache, deleted)));
+      // Swept in the same pass: what the store holds stays, and names that are no sha256.
+      expect(existsSync(join(cache, kept))).toBe(true);
+      expect(existsSync(join(cache, 'not-a-sha256'))).toBe(true);
     } finally {
       store.close();
       rmSync(root, { recursive: true, force: true });

@@ -35,6 +35,25 @@ export async function readAllKeys(kv: KV, records: FollowedRecords): Promise<voi
 }
 
 /**
+ * Drops the cached copies of objects deleted while this node was not following the store (it
+ * was down, or cut off): the objects' watch reports only deletions it sees. A cached copy is
+ * only a copy; a build that comes back is downloaded again.
+ */
+export async function sweepCache(
+  objects: FleetConnection['objects'],
+  cache: ArtifactCache,
+  log: Logger,
+): Promise<void> {
+  try {
+    const listed = await withJetStreamRetry(() => objects.list());
+    const removed = await cache.sweep(new Set(listed.map((info) => info.name)));
+    if (removed > 0) log.info({ removed }, 'fleet cache: dropped copies of deleted objects');
+  } catch (error) {
+    log.warn({ err: error }, 'fleet cache: cannot list the objects; the cache is swept next time');
+  }
+}
+
+/**
  * The bucket's watch (a watch that ends, the connection lost, is opened again), the objects'
  * watch, and a check of the bucket's last sequence that catches what a stalled watch missed.
  * Returns how to stop the check; the watches end when `closed()`.
