@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObjectStore } from '@nats-io/obj';
 import { type Backend, sha256Hex } from '../../runtime/index.js';
@@ -134,14 +134,26 @@ export class ArtifactCache {
   }
 
   /**
-   * Removes the cached copies of objects the store no longer holds (`present` lists those it
-   * does): deleted while this node was not following it. Returns how many went.
+   * Removes the cached copies of objects the store no longer holds (`present`: those it listed,
+   * from `listedAt` on): deleted while this node was not following it. A copy written since
+   * `listedAt` is of an object that landed after the listing began, and stays. Returns how many
+   * went.
    */
-  async sweep(present: ReadonlySet<string>): Promise<number> {
+  async sweep(present: ReadonlySet<string>, listedAt: number): Promise<number> {
     const names = await readdir(this.#dir).catch(() => [] as string[]);
-    const gone = names.filter((name) => SHA256.test(name) && !present.has(name));
-    await Promise.all(gone.map((name) => unlink(join(this.#dir, name)).catch(() => {})));
-    return gone.length;
+    const candidates = names.filter((name) => SHA256.test(name) && !present.has(name));
+    const removed = await Promise.all(
+      candidates.map(async (name) => {
+        const file = join(this.#dir, name);
+        const written = await lstat(file).catch(() => undefined);
+        if (written === undefined || written.mtimeMs >= listedAt) return false;
+        return unlink(file).then(
+          () => true,
+          () => false,
+        );
+      }),
+    );
+    return removed.filter(Boolean).length;
   }
 
   async #fetch(sha256: string): Promise<{ bytes: Uint8Array; downloaded: boolean } | undefined> {

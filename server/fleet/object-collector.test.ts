@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { headers } from '@nats-io/transport-node';
@@ -225,6 +233,25 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
     }
   }, 60_000);
 
+  /**
+   * Puts objects until the node has downloaded one into its cache. A node downloads each object
+   * as it lands, once its object watch is open, and start() does not wait for that: an object
+   * put before is never downloaded. The first one cached also shows the watch open.
+   */
+  async function firstCached(cacheDir: string): Promise<string> {
+    const put: string[] = [];
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      put.push(await putObject(fleets[0]!, 'cached'));
+      const deadline = Date.now() + 500;
+      while (Date.now() < deadline) {
+        const cached = put.find((name) => existsSync(join(cacheDir, name)));
+        if (cached !== undefined) return cached;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    throw new Error('the node downloaded none of the objects put');
+  }
+
   it("a node's cached copy of an object goes when a collection deletes the object", async () => {
     const root = mkdtempSync(join(tmpdir(), 'twinplug-cache-'));
     const plugins = join(root, 'plugins');
@@ -238,10 +265,9 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
     });
     try {
       await store.start(() => {});
-      const name = await putObject(fleets[0]!, 'cached');
-      // The node downloads each object as it lands (before any key names it) into its cache.
-      const cached = join(`${plugins}.fleet`, 'cache', name);
-      await waitFor(async () => existsSync(cached));
+      const cacheDir = join(`${plugins}.fleet`, 'cache');
+      const name = await firstCached(cacheDir);
+      const cached = join(cacheDir, name);
       const report = await collector(1, HOUR).collect();
       expect(report.deleted.map((object) => object.name)).toContain(name);
       await waitFor(async () => !existsSync(cached));
@@ -259,7 +285,12 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
     mkdirSync(cache, { recursive: true, mode: 0o700 });
     const kept = await putObject(fleets[0]!, 'swept');
     const deleted = sha256(randomBytes(300)); // never in the store, or deleted long ago
-    for (const name of [kept, deleted, 'not-a-sha256']) writeFileSync(join(cache, name), 'x');
+    // Written before the node started: a minute old.
+    const before = new Date(Date.now() - 60_000);
+    for (const name of [kept, deleted, 'not-a-sha256']) {
+      writeFileSync(join(cache, name), 'x');
+      utimesSync(join(cache, name), before, before);
+    }
     const store = new NatsControlStore({
       collection: { intervalMs: 0, graceMs: GRACE, keep: 0 },
       servers: cluster.servers,

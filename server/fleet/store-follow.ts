@@ -45,8 +45,10 @@ export async function sweepCache(
   log: Logger,
 ): Promise<void> {
   try {
+    // A second back for the file system's clock (mtime granularity, writes just begun).
+    const listedAt = Date.now() - 1000;
     const listed = await withJetStreamRetry(() => objects.list());
-    const removed = await cache.sweep(new Set(listed.map((info) => info.name)));
+    const removed = await cache.sweep(new Set(listed.map((info) => info.name)), listedAt);
     if (removed > 0) log.info({ removed }, 'fleet cache: dropped copies of deleted objects');
   } catch (error) {
     log.warn({ err: error }, 'fleet cache: cannot list the objects; the cache is swept next time');
