@@ -29,20 +29,21 @@ export function wasmFloor(path: string): (input: Uint8Array) => Uint8Array {
   const inPtr = exports.alloc(capacity);
   const outPtr = exports.alloc(capacity);
   const outLenPtr = exports.alloc(8);
-  let memory = new Uint8Array(exports.memory.buffer);
-  let words = new DataView(exports.memory.buffer);
+  let memory = new Uint8Array(0);
+  let words = new DataView(new ArrayBuffer(0));
+  /** The views, made again once growth detached them (an empty view). */
+  const bytes = () => {
+    if (memory.length === 0) {
+      memory = new Uint8Array(exports.memory.buffer);
+      words = new DataView(exports.memory.buffer);
+    }
+    return memory;
+  };
   return (input) => {
-    if (memory.length === 0) {
-      memory = new Uint8Array(exports.memory.buffer);
-      words = new DataView(exports.memory.buffer);
-    }
-    memory.set(input, inPtr);
+    bytes().set(input, inPtr);
     exports.ProcessData(inPtr, input.length, outPtr, capacity, outLenPtr);
-    if (memory.length === 0) {
-      memory = new Uint8Array(exports.memory.buffer);
-      words = new DataView(exports.memory.buffer);
-    }
-    return memory.slice(outPtr, outPtr + words.getUint32(outLenPtr, true));
+    const view = bytes();
+    return view.slice(outPtr, outPtr + words.getUint32(outLenPtr, true));
   };
 }
 

@@ -203,8 +203,9 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
     expect(await takeTurn(a, 'a', HOUR, now - 2 * HOUR)).toBe(true);
   }, 60_000);
 
-  it('an upload whose object a collection deleted before its key write puts it back', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'twinplug-collect-'));
+  /** A node's control store (not started) over a new plugins folder; `remove` closes and deletes it. */
+  function followingNode(prefix: string) {
+    const root = mkdtempSync(join(tmpdir(), prefix));
     const plugins = join(root, 'plugins');
     mkdirSync(plugins);
     const store = new NatsControlStore({
@@ -214,6 +215,15 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
       log: createLogger('silent'),
       load: async () => {},
     });
+    const remove = () => {
+      store.close();
+      rmSync(root, { recursive: true, force: true });
+    };
+    return { store, plugins, remove };
+  }
+
+  it('an upload whose object a collection deleted before its key write puts it back', async () => {
+    const { store, remove } = followingNode('twinplug-collect-');
     try {
       await store.start(() => {});
       const bytes = readFileSync(V2);
@@ -228,8 +238,7 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
       expect(parseFleetRecord(entry!.value).builds?.wasm?.sha256).toBe(name);
       expect((await fleets[2]!.objects.getBlob(name))?.length).toBe(bytes.length);
     } finally {
-      store.close();
-      rmSync(root, { recursive: true, force: true });
+      remove();
     }
   }, 60_000);
 
@@ -253,16 +262,7 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
   }
 
   it("a node's cached copy of an object goes when a collection deletes the object", async () => {
-    const root = mkdtempSync(join(tmpdir(), 'twinplug-cache-'));
-    const plugins = join(root, 'plugins');
-    mkdirSync(plugins);
-    const store = new NatsControlStore({
-      collection: { intervalMs: 0, graceMs: GRACE, keep: 0 },
-      servers: cluster.servers,
-      plugins,
-      log: createLogger('silent'),
-      load: async () => {},
-    });
+    const { store, plugins, remove } = followingNode('twinplug-cache-');
     try {
       await store.start(() => {});
       const cacheDir = join(`${plugins}.fleet`, 'cache');
@@ -272,41 +272,30 @@ describe('the collection of objects no key names, on a real 3-node JetStream clu
       expect(report.deleted.map((object) => object.name)).toContain(name);
       await waitFor(async () => !existsSync(cached));
     } finally {
-      store.close();
-      rmSync(root, { recursive: true, force: true });
+      remove();
     }
   }, 60_000);
 
   it('a node starting drops the cached copies of objects deleted while it was away', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'twinplug-sweep-'));
-    const plugins = join(root, 'plugins');
-    const cache = join(`${plugins}.fleet`, 'cache');
-    mkdirSync(plugins);
-    mkdirSync(cache, { recursive: true, mode: 0o700 });
-    const kept = await putObject(fleets[0]!, 'swept');
-    const deleted = sha256(randomBytes(300)); // never in the store, or deleted long ago
-    // Written before the node started: a minute old.
-    const before = new Date(Date.now() - 60_000);
-    for (const name of [kept, deleted, 'not-a-sha256']) {
-      writeFileSync(join(cache, name), 'x');
-      utimesSync(join(cache, name), before, before);
-    }
-    const store = new NatsControlStore({
-      collection: { intervalMs: 0, graceMs: GRACE, keep: 0 },
-      servers: cluster.servers,
-      plugins,
-      log: createLogger('silent'),
-      load: async () => {},
-    });
+    const { store, plugins, remove } = followingNode('twinplug-sweep-');
     try {
+      const cache = join(`${plugins}.fleet`, 'cache');
+      mkdirSync(cache, { recursive: true, mode: 0o700 });
+      const kept = await putObject(fleets[0]!, 'swept');
+      const deleted = sha256(randomBytes(300)); // never in the store, or deleted long ago
+      // Written before the node started: a minute old.
+      const before = new Date(Date.now() - 60_000);
+      for (const name of [kept, deleted, 'not-a-sha256']) {
+        writeFileSync(join(cache, name), 'x');
+        utimesSync(join(cache, name), before, before);
+      }
       await store.start(() => {});
       await waitFor(async () => !existsSync(join(cache, deleted)));
       // Swept in the same pass: what the store holds stays, and names that are no sha256.
       expect(existsSync(join(cache, kept))).toBe(true);
       expect(existsSync(join(cache, 'not-a-sha256'))).toBe(true);
     } finally {
-      store.close();
-      rmSync(root, { recursive: true, force: true });
+      remove();
     }
   }, 60_000);
 });

@@ -83,7 +83,7 @@ interface BodyContext {
 
 function meterBody(body: Uint8Array, defined: number, context: BodyContext, out: ByteWriter): void {
   const reader = new ByteReader(body);
-  reader.u32();
+  const groups = reader.u32();
   const groupsStart = reader.offset;
   reader.offset = 0;
   const counter = paramsOf(context.types, defined) + countLocals(reader);
@@ -105,7 +105,7 @@ function meterBody(body: Uint8Array, defined: number, context: BodyContext, out:
   if (local === undefined) out.bytes(body.subarray(0, localsEnd));
   else {
     // One more local group: the loops' counter, an i32 after every existing local.
-    out.u32(new ByteReader(body).u32() + 1);
+    out.u32(groups + 1);
     out.bytes(body.subarray(groupsStart, localsEnd));
     out.bytes(Uint8Array.of(0x01, I32));
   }

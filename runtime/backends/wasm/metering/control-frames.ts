@@ -46,9 +46,9 @@ export function openLoop(reader: ByteReader, edits: ExpressionEdits): void {
   const typeIndex = blockTypeIndex(reader);
   const loops = edits.loops;
   const params = typeIndex === undefined ? 0 : loops?.typeParams[typeIndex];
+  if (loops !== undefined && params === undefined)
+    throw malformed(`loop of type ${typeIndex}, which the type section does not have`);
   if (loops === undefined || params !== 0) {
-    if (loops !== undefined && params === undefined)
-      throw malformed(`loop of type ${typeIndex}, which the type section does not have`);
     edits.inserts.push(reader.offset, INSERT_TICK, 0);
     openFrame(edits, false);
     return;
